@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way (see DESIGN.md):
+// codetune → Training / Evaluation / RunStore → Models → Autograd → CBLAS
+// Corpus → Tokenizer, CArchive; Training → Corpus; Evaluation → Models, Tokenizer.
+// FileFormats (errors with file:line:col, YAML with locations, atomic writes, JSON lines)
+// sits below everything that reads user input.
+let package = Package(
+    name: "codetune",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "codetune", targets: ["codetune"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .target(name: "FileFormats", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Autograd", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "Models", dependencies: ["Autograd", "FileFormats"]),
+        .target(name: "Tokenizer", dependencies: ["FileFormats"]),
+        .target(name: "Corpus", dependencies: ["Tokenizer", "CArchive", "FileFormats"]),
+        .target(name: "Training", dependencies: ["Models", "Corpus", "Evaluation", "RunStore", "FileFormats"]),
+        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "CArchive", "FileFormats"]),
+        .target(name: "RunStore", dependencies: ["FileFormats"]),
+        .executableTarget(name: "codetune", dependencies: [
+            "Autograd", "Models", "Tokenizer", "Corpus", "Training", "Evaluation", "RunStore", "FileFormats",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "FileFormats"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Autograd", "FileFormats"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "CArchive"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "RunStore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        // Slow end-to-end checks that drive the built `codetune` binary: `swift test --filter EndToEndTests`.
+        .testTarget(name: "EndToEndTests", dependencies: ["FileFormats"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,3 @@
+// Autograd
+//
+// Reverse-mode autograd over OpenBLAS: Float32 tensors, a tape, ops with their backward, AdamW.

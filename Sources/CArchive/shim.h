@@ -1,0 +1,3 @@
+// libarchive (Debian: libarchive-dev; found through pkg-config "libarchive").
+#include <archive.h>
+#include <archive_entry.h>

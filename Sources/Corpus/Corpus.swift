@@ -1,0 +1,3 @@
+// Corpus
+//
+// Datasets: sources (directories, archives), filters, dedup, split, token shards, loaders, telemetry.

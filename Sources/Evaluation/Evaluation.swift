@@ -1,0 +1,3 @@
+// Evaluation
+//
+// Eval suites, sampling, the sandbox, pass@k, thresholds and reports.

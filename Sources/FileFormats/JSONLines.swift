@@ -1,0 +1,113 @@
+import Foundation
+
+/// JSON lines files: one JSON value per line.
+public enum JSONLines {
+    /// Splits `data` into lines (without the newline). A last line without a trailing newline
+    /// is reported separately as `torn` so append-only logs can ignore a line cut by a crash.
+    public static func lines(_ data: Data) -> (complete: [Substring], torn: Substring?) {
+        let text = String(decoding: data, as: UTF8.self)
+        var parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var torn: Substring?
+        if let last = parts.last {
+            parts.removeLast()
+            if !last.isEmpty { torn = last }
+        }
+        return (parts, torn)
+    }
+
+    /// Decodes every non-empty line of `url` as `T`. A malformed line throws an `InputError`
+    /// naming the file and line number; with `tolerateTornLastLine` an undecodable last line
+    /// without a newline is dropped instead.
+    public static func decode<T: Decodable>(_ type: T.Type, from url: URL, tolerateTornLastLine: Bool = false) throws -> [T] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw InputError(file: url.path, "cannot read: \(error.localizedDescription)")
+        }
+        return try decode(type, data: data, file: url.path, tolerateTornLastLine: tolerateTornLastLine)
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, data: Data, file: String, tolerateTornLastLine: Bool = false) throws -> [T] {
+        let (complete, torn) = lines(data)
+        let decoder = JSONDecoder()
+        var out: [T] = []
+        out.reserveCapacity(complete.count)
+        for (i, line) in complete.enumerated() where !line.allSatisfy(\.isWhitespace) {
+            out.append(try decodeLine(type, line, decoder: decoder, file: file, line: i + 1))
+        }
+        if let torn, !torn.allSatisfy(\.isWhitespace) {
+            do {
+                out.append(try decodeLine(type, torn, decoder: decoder, file: file, line: complete.count + 1))
+            } catch where tolerateTornLastLine {
+                // A line cut short by a crash: not part of the record.
+            }
+        }
+        return out
+    }
+
+    static func decodeLine<T: Decodable>(_ type: T.Type, _ line: Substring, decoder: JSONDecoder, file: String, line number: Int) throws -> T {
+        do {
+            return try decoder.decode(type, from: Data(line.utf8))
+        } catch let error as DecodingError {
+            throw InputError(file: file, line: number, describe(error))
+        } catch {
+            throw InputError(file: file, line: number, "not valid JSON")
+        }
+    }
+
+    /// One short sentence for a `DecodingError`, naming the key path.
+    public static func describe(_ error: DecodingError) -> String {
+        func path(_ p: [CodingKey]) -> String {
+            p.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            let prefix = path(ctx.codingPath)
+            return "missing field \(prefix.isEmpty ? "" : prefix + ".")\(key.stringValue)"
+        case .typeMismatch(let type, let ctx):
+            return "\(path(ctx.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let ctx):
+            return "\(path(ctx.codingPath)): expected \(type), found null"
+        case .dataCorrupted(let ctx):
+            let p = path(ctx.codingPath)
+            return p.isEmpty ? "not valid JSON" : "\(p): \(ctx.debugDescription)"
+        @unknown default:
+            return "cannot decode"
+        }
+    }
+
+    /// Encodes `value` as one compact JSON line (sorted keys, no trailing newline).
+    public static func encodeLine<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// Appends lines to a file, each written with one `write(2)` so a crash leaves at most a torn last line.
+public final class JSONLinesAppender {
+    private let fd: Int32
+    public let url: URL
+
+    public init(url: URL) throws {
+        self.url = url
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if fd < 0 { throw InputError(file: url.path, "cannot open for appending: \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd) }
+
+    public func append<T: Encodable>(_ value: T) throws {
+        try appendRaw(try JSONLines.encodeLine(value))
+    }
+
+    /// Appends `line` (no newline inside) plus a newline.
+    public func appendRaw(_ line: String) throws {
+        var bytes = Array(line.utf8)
+        bytes.append(10)
+        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        if n != bytes.count { throw InputError(file: url.path, "short write while appending") }
+    }
+
+    public func sync() { fsync(fd) }
+}

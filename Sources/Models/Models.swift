@@ -1,0 +1,3 @@
+// Models
+//
+// The Mistral-style decoder, its config, initialisation, KV-cache inference and safetensors IO.

@@ -1,0 +1,3 @@
+// RunStore
+//
+// Run directories, the metrics log, and list / show / compare / plot over them.

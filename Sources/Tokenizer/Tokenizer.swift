@@ -1,0 +1,3 @@
+// Tokenizer
+//
+// Byte-level BPE: training, encoding, decoding, Hugging Face tokenizer.json IO.

@@ -1,0 +1,3 @@
+// Training
+//
+// Run configs, stages, schedules, the training loop, checkpoints and resume.
