@@ -11,6 +11,8 @@ import XCTest
 final class DecodeLatencyTests: XCTestCase {
     func testReferenceShapeDecodeLatency() throws {
         try XCTSkipUnless(ProcessInfo.processInfo.environment["CODETUNE_LATENCY"] == "1", "set CODETUNE_LATENCY=1")
+        if let threads = ProcessInfo.processInfo.environment["CODETUNE_THREADS"].flatMap(Int.init) { Parallel.setThreads(threads) }
+        defer { Parallel.setThreads(2) }
         let config = MistralConfig.reference
         var rng = SeededGenerator(seed: 1)
         let model = MistralModel(config: config, generator: &rng)
@@ -32,7 +34,7 @@ final class DecodeLatencyTests: XCTestCase {
             if round >= 2 { requests.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }  // 2 warm-up rounds
         }
         func p(_ xs: [Double], _ q: Double) -> Double { let s = xs.sorted(); return s[min(s.count - 1, Int(Double(s.count) * q))] }
-        print(String(format: "decode latency (rough): prefill 128 p50 %.2f ms; per token p50 %.3f ms p95 %.3f ms; request (128+64) p50 %.1f ms p95 %.1f ms",
-                     p(prefills, 0.5), p(tokens, 0.5), p(tokens, 0.95), p(requests, 0.5), p(requests, 0.95)))
+        print(String(format: "decode latency (rough, %d threads): prefill 128 p50 %.2f ms; per token p50 %.3f ms p95 %.3f ms; request (128+64) p50 %.1f ms p95 %.1f ms",
+                     Parallel.workers, p(prefills, 0.5), p(tokens, 0.5), p(tokens, 0.95), p(requests, 0.5), p(requests, 0.95)))
     }
 }

@@ -57,6 +57,33 @@ final class KVCacheTests: XCTestCase {
         try check(config: config, batch: 3, length: 12, prefill: 4, seed: 8)
     }
 
+    /// Prefill once with batch 1, replicate into a batch of 3, decode 3 different continuations:
+    /// each must match the full forward of its own sequence.
+    func testReplicatedPrefillMatchesFullForward() throws {
+        let config = MistralConfig(vocabSize: 40, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 2,
+                                   numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 32, slidingWindow: 4)
+        var rng = SeededGenerator(seed: 11)
+        let model = MistralModel(config: config, generator: &rng)
+        for p in model.parameters where p.rank == 2 { for i in 0..<p.count { p.data[i] *= 10 } }
+        let prompt: [Int32] = [3, 9, 1, 27, 5, 5]
+        let continuations: [[Int32]] = [[1, 2, 3], [7, 7, 7], [39, 0, 12]]
+        let one = KVCache(config: config, batch: 1, capacity: 16)
+        try model.advance(one, ids: prompt, length: prompt.count)
+        let many = KVCache(config: config, batch: 3, capacity: 16)
+        many.replicate(one)
+        XCTAssertEqual(many.length, prompt.count)
+        XCTAssertEqual(Array(many.lastLogits[80..<120]), Array(one.lastLogits))
+        for step in 0..<3 {
+            try model.advance(many, ids: continuations.map { $0[step] }, length: 1)
+        }
+        let tape = Tape(recording: false)
+        let ids = continuations.flatMap { prompt + $0 }
+        let full = model.logits(tape, ids: ids, batch: 3, length: 9)
+        var worst: Float = 0
+        for b in 0..<3 { for j in 0..<40 { worst = max(worst, abs(many.lastLogits[b * 40 + j] - full.data[(b * 9 + 8) * 40 + j])) } }
+        XCTAssertLessThanOrEqual(worst, Self.tolerance)
+    }
+
     func testRejectsOutOfVocabularyIds() throws {
         let config = MistralConfig(vocabSize: 10, hiddenSize: 8, intermediateSize: 8, numHiddenLayers: 1,
                                    numAttentionHeads: 2, numKeyValueHeads: 2, maxPositionEmbeddings: 8)
