@@ -11,7 +11,7 @@ extension Tape {
             dims[i] = x.count / known
         }
         precondition(dims.reduce(1, *) == x.count, "reshape: cannot view \(x.shape) as \(shape)")
-        let out = Tensor(viewing: x.data, shape: dims, requiresGrad: needsGrad(x))
+        let out = Tensor(viewing: x.data, shape: dims, grad: nil, requiresGrad: needsGrad(x), owner: x)
         guard out.requiresGrad else { return out }
         let n = x.count
         record { [unowned self] in

@@ -10,7 +10,8 @@
 /// Inference mode (`Tape(recording: false)`, or `Tape.inference()`): ops record nothing and produce tensors
 /// that do not require gradients; the arena is still used, so call `reset()` between steps to reuse memory.
 ///
-/// Lifetime: tape tensors live until `reset()`. Call `reset()` once per step (after the optimizer step); the
+/// Lifetime: tape tensors keep the tape's memory alive (so `Tape.inference().linear(x, w)` is safe) but their
+/// values are only valid until the tape's next `reset()`. Call `reset()` once per step (after the optimizer step); the
 /// arena then reuses the same memory, so steady-state steps do no heap allocation for tensor data.
 public final class Tape {
     /// Whether ops record their backward step.
@@ -66,7 +67,7 @@ public final class Tape {
     /// A new tape tensor (uninitialised data).
     func makeTensor(_ shape: [Int], requiresGrad: Bool) -> Tensor {
         let n = shape.reduce(1, *)
-        return Tensor(viewing: arena.allocate(n), shape: shape, requiresGrad: requiresGrad)
+        return Tensor(viewing: arena.allocate(n), shape: shape, grad: nil, requiresGrad: requiresGrad, owner: arena)
     }
 
     /// Scratch floats valid until `reset()`.
