@@ -48,7 +48,7 @@ extension Tape {
             }
         }
         guard out.requiresGrad, let lse else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dOut = out.grad else { return }
             let dq: UnsafeMutablePointer<Float>? = q.requiresGrad ? self.gradient(of: q) : nil
             let dk: UnsafeMutablePointer<Float>? = k.requiresGrad ? self.gradient(of: k) : nil

@@ -43,17 +43,25 @@ extension Tape {
         let count = n
         out.data[0] = count == 0 ? 0 : Float(total / Double(count))
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        // With count == 0 the backward leaves the logits' gradient untouched (zero).
+        record(out) { [unowned self] in
             guard let dy = out.grad, count > 0 else { return }
-            let dx = self.gradient(of: logits)
+            let (dx, overwrite) = self.gradientForWrite(of: logits)
             let g = dy[0] / Float(count)
             targets.withUnsafeBufferPointer { tp in
                 Parallel.forRanges(rows, costPerItem: 2 * v) { r in
                     for i in r {
                         let target = tp[i]
-                        if target == ignoreIndex { continue }
                         let row = px + i * v, drow = dx + i * v, l = lse[i]
-                        for j in 0..<v { drow[j] += g * expf(row[j] - l) }
+                        if target == ignoreIndex {
+                            if overwrite { drow.update(repeating: 0, count: v) }
+                            continue
+                        }
+                        if overwrite {
+                            for j in 0..<v { drow[j] = g * expf(row[j] - l) }
+                        } else {
+                            for j in 0..<v { drow[j] += g * expf(row[j] - l) }
+                        }
                         drow[Int(target)] -= g
                     }
                 }

@@ -12,7 +12,7 @@ extension Tape {
             for i in r { let v = px[i]; po[i] = v / (1 + expf(-v)) }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             let dx = self.gradient(of: x)
             Parallel.forRanges(n, costPerItem: 8) { r in

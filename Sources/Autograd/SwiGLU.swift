@@ -14,15 +14,22 @@ extension Tape {
             for i in r { let g = pg[i]; po[i] = g / (1 + expf(-g)) * pu[i] }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            let dg: UnsafeMutablePointer<Float>? = gate.requiresGrad ? self.gradient(of: gate) : nil
-            let du: UnsafeMutablePointer<Float>? = up.requiresGrad ? self.gradient(of: up) : nil
+            let (dgBuffer, dgOverwrite) = gate.requiresGrad ? self.gradientForWrite(of: gate) : (nil, false)
+            let (duBuffer, duOverwrite) = up.requiresGrad ? self.gradientForWrite(of: up) : (nil, false)
+            let dg: UnsafeMutablePointer<Float>? = dgBuffer, du: UnsafeMutablePointer<Float>? = duBuffer
             Parallel.forRanges(n, costPerItem: 8) { r in
                 for i in r {
                     let g = pg[i], s = 1 / (1 + expf(-g)), d = dy[i]
-                    if let dg { dg[i] += d * pu[i] * s * (1 + g * (1 - s)) }
-                    if let du { du[i] += d * g * s }
+                    if let dg {
+                        let v = d * pu[i] * s * (1 + g * (1 - s))
+                        if dgOverwrite { dg[i] = v } else { dg[i] += v }
+                    }
+                    if let du {
+                        let v = d * g * s
+                        if duOverwrite { du[i] = v } else { du[i] += v }
+                    }
                 }
             }
         }

@@ -114,6 +114,12 @@ public final class Tensor {
     /// The last dimension (1 for a scalar).
     var lastDim: Int { shape.last ?? 1 }
 
+    /// True when `grad` is a tape buffer this tensor holds (recycled once its producer's backward has run).
+    var gradFromTape = false
+
     /// Installs a gradient buffer (tape-owned memory) on a tape tensor.
-    func setGrad(_ g: UnsafeMutablePointer<Float>?) { grad = g }
+    func setGrad(_ g: UnsafeMutablePointer<Float>?, fromTape: Bool) {
+        grad = g
+        gradFromTape = fromTape && g != nil
+    }
 }

@@ -129,3 +129,41 @@ final class GradientCheckTests: XCTestCase {
         check("mean", [randomTensor([3, 4], seed: 34)]) { t, x in t.mean(x[0]) }
     }
 }
+
+/// Gradient checks through chains of ops, so intermediate gradients are first written by an op (overwrite
+/// paths), handed on (reshape, add) and recycled during backward.
+final class ComposedGradientCheckTests: XCTestCase {
+    func testDecoderBlockChain() {
+        // x [1, 6, 8] → rmsNorm → q/k/v → rope → attention (2 heads, 1 kv head, window 4) → o → residual
+        // → rmsNorm → swiglu MLP → residual → reshape → head (matmul with Eᵀ) → cross-entropy.
+        let inputs = [randomTensor([1, 6, 8], seed: 80), randomTensor([8], std: 0.1, seed: 81),
+                      randomTensor([8, 8], std: 0.4, seed: 82), randomTensor([4, 8], std: 0.4, seed: 83),
+                      randomTensor([4, 8], std: 0.4, seed: 84), randomTensor([8, 8], std: 0.4, seed: 85),
+                      randomTensor([12, 8], std: 0.4, seed: 86), randomTensor([12, 8], std: 0.4, seed: 87),
+                      randomTensor([8, 12], std: 0.4, seed: 88), randomTensor([10, 8], std: 0.4, seed: 89)]
+        for i in 0..<8 { inputs[1].data[i] += 1 }
+        let targets: [Int32] = [3, 9, -100, 0, 7, 2]
+        let err = gradientCheckError(inputs: inputs) { t, p in
+            let h = t.rmsNorm(p[0], weight: p[1], eps: 1e-5)
+            let q = t.rotaryEmbedding(t.linear(h, p[2]), headDim: 4, theta: 100, positionOffset: 1)
+            let k = t.rotaryEmbedding(t.linear(h, p[3]), headDim: 4, theta: 100, positionOffset: 1)
+            let a = t.attention(query: q, key: k, value: t.linear(h, p[4]), heads: 2, kvHeads: 1, slidingWindow: 4)
+            let x1 = t.add(p[0], t.linear(a, p[5]))
+            let h2 = t.rmsNorm(x1, weight: p[1], eps: 1e-5)
+            let x2 = t.add(x1, t.linear(t.swiglu(gate: t.linear(h2, p[6]), up: t.linear(h2, p[7])), p[8]))
+            let logits = t.matmul(t.reshape(x2, [6, 8]), p[9], transposeB: true)
+            return t.scale(t.crossEntropy(logits: logits, targets: targets), by: 1)
+        }
+        GradientCheckLog.report("decoder block chain", err)
+        XCTAssertLessThan(err, 2e-2)
+    }
+
+    func testSiLUMultiplySumChain() {
+        let err = gradientCheckError(inputs: [randomTensor([3, 5], seed: 90), randomTensor([5], seed: 91)]) { t, p in
+            let s = t.silu(t.multiply(p[0], p[1]))
+            return t.mean(t.add(t.multiply(s, s), p[0]))
+        }
+        GradientCheckLog.report("silu/multiply/mean chain", err)
+        XCTAssertLessThan(err, 2e-2)
+    }
+}
