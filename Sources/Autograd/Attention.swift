@@ -99,13 +99,14 @@ struct AttentionGeometry {
         return (lo, hi)
     }
 
-    /// Is key j visible to query row i?
+    /// The visible keys of query row i, as columns [js, je) of a score tile covering keys [lo, hi):
+    /// keys j with j ≤ p and (with a window w) j > p − w, p = s − t + i. Never empty (j = p is visible).
     @inline(__always)
-    func visible(_ i: Int, _ j: Int) -> Bool {
+    func visibleColumns(row i: Int, lo: Int, hi: Int) -> (Int, Int) {
         let p = s - t + i
-        if j > p { return false }
-        if let w = window, j <= p - w { return false }
-        return true
+        var first = 0
+        if let w = window { first = max(0, p - w + 1) }
+        return (max(first, lo) - lo, min(p + 1, hi) - lo)
     }
 
     /// Forward for batch entry item / kvHeads and kv head item % kvHeads, all its query heads.
@@ -127,14 +128,14 @@ struct AttentionGeometry {
                       beta: 0, c: scores, ldc: kn)
                 for r in 0..<tq {
                     let i = i0 + r, row = scores + r * kn
-                    var mx = -Float.infinity
-                    for jj in 0..<kn where visible(i, lo + jj) { mx = max(mx, row[jj]) }
-                    var sum: Float = 0
-                    for jj in 0..<kn {
-                        if visible(i, lo + jj) { let e = expf(row[jj] - mx); row[jj] = e; sum += e } else { row[jj] = 0 }
-                    }
+                    let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
+                    let seg = row + js, cnt = je - js
+                    let mx = maxOf(seg, count: cnt)
+                    let sum = expShifted(seg, seg, count: cnt, shift: mx)
                     let inv = 1 / sum
-                    for jj in 0..<kn { row[jj] *= inv }
+                    for jj in 0..<cnt { seg[jj] *= inv }
+                    if js > 0 { row.update(repeating: 0, count: js) }
+                    if je < kn { (row + je).update(repeating: 0, count: kn - je) }
                     lse?[(bi * heads + h) * t + i] = mx + logf(sum)
                 }
                 // O_tile = P · V[lo..<hi]
@@ -170,8 +171,11 @@ struct AttentionGeometry {
                 sgemm(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
                       a: qTile, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: p, ldc: kn)
                 for r in 0..<tq {
-                    let i = i0 + r, row = p + r * kn, l = lseH[i]
-                    for jj in 0..<kn { row[jj] = visible(i, lo + jj) ? expf(row[jj] - l) : 0 }
+                    let i = i0 + r, row = p + r * kn
+                    let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
+                    _ = expShifted(row + js, row + js, count: je - js, shift: lseH[i])
+                    if js > 0 { row.update(repeating: 0, count: js) }
+                    if je < kn { (row + je).update(repeating: 0, count: kn - je) }
                 }
                 if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
                     sgemm(transA: true, transB: false, m: kn, n: hd, k: tq, a: p, lda: kn,

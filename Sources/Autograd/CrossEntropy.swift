@@ -28,11 +28,8 @@ extension Tape {
                     let target = tp[i]
                     if target == ignoreIndex { rowLoss[i] = 0; continue }
                     let row = px + i * v
-                    var mx = -Float.infinity
-                    for j in 0..<v { mx = max(mx, row[j]) }
-                    var sum: Float = 0
-                    for j in 0..<v { sum += expf(row[j] - mx) }
-                    let l = mx + logf(sum)
+                    let mx = maxOf(row, count: v)
+                    let l = mx + logf(sumExpShifted(row, count: v, shift: mx))
                     lse[i] = l
                     rowLoss[i] = l - row[Int(target)]
                 }
@@ -57,10 +54,11 @@ extension Tape {
                             if overwrite { drow.update(repeating: 0, count: v) }
                             continue
                         }
-                        if overwrite {
-                            for j in 0..<v { drow[j] = g * expf(row[j] - l) }
-                        } else {
-                            for j in 0..<v { drow[j] += g * expf(row[j] - l) }
+                        var j = 0
+                        while j < v {
+                            let m = min(8, v - j), e = exp8(load8(row + j, m) - l) * g
+                            store8(overwrite ? e : load8(drow + j, m) + e, drow + j, m)
+                            j += 8
                         }
                         drow[Int(target)] -= g
                     }
