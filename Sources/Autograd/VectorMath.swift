@@ -4,9 +4,14 @@
 /// [-87, 88]; inputs are clamped to that range (so e^-∞ gives ~1e-38, not 0: callers mask explicitly).
 /// Pure arithmetic, so results never depend on threads or alignment.
 @inline(__always)
-func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    var x = x.clamped(lowerBound: SIMD8(repeating: -87.33), upperBound: SIMD8(repeating: 88.72))
-    let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
+    var x = input
+    let lo = SIMD8<Float>(repeating: -87.33), hi = SIMD8<Float>(repeating: 88.72)
+    x.replace(with: lo, where: x .< lo)
+    x.replace(with: hi, where: x .> hi)
+    // n = round(x / ln 2) by the 1.5·2^23 trick: t's low mantissa bits hold n, so (bits(t) + 127) << 23 is 2^n.
+    let t = x * 1.44269504088896341 + 12582912.0
+    let n = t - 12582912.0
     x = x - n * 0.693359375
     x = x + n * 2.12194440e-4
     let x2 = x * x
@@ -17,8 +22,15 @@ func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     p = p * x + 1.6666665459e-1
     p = p * x + 5.0000001201e-1
     p = p * x2 + x + 1
-    let bits = (SIMD8<Int32>(n, rounding: .toNearestOrEven) &+ 127) &<< 23
+    let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &+ 127) &<< 23
     return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
+}
+
+/// Σ of the 8 lanes in a fixed order.
+@inline(__always)
+func laneSum(_ v: SIMD8<Float>) -> Float {
+    let h = v.lowHalf + v.highHalf
+    return (h[0] + h[2]) + (h[1] + h[3])
 }
 
 /// Loads up to 8 floats (missing lanes get `fill`).
@@ -50,7 +62,7 @@ func expShifted(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
         store8(e, dst + i, n)
         i += 8
     }
-    return acc.sum()
+    return laneSum(acc)
 }
 
 /// Σ_i e^(src[i] − shift), without storing.
@@ -65,7 +77,7 @@ func sumExpShifted(_ src: UnsafePointer<Float>, count: Int, shift: Float) -> Flo
         acc += e
         i += 8
     }
-    return acc.sum()
+    return laneSum(acc)
 }
 
 /// max_i src[i] (−∞ for count 0).
@@ -74,10 +86,13 @@ func maxOf(_ src: UnsafePointer<Float>, count: Int) -> Float {
     var m = SIMD8<Float>(repeating: -.infinity)
     var i = 0
     while i < count {
-        m = pointwiseMax(m, load8(src + i, min(8, count - i), fill: -.infinity))
+        let v = load8(src + i, min(8, count - i), fill: -.infinity)
+        m.replace(with: v, where: v .> m)
         i += 8
     }
-    return m.max()
+    var best = m[0]
+    for l in 1..<8 where m[l] > best { best = m[l] }
+    return best
 }
 
 /// σ(x) = 1 / (1 + e^−x) for 8 lanes.
