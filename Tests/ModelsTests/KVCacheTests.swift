@@ -98,7 +98,7 @@ final class KVCacheTests: XCTestCase {
     /// transformers' init: matrices N(0, 0.02²), norms 1; the same seed gives the same model.
     func testInitialisationLikeTransformers() {
         let config = MistralConfig(vocabSize: 512, hiddenSize: 128, intermediateSize: 256, numHiddenLayers: 2,
-                                   numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 64)
+                                   numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 64, padTokenId: 3)
         var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
         let m1 = MistralModel(config: config, generator: &a), m2 = MistralModel(config: config, generator: &b)
         for (spec, p) in zip(m1.parameterSpecs, m1.parameters) {
@@ -112,6 +112,7 @@ final class KVCacheTests: XCTestCase {
             }
         }
         XCTAssertEqual(m1.parameters[5].scalars, m2.parameters[5].scalars)
+        XCTAssertEqual(Array(m1.parameters[0].scalars[(3 * 128)..<(4 * 128)]), [Float](repeating: 0, count: 128), "pad row zeroed")
         XCTAssertEqual(m1.decayFlags.filter { $0 }.count, 2 * 7)
         let reference = MistralConfig.reference
         XCTAssertEqual(reference.parameterCount, 4096 * 256 + 4 * (2 * 256 + 256 * 256 * 2 + 128 * 256 * 2 + 3 * 256 * 768) + 256)
