@@ -30,10 +30,15 @@ public final class BPEEncoder {
         var segmentStart = 0
         var i = 0
         while i < n {
-            let candidates = t.addedByFirstByte[Int(bytes[i])]
-            if candidates.isEmpty { i += 1; continue }
+            // Skip ahead to a byte that can start an added token.
+            i = t.startsAddedToken.withUnsafeBufferPointer { starts in
+                var k = i
+                while k < n && !starts[Int(bytes[k])] { k += 1 }
+                return k
+            }
+            if i >= n { break }
             var matched: AddedToken?
-            for c in candidates {
+            for c in t.addedByFirstByte[Int(bytes[i])] {
                 let token = t.addedTokens[c]
                 let len = token.content.utf8.count
                 if i + len <= n && token.content.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[i..<(i + len)])) {
@@ -137,15 +142,26 @@ public final class BPEEncoder {
     }
 }
 
-/// Word bytes → ids, for `BPEEncoder`. Open addressing over flat arenas; emptied when full.
+/// Word bytes → ids, for `BPEEncoder`. Open addressing over flat arenas; starts small, grows to
+/// `maxEntries` words and is emptied when full.
 struct WordCache {
-    private var slots = [Int32](repeating: -1, count: 1 << 16)
+    private var slots = [Int32](repeating: -1, count: 1 << 8)
     private var hashes: [UInt64] = []
     private var keyStart: [Int32] = []
     private var idStart: [Int32] = []
     private var keyBytes: [UInt8] = []
     private var ids: [Int32] = []
     private let maxEntries = 1 << 15
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (e, h) in hashes.enumerated() {
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(e)
+        }
+    }
 
     @inline(__always)
     static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -190,6 +206,7 @@ struct WordCache {
             keyBytes.removeAll(keepingCapacity: true)
             ids.removeAll(keepingCapacity: true)
         }
+        if (hashes.count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: hash) & mask
         while slots[s] >= 0 { s = (s + 1) & mask }
