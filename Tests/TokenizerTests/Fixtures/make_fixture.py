@@ -89,6 +89,10 @@ FIXED_CASES = [
     "long space run" + " " * 50 + "x",
     "quotes \"double\" 'single' `back`",
     "symbols !@#$%^&*()_+-=[]{}|;:,.<>/?~",
+    # long words take the heap path in the Swift encoder
+    "".join(random.Random(7).choice("abcdeéfstre") for _ in range(700)),
+    "x = " + "=-" * 150 + "\n" * 80 + "end",
+    "self" * 100 + " " + "ab" * 200,
 ]
 
 
