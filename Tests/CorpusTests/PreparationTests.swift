@@ -125,7 +125,8 @@ final class PreparationTests: XCTestCase {
         fixed.tokenizer = .file(tokFile)
         let withFile = try DatasetPreparation.prepare(fixed, options: .init(threads: 1))
         XCTAssertFalse(withFile.manifest.tokenizer.trained)
-        XCTAssertEqual(withFile.manifest.tokenizer.sha256, try SHA256Digest.hex(fileAt: tokFile))
+        XCTAssertEqual(withFile.manifest.tokenizer.sha256, try BPETokenizer(contentsOf: tokFile).contentHash)
+        XCTAssertEqual(withFile.manifest.tokenizer.sha256, try SHA256Digest.hex(fileAt: withFile.directory.appendingPathComponent("tokenizer.json")))
         XCTAssertNotEqual(withFile.directory.path, trained.directory.path)
         XCTAssertEqual(withFile.manifest.splits["train"]?.shards.map(\.sha256), trained.manifest.splits["train"]?.shards.map(\.sha256),
                        "the same tokenizer gives the same shards")
