@@ -139,6 +139,7 @@ public enum DatasetPreparation {
         try options.progress?(.tokenizerReady(vocabSize: tokenizer.vocabularySize, trained: trained,
                                               seconds: seconds(clock.now - tokenizerStart)))
 
+        removeAbandonedTemporaries(of: location.directory)
         var manifest: DatasetManifest?
         try AtomicFile.writeDirectory(location.directory) { tmp in
             let tokenizerURL = tmp.appendingPathComponent("tokenizer.json")
@@ -215,6 +216,19 @@ public enum DatasetPreparation {
             }
             for i in 0..<n { try body(start + i, results[i]) }
             start = end
+        }
+    }
+
+    /// Removes temporary directories of `directory` left by a preparation that was killed
+    /// (`.NAME.tmp-PID-N` whose process no longer runs).
+    static func removeAbandonedTemporaries(of directory: URL) {
+        let parent = directory.deletingLastPathComponent()
+        let prefix = ".\(directory.lastPathComponent).tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? ""), pid > 0 else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            }
         }
     }
 
