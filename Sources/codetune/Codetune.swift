@@ -12,6 +12,7 @@ struct Codetune: ParsableCommand {
         subcommands: [
             Export.self,
             TokenizerCommand.self,
+            DataCommand.self,
         ]
     )
 
