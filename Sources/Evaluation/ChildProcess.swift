@@ -7,7 +7,8 @@ import Foundation
 
 /// A child process started with `posix_spawn`, its stdin and stdout/stderr connected to pipes
 /// owned by the caller. Pipe ends are created close-on-exec, so children spawned concurrently by
-/// other threads never inherit them (an inherited write end would hide end-of-file).
+/// other threads never inherit them (an inherited write end would hide end-of-file): pipes are made
+/// and marked close-on-exec under `spawnLock`, which every spawn in this process takes.
 struct ChildProcess {
     let pid: pid_t
     /// Write end of the child's stdin.
@@ -20,14 +21,18 @@ struct ChildProcess {
     /// Spawns `arguments[0]` (an absolute path) with exactly `environment`.
     static func spawn(_ arguments: [String], environment: [String]) throws -> ChildProcess {
         precondition(!arguments.isEmpty)
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
         var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-        guard pipe2(&inPipe, O_CLOEXEC) == 0 else { throw SandboxError("pipe: \(String(cString: strerror(errno)))") }
-        guard pipe2(&outPipe, O_CLOEXEC) == 0 else {
-            close(inPipe[0]); close(inPipe[1]); throw SandboxError("pipe: \(String(cString: strerror(errno)))")
-        }
-        guard pipe2(&errPipe, O_CLOEXEC) == 0 else {
-            [inPipe[0], inPipe[1], outPipe[0], outPipe[1]].forEach { close($0) }
-            throw SandboxError("pipe: \(String(cString: strerror(errno)))")
+        for i in 0..<3 {
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else {
+                [inPipe, outPipe].flatMap { $0 }.filter { $0 >= 0 }.forEach { close($0) }
+                throw SandboxError("pipe: \(String(cString: strerror(errno)))")
+            }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            if i == 0 { inPipe = fds } else if i == 1 { outPipe = fds } else { errPipe = fds }
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -70,6 +75,9 @@ struct ChildProcess {
         close(stdin); close(stdout); close(stderr)
     }
 }
+
+/// Serialises pipe creation and spawning (Glibc's `pipe2` is not visible to Swift here).
+private let spawnLock = NSLock()
 
 /// Runs a short helper program to completion and returns its stdout, or nil when it fails.
 func runToCompletion(_ arguments: [String], environment: [String], timeout: Double = 10) -> String? {

@@ -96,16 +96,15 @@ public struct EvalSuite: Sendable {
         }
         if let v = m.value("seed"), let i = v.int(in: 0...Int.max) { suite.seed = UInt64(i) }
         if let v = m.value("thresholds") {
-            if case .mapping(let map) = v.node {
-                for (key, value) in map {
-                    let name = key.string ?? ""
-                    let child = YAMLValue(node: value, path: v.path + "." + name, diagnostics: v.diagnostics)
+            if case .mapping(let map) = v.node, let checked = v.mapping(allowed: map.keys.compactMap(\.string)) {
+                for name in map.keys.compactMap(\.string) {
+                    guard let child = checked.value(name) else { continue }
                     guard name.hasPrefix("pass@"), let k = Int(name.dropFirst(5)), k >= 1 else {
-                        v.diagnostics.report(key.mark, v.path + "." + name, "thresholds are written pass@K (for example pass@1)")
+                        child.diagnostics.report(child.mark, child.path, "thresholds are written pass@K (for example pass@1)")
                         continue
                     }
                     if !suite.k.contains(k) {
-                        v.diagnostics.report(key.mark, child.path, "pass@\(k) is not reported: add \(k) to k")
+                        child.diagnostics.report(child.mark, child.path, "pass@\(k) is not reported: add \(k) to k")
                     }
                     if let d = child.double(in: 0...1) { suite.thresholds[k] = d }
                 }
