@@ -55,7 +55,7 @@ P = [
     problem("kill-parent", "    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)\n    return 1\n",
             "    assert candidate() == 1\n", "failed", "killed the sandbox supervisor|no sentinel"),
     problem("kill-everything", "    import os, signal\n    os.kill(-1, signal.SIGKILL)\n    return 1\n",
-            "    assert candidate() == 1\n", "failed", "killed the sandbox supervisor|killed by SIGKILL"),
+            "    assert candidate() == 1\n", "failed", "PermissionError|killed the sandbox supervisor|killed by SIGKILL"),
     problem("huge-file", "    with open('big', 'wb') as f:\n        for _ in range(1024):\n            f.write(b'x' * (1 << 20))\n    return True\n",
             "    assert candidate() is True\n", "failed", "File too large|No space left|SIGXFSZ"),
     problem("syntax-error", "    return (1 +\n", "    assert candidate() == 1\n", "failed", "SyntaxError"),

@@ -25,22 +25,24 @@ except Exception:
 ROOT = os.getcwd()
 
 def _process_filter():
-    # A seccomp filter for the sample: creating processes fails with EAGAIN (threads, i.e. clone with
+    # A seccomp filter for the sample: creating processes fails with EAGAIN, kill(-1) with EPERM (threads, i.e. clone with
     # CLONE_THREAD, stay allowed; clone3 answers ENOSYS so libc falls back to clone). RLIMIT_NPROC alone
     # is not enough: the kernel exempts a host root user, even inside a user namespace.
     import platform
     machine = platform.machine()
     if machine == "x86_64":
-        arch, clone, fork, vfork = 0xC000003E, 56, 57, 58
+        arch, clone, fork, vfork, kill = 0xC000003E, 56, 57, 58, 62
     elif machine == "aarch64":
-        arch, clone, fork, vfork = 0xC00000B7, 220, 0xFFFFF, 0xFFFFF
+        arch, clone, fork, vfork, kill = 0xC00000B7, 220, 0xFFFFF, 0xFFFFF, 129
     else:
         return None
     LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
     ALLOW, ERRNO = 0x7FFF0000, 0x00050000
-    prog = [(LD, 0, 0, 4), (JEQ, 0, 11, arch), (LD, 0, 0, 0), (JGE, 9, 0, 0x40000000),
-            (JEQ, 7, 0, 435), (JEQ, 5, 0, fork), (JEQ, 4, 0, vfork), (JEQ, 0, 2, clone),
-            (LD, 0, 0, 16), (JSET, 0, 1, 0x10000),
+    # Also kill(-1, ...) ("every process I may signal") fails with EPERM.
+    prog = [(LD, 0, 0, 4), (JEQ, 0, 14, arch), (LD, 0, 0, 0), (JGE, 12, 0, 0x40000000),
+            (JEQ, 10, 0, 435), (JEQ, 8, 0, fork), (JEQ, 7, 0, vfork), (JEQ, 3, 0, kill), (JEQ, 0, 4, clone),
+            (LD, 0, 0, 16), (JSET, 2, 3, 0x10000),
+            (LD, 0, 0, 16), (JEQ, 3, 0, 0xFFFFFFFF),
             (RET, 0, 0, ALLOW), (RET, 0, 0, ERRNO | 11), (RET, 0, 0, ERRNO | 38), (RET, 0, 0, ERRNO | 1)]
     class Filter(ctypes.Structure):
         _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
