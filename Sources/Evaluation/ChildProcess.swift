@@ -67,12 +67,15 @@ struct ChildProcess {
     }
 
     /// Kills the child (SIGKILL to its process group and itself), reaps it and closes the pipes.
-    func terminate() {
-        kill(-pid, SIGKILL)
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        close(stdin); close(stdout); close(stderr)
+    func terminate(alreadyReaped: Bool = false, stdinClosed: Bool = false) {
+        if !alreadyReaped {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        if !stdinClosed { close(stdin) }
+        close(stdout); close(stderr)
     }
 }
 

@@ -22,8 +22,20 @@ final class SandboxSupervisor {
 
     deinit { stop() }
 
+    /// Ends the supervisor: end-of-file on its stdin lets it clean up and exit; SIGKILL after 0.5 s.
     func stop() {
-        child?.terminate()
+        if let child {
+            close(child.stdin)
+            let deadline = Date().addingTimeInterval(0.5)
+            var status: Int32 = 0
+            var exited = false
+            while Date() < deadline {
+                let r = waitpid(child.pid, &status, WNOHANG)
+                if r == child.pid || (r < 0 && errno != EINTR) { exited = true; break }
+                usleep(2000)
+            }
+            child.terminate(alreadyReaped: exited, stdinClosed: true)
+        }
         child = nil
         pending.removeAll()
     }

@@ -22,7 +22,12 @@ try:
     _libc.prctl(36, 1, 0, 0, 0)         # PR_SET_CHILD_SUBREAPER: orphans come back to us to be reaped
 except Exception:
     pass
-ROOT = os.getcwd()
+if PIDNS:
+    ROOT = os.getcwd()  # the sandbox's private tmpfs
+else:
+    import tempfile, atexit
+    ROOT = tempfile.mkdtemp(prefix="codetune-sandbox-")  # never the caller's directory
+    atexit.register(shutil.rmtree, ROOT, True)
 
 def _process_filter():
     # A seccomp filter for the sample: creating processes fails with EAGAIN, kill(-1) with EPERM (threads, i.e. clone with
@@ -104,8 +109,7 @@ def _limit(name, value):
 def _child(req, out_w, err_w, workdir):
     # Runs in the forked child: limits first (hard = soft, so the sample cannot lift them), then the program.
     try:
-        if not PIDNS:
-            os.setpgid(0, 0)
+        os.setpgid(0, 0)  # kill(0, …) by the sample reaches only its own group
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         null = os.open("/dev/null", os.O_RDONLY)
         os.dup2(null, 0); os.dup2(out_w, 1); os.dup2(err_w, 2)
@@ -188,17 +192,37 @@ def _kill_all(pid):
             return
         time.sleep(0.001)
 
-def _clean(workdir):
+def _wipe(directory):
+    # Removes everything inside `directory` (making unreadable entries readable first); True when empty.
     def onerror(fn, path, exc):
         try:
             os.chmod(os.path.dirname(path), 0o700); os.chmod(path, 0o700)
         except OSError:
             pass
     for _ in range(3):
-        shutil.rmtree(workdir, onerror=onerror)
-        if not os.path.exists(workdir):
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            return False
+        if not names:
             return True
-    return False
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, onerror=onerror)
+                else:
+                    os.unlink(path)
+            except OSError:
+                pass
+    return not os.listdir(directory)
+
+def _clean():
+    # Nothing a sample wrote survives it: its tmpfs, and /dev/shm inside the sandbox.
+    ok = _wipe(ROOT)
+    if PIDNS and os.path.isdir("/dev/shm"):
+        ok = _wipe("/dev/shm") and ok
+    return ok
 
 def _run(req, seq):
     workdir = os.path.join(ROOT, "s%d" % seq)
@@ -268,7 +292,7 @@ def _run(req, seq):
             status = 9
     _kill_all(pid)
     sel.close(); os.close(out_r); os.close(err_r); os.close(pidfd)
-    clean = _clean(workdir)
+    clean = _clean()
     resp = {"stdout": bufs[out_r].decode("utf-8", "backslashreplace"),
             "stderr": bufs[err_r].decode("utf-8", "backslashreplace"),
             "timed_out": timed_out, "flooded": flooded, "duration_ms": int(duration * 1000),
