@@ -63,7 +63,7 @@ final class EvalCommandTests: XCTestCase {
         try "problems: p.jsonl\nthresholds: {pass@1: 2}\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let badSuite = try run(["eval", dir.appendingPathComponent("bad.yaml").path, "--canonical"])
         XCTAssertEqual(badSuite.code, 2)
-        XCTAssertTrue(badSuite.stderr.contains("bad.yaml:2:23: thresholds.pass@1: 2.0 is out of range"), badSuite.stderr)
+        XCTAssertTrue(badSuite.stderr.contains("bad.yaml:2:22: thresholds.pass@1: 2.0 is out of range"), badSuite.stderr)
         let model = try run(["eval", suite, "--model", dir.path])
         XCTAssertEqual(model.code, 2)
         XCTAssertTrue(model.stderr.contains("--samples"), model.stderr)
