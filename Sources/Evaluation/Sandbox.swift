@@ -92,7 +92,7 @@ public struct SandboxConfiguration: Sendable {
     public var mode: SandboxMode
     public var python: PythonInterpreter
     public var limits: SandboxLimits
-    /// `bwrap` executable (found on PATH when nil).
+    /// `bwrap` executable (when nil: `$CODETUNE_BWRAP`, else found on PATH).
     public var bwrapPath: String?
 
     public init(mode: SandboxMode, python: PythonInterpreter, limits: SandboxLimits, bwrapPath: String? = nil) {
@@ -114,7 +114,7 @@ public struct SandboxConfiguration: Sendable {
             return python
         case .bwrap:
             let env = ProcessInfo.processInfo.environment
-            guard let bwrap = bwrapPath ?? PythonInterpreter.resolveOnPath("bwrap", path: env["PATH"] ?? "/usr/bin:/bin") else {
+            guard let bwrap = bwrapPath ?? env["CODETUNE_BWRAP"] ?? PythonInterpreter.resolveOnPath("bwrap", path: env["PATH"] ?? "/usr/bin:/bin") else {
                 throw SandboxError("bubblewrap (bwrap) is not installed")
             }
             var args = [bwrap,

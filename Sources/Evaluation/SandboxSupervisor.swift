@@ -43,6 +43,7 @@ final class SandboxSupervisor {
     /// Starts the supervisor and checks it answers; throws `SandboxError` with bwrap's message otherwise.
     func start() throws {
         stop()
+        ignoreBrokenPipes
         let command = try configuration.supervisorCommand()
         let child = try ChildProcess.spawn(command, environment: ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"])
         self.child = child
@@ -148,6 +149,11 @@ final class SandboxSupervisor {
         }
     }
 }
+
+/// Writing to a supervisor that just died must be an EPIPE error, not a SIGPIPE that ends codetune.
+private let ignoreBrokenPipes: Void = {
+    signal(SIGPIPE, SIG_IGN)
+}()
 
 /// 128 random bits as hex, fresh for every sample.
 func randomSentinel() -> String {

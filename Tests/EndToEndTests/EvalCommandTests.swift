@@ -69,6 +69,11 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertTrue(model.stderr.contains("--samples"), model.stderr)
         let canonical = try run(["eval", suite, "--canonical"])
         XCTAssertEqual(canonical.code, 0, canonical.stderr)
+        setenv("CODETUNE_BWRAP", "/bin/false", 1)
+        defer { unsetenv("CODETUNE_BWRAP") }
+        let refused = try run(["eval", suite, "--canonical"])
+        XCTAssertEqual(refused.code, 2)
+        XCTAssertTrue(refused.stderr.contains("sandbox unavailable") && refused.stderr.contains("--sandbox rlimits"), refused.stderr)
     }
 
     /// Same samples through codetune and the official `evaluate_functional_correctness`: equal verdicts and pass@k.

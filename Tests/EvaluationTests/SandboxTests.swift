@@ -62,6 +62,22 @@ final class SentinelAndTypeRuleTests: XCTestCase {
     }
 }
 
+final class SandboxRefusalTests: XCTestCase {
+    func testBrokenBubblewrapIsRefusedNotBypassed() throws {
+        guard let python = try? PythonInterpreter.locate() else { throw XCTSkip("no python3") }
+        let config = SandboxConfiguration(mode: .bwrap, python: python, limits: SandboxLimits(), bwrapPath: "/bin/false")
+        XCTAssertThrowsError(try Evaluator(sandbox: config, workers: 1).probe()) { error in
+            XCTAssertTrue(error is SandboxError, "\(error)")
+        }
+        let missing = SandboxConfiguration(mode: .bwrap, python: python, limits: SandboxLimits(), bwrapPath: "/nonexistent/bwrap")
+        XCTAssertThrowsError(try Evaluator(sandbox: missing, workers: 1).probe())
+        // A sample scored through a broken sandbox is a sandbox_error, never a pass.
+        let problem = Problem(task_id: "t", prompt: "def f():\n", canonical_solution: nil, test: "def check(c):\n    assert c() == 1\n", entry_point: "f")
+        let result = Evaluator(sandbox: config, workers: 1).score([Sample(task_id: "t", completion: "    return 1\n")], problems: [problem])
+        XCTAssertEqual(result.first?.status, .sandbox_error)
+    }
+}
+
 final class SandboxSelfTestTests: XCTestCase {
     struct Expectation: Decodable {
         var task_id: String
