@@ -15,6 +15,7 @@ let sandboxSupervisorSource = #"""
 # Protocol on fds 0/1: one JSON request line in, one JSON response line out.
 import os, sys, json, time, resource, signal, selectors, builtins, traceback, shutil
 PIDNS = "--pidns" in sys.argv
+_libc = None
 try:
     import ctypes
     _libc = ctypes.CDLL(None, use_errno=True)
@@ -29,37 +30,69 @@ else:
     ROOT = tempfile.mkdtemp(prefix="codetune-sandbox-")  # never the caller's directory
     atexit.register(shutil.rmtree, ROOT, True)
 
-def _process_filter():
-    # A seccomp filter for the sample: creating processes fails with EAGAIN, kill(-1) with EPERM (threads, i.e. clone with
-    # CLONE_THREAD, stay allowed; clone3 answers ENOSYS so libc falls back to clone). RLIMIT_NPROC alone
-    # is not enough: the kernel exempts a host root user, even inside a user namespace.
+if _libc is not None:
+    class _BPF(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+def _seccomp_program(protected_pid):
+    # The sample's seccomp filter: creating processes fails with EAGAIN (threads, i.e. clone with
+    # CLONE_THREAD, stay allowed; clone3 answers ENOSYS so libc falls back to clone); signalling the
+    # supervisor (kill, tkill, tgkill, rt_(tg)sigqueueinfo or pidfd_open on its pid or process group)
+    # or everyone (kill(-1)) fails with EPERM. RLIMIT_NPROC alone is not enough: the kernel exempts a
+    # host root user, even inside a user namespace. Returns None on other architectures.
     import platform
     machine = platform.machine()
     if machine == "x86_64":
-        arch, clone, fork, vfork, kill = 0xC000003E, 56, 57, 58, 62
+        arch, clone, fork, vfork = 0xC000003E, 56, 57, 58
+        signalling = [62, 200, 234, 129, 297, 434]
     elif machine == "aarch64":
-        arch, clone, fork, vfork, kill = 0xC00000B7, 220, 0xFFFFF, 0xFFFFF, 129
+        arch, clone, fork, vfork = 0xC00000B7, 220, None, None
+        signalling = [129, 130, 131, 138, 240, 434]
     else:
         return None
     LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
     ALLOW, ERRNO = 0x7FFF0000, 0x00050000
-    # Also kill(-1, ...) ("every process I may signal") fails with EPERM.
-    prog = [(LD, 0, 0, 4), (JEQ, 0, 14, arch), (LD, 0, 0, 0), (JGE, 12, 0, 0x40000000),
-            (JEQ, 10, 0, 435), (JEQ, 8, 0, fork), (JEQ, 7, 0, vfork), (JEQ, 3, 0, kill), (JEQ, 0, 4, clone),
-            (LD, 0, 0, 16), (JSET, 2, 3, 0x10000),
-            (LD, 0, 0, 16), (JEQ, 3, 0, 0xFFFFFFFF),
-            (RET, 0, 0, ALLOW), (RET, 0, 0, ERRNO | 11), (RET, 0, 0, ERRNO | 38), (RET, 0, 0, ERRNO | 1)]
-    class Filter(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+    code = [("ld", 4), ("jeq", arch, None, "deny"), ("ld", 0), ("jge", 0x40000000, "deny", None),
+            ("jeq", 435, "enosys", None)]
+    for nr in (fork, vfork):
+        if nr is not None:
+            code.append(("jeq", nr, "eagain", None))
+    for nr in signalling:
+        code.append(("jeq", nr, "signal", None))
+    code += [("jeq", clone, None, "allow"), ("ld", 16), ("jset", 0x10000, "allow", "eagain"),
+             ("label", "signal"), ("ld", 16), ("jeq", 0xFFFFFFFF, "deny", None),
+             ("jeq", protected_pid, "deny", None), ("jeq", (-protected_pid) & 0xFFFFFFFF, "deny", None),
+             ("label", "allow"), ("ret", ALLOW), ("label", "eagain"), ("ret", ERRNO | 11),
+             ("label", "enosys"), ("ret", ERRNO | 38), ("label", "deny"), ("ret", ERRNO | 1)]
+    labels, index = {}, 0
+    for ins in code:
+        if ins[0] == "label":
+            labels[ins[1]] = index
+        else:
+            index += 1
+    out, index = [], 0
+    for ins in code:
+        if ins[0] == "label":
+            continue
+        op = ins[0]
+        if op == "ld":
+            out.append((LD, 0, 0, ins[1]))
+        elif op == "ret":
+            out.append((RET, 0, 0, ins[1]))
+        else:
+            jt = labels[ins[2]] - index - 1 if ins[2] else 0
+            jf = labels[ins[3]] - index - 1 if ins[3] else 0
+            out.append(({"jeq": JEQ, "jge": JGE, "jset": JSET}[op], jt, jf, ins[1]))
+        index += 1
     class Program(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(Filter))]
-    array = (Filter * len(prog))(*[Filter(*f) for f in prog])
-    return (Program(len(prog), array), array)
+        _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_BPF))]
+    array = (_BPF * len(out))(*[_BPF(*f) for f in out])
+    return (Program(len(out), array), array)
 
 try:
-    _FILTER = _process_filter()
+    _SECCOMP_OK = _libc is not None and _seccomp_program(2) is not None
 except Exception:
-    _FILTER = None
+    _SECCOMP_OK = False
 _type, _len, _repr = type, len, repr
 _ALLOWED = frozenset({int, float, complex, bool, str, bytes, type(None), list, tuple, dict, set, frozenset})
 _CONTAINERS = frozenset({list, tuple, set, frozenset})
@@ -122,9 +155,10 @@ def _child(req, out_w, err_w, workdir):
         _limit(resource.RLIMIT_NOFILE, lim["open_files"])
         _limit(resource.RLIMIT_NPROC, lim["processes"])
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if _FILTER is not None:
+        if _SECCOMP_OK:
+            program = _seccomp_program(os.getppid())
             _libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
-            if _libc.prctl(22, 2, ctypes.byref(_FILTER[0]), 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+            if _libc.prctl(22, 2, ctypes.byref(program[0]), 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
                 raise OSError(ctypes.get_errno(), "seccomp")
         sys.stdin = open(0, "r", closefd=False)
         sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
