@@ -78,7 +78,8 @@ struct Eval: ParsableCommand {
         run.outputDirectory = out.map { URL(fileURLWithPath: $0) }
         let summary: EvalSummary
         do {
-            summary = try run.run().summary
+            summary = try run.run(progress: isatty(2) != 0 ? Self.printProgress : nil).summary
+            if isatty(2) != 0 { printError("") }
         } catch let error as SandboxError {
             var message = "codetune eval: sandbox unavailable: \(error)"
             if run.sandboxMode == .bwrap {
@@ -93,6 +94,13 @@ struct Eval: ParsableCommand {
             printSummary(summary)
         }
         if summary.verdict != "pass" { throw ExitCode(1) }
+    }
+
+    /// "scored i/n" on a terminal's stderr, about a hundred updates per run.
+    static func printProgress(_ done: Int, _ total: Int) {
+        if done == total || done % max(1, total / 100) == 0 {
+            FileHandle.standardError.write(Data("\rscored \(done)/\(total)".utf8))
+        }
     }
 
     func printSummary(_ s: EvalSummary) {
