@@ -13,6 +13,8 @@ struct Codetune: ParsableCommand {
             Export.self,
             TokenizerCommand.self,
             DataCommand.self,
+            Eval.self,
+            Bench.self,
         ]
     )
 
