@@ -14,6 +14,7 @@ struct Codetune: ParsableCommand {
             TokenizerCommand.self,
             DataCommand.self,
             Eval.self,
+            SampleCommand.self,
             Bench.self,
         ]
     )
