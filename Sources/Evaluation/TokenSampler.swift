@@ -14,16 +14,20 @@ import Foundation
 /// as top-k or top-p need. All scratch memory is allocated once, for the vocabulary size given at init.
 public struct TokenSampler {
     public let vocabularySize: Int
-    /// Heap of candidate ids; the first `popped` slots past the heap end hold the popped ids, best first.
-    private var heap: [Int32]
+    /// Heap of candidate keys (`key(logit, id)`: one integer compare orders by logit, then lower id);
+    /// popped keys collect at the end, best at `V − 1`.
+    private var heap: [UInt64]
     /// exp((l − max) / T) of each popped candidate, in popped order.
     private var weights: [Double]
+    /// exp((l − max) / T) by id (top-p over the whole vocabulary).
+    private var weightOfId: [Double]
 
     public init(vocabularySize: Int) {
         precondition(vocabularySize > 0, "TokenSampler: empty vocabulary")
         self.vocabularySize = vocabularySize
-        heap = [Int32](repeating: 0, count: vocabularySize)
+        heap = [UInt64](repeating: 0, count: vocabularySize)
         weights = [Double](repeating: 0, count: vocabularySize)
+        weightOfId = [Double](repeating: 0, count: vocabularySize)
     }
 
     /// The next token for `logits` (`vocabularySize` values). `rng` is advanced once per non-greedy draw.
@@ -51,9 +55,9 @@ public struct TokenSampler {
         var r = rng.nextDouble() * mass
         for j in 0..<count {
             r -= weights[j]
-            if r < 0 { return heap[v - 1 - j] }
+            if r < 0 { return Self.id(heap[v - 1 - j]) }
         }
-        return heap[v - count]
+        return Self.id(heap[v - count])
     }
 
     /// The tokens `sample` draws from for `logits` under `settings` (temperature > 0), most likely first,
@@ -63,7 +67,7 @@ public struct TokenSampler {
         var s = settings
         if s.topK == 0 && s.topP >= 1 { s.topK = vocabularySize }  // take the heap path for the full list
         let (count, mass) = selectCandidates(logits, settings: s)
-        return (0..<count).map { (heap[vocabularySize - 1 - $0], weights[$0] / mass) }
+        return (0..<count).map { (Self.id(heap[vocabularySize - 1 - $0]), weights[$0] / mass) }
     }
 
     /// Partially sorts the vocabulary by logit and keeps the top-k, then the top-p candidates.
@@ -77,18 +81,23 @@ public struct TokenSampler {
         let p = settings.topP
         return heap.withUnsafeMutableBufferPointer { heap in
             weights.withUnsafeMutableBufferPointer { weights in
-                for i in 0..<v { heap[i] = Int32(i) }
-                Self.heapify(heap, count: v, logits)
+                for i in 0..<v { heap[i] = Self.key(logits[i], Int32(i)) }
+                Self.heapify(heap, count: v)
                 var size = v
                 var popped = 0
                 var keptMass = 0.0
                 if k == v {
                     // Top-p over the whole vocabulary: pop until the kept mass reaches p of the total.
-                    var total = 0.0
-                    for i in 0..<v { total += exp((Double(logits[i]) - top) * inverseT) }
-                    let needed = p * total
+                    let needed = weightOfId.withUnsafeMutableBufferPointer { byId in
+                        var total = 0.0
+                        for i in 0..<v {
+                            byId[i] = exp((Double(logits[i]) - top) * inverseT)
+                            total += byId[i]
+                        }
+                        return p * total
+                    }
                     while popped < v {
-                        let w = exp((Double(logits[Int(Self.popMax(heap, count: &size, logits))]) - top) * inverseT)
+                        let w = weightOfId[Int(Self.popMax(heap, count: &size))]
                         weights[popped] = w
                         popped += 1
                         keptMass += w
@@ -99,7 +108,7 @@ public struct TokenSampler {
                 // Top-k first, then top-p relative to the k candidates' mass.
                 var kMass = 0.0
                 while popped < k {
-                    let w = exp((Double(logits[Int(Self.popMax(heap, count: &size, logits))]) - top) * inverseT)
+                    let w = exp((Double(logits[Int(Self.popMax(heap, count: &size))]) - top) * inverseT)
                     weights[popped] = w
                     popped += 1
                     kMass += w
@@ -129,43 +138,51 @@ public struct TokenSampler {
         return Int32(best)
     }
 
-    /// Orders `heap[0..<count]` as a binary max-heap by logit (ties: lower id first).
-    private static func heapify(_ heap: UnsafeMutableBufferPointer<Int32>, count: Int, _ logits: UnsafePointer<Float>) {
+    /// A heap key ordering by logit, then by lower id: the logit's bits made order-preserving as an
+    /// unsigned integer in the high word, the complemented id in the low word.
+    @inline(__always)
+    static func key(_ logit: Float, _ id: Int32) -> UInt64 {
+        let bits = logit.bitPattern
+        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(ordered) << 32 | UInt64(~UInt32(bitPattern: id))
+    }
+
+    @inline(__always)
+    static func id(_ key: UInt64) -> Int32 { Int32(bitPattern: ~UInt32(truncatingIfNeeded: key)) }
+
+    /// Orders `heap[0..<count]` as a binary max-heap.
+    private static func heapify(_ heap: UnsafeMutableBufferPointer<UInt64>, count: Int) {
         var i = count / 2 - 1
         while i >= 0 {
-            siftDown(heap, from: i, count: count, logits)
+            siftDown(heap, from: i, count: count)
             i -= 1
         }
     }
 
-    /// Removes the heap's best id, moves it to slot `count − 1` (past the shrunk heap) and returns it.
-    private static func popMax(_ heap: UnsafeMutableBufferPointer<Int32>, count: inout Int,
-                               _ logits: UnsafePointer<Float>) -> Int32 {
+    /// Removes the heap's best key, moves it to slot `count − 1` (past the shrunk heap) and returns its id.
+    @inline(__always)
+    private static func popMax(_ heap: UnsafeMutableBufferPointer<UInt64>, count: inout Int) -> Int32 {
         let best = heap[0]
         count -= 1
         heap[0] = heap[count]
         heap[count] = best
-        if count > 1 { siftDown(heap, from: 0, count: count, logits) }
-        return best
+        if count > 1 { siftDown(heap, from: 0, count: count) }
+        return id(best)
     }
 
     @inline(__always)
-    private static func better(_ a: Int32, _ b: Int32, _ logits: UnsafePointer<Float>) -> Bool {
-        let la = logits[Int(a)], lb = logits[Int(b)]
-        return la > lb || (la == lb && a < b)
-    }
-
-    private static func siftDown(_ heap: UnsafeMutableBufferPointer<Int32>, from start: Int, count: Int,
-                                 _ logits: UnsafePointer<Float>) {
+    private static func siftDown(_ heap: UnsafeMutableBufferPointer<UInt64>, from start: Int, count: Int) {
         var i = start
+        let value = heap[i]
         while true {
             let l = 2 * i + 1
-            if l >= count { return }
+            if l >= count { break }
             var c = l
-            if l + 1 < count && better(heap[l + 1], heap[l], logits) { c = l + 1 }
-            if !better(heap[c], heap[i], logits) { return }
-            heap.swapAt(i, c)
+            if l + 1 < count && heap[l + 1] > heap[l] { c = l + 1 }
+            if heap[c] <= value { break }
+            heap[i] = heap[c]
             i = c
         }
+        heap[i] = value
     }
 }
