@@ -105,6 +105,8 @@ enum PersonalDataScanners {
     /// `v1.2.3.4`, `ver 1.2.3.4` or "version" earlier on the same line (within 40 bytes).
     static func isVersionContext(_ b: [UInt8], _ i: Int) -> Bool {
         if i > 0, b[i - 1] == 118 || b[i - 1] == 86 { return true }
+        // requirement specifiers: ==1.2.3.4, >=, <=, ~=, !=
+        if i > 1, b[i - 1] == 61, [61, 60, 62, 126, 33].contains(b[i - 2]) { return true }
         var k = i - 1
         while k >= 0, i - k <= 40, b[k] != 10 {
             if Byte.lower(b[k]) == 118, b.matchesIgnoringCase("version", at: k) { return true }

@@ -50,11 +50,19 @@ enum SecretAssignmentScanner {
             } else if b[k] == 58 {
                 op = (k + 1 < n && b[k + 1] == 61) ? 2 : 1
             } else { continue }
-            let isEquals = b[k] == 61
+            var isEquals = b[k] == 61
+            let isColon = b[k] == 58 && op == 1
             k += op
-            let spaceAfter = k < n && (b[k] == 32 || b[k] == 9)
+            var spaceAfter = k < n && (b[k] == 32 || b[k] == 9)
             while k < n, b[k] == 32 || b[k] == 9 { k += 1 }
             guard k < n else { continue }
+            // a type annotation `name: Type[...] = value`: skip to the value
+            if isColon, Byte.isAlpha(b[k]), let eq = annotationEquals(b, k) {
+                k = eq + 1; isEquals = true; spaceAfter = true
+                while k < n, b[k] == 32 || b[k] == 9 { k += 1 }
+                guard k < n else { continue }
+            }
+            let yamlStyle = isColon && spaceAfter && isAtLineStart(b, i)
             // string prefixes r"…", b'…', f"…" (f-strings are templates: skip)
             if k + 1 < n, b[k] == 102 || b[k] == 70, b[k + 1] == 34 || b[k + 1] == 39 { continue }
             if k + 1 < n, b[k] == 114 || b[k] == 98 || b[k] == 117, b[k + 1] == 34 || b[k + 1] == 39 { k += 1 }
@@ -81,7 +89,8 @@ enum SecretAssignmentScanner {
                 } else {
                     // unquoted: an env-file line `DB_PASSWORD=hunter22` or a random-looking value
                     let envStyle = isEquals && !spaceBefore && !spaceAfter && isUpperName(b, i, nameEnd)
-                    if (envStyle && ve - vs >= 4 && !isUpperName(b, vs, ve)) || looksRandom(b, vs, ve) {
+                    let plainValue = ve - vs >= 4 && !isUpperName(b, vs, ve) && !isIdentifierLike(b, vs, ve) && !isCapWords(b, vs, ve)
+                    if ((envStyle || yamlStyle) && plainValue) || looksRandom(b, vs, ve) {
                         out.append(ScrubSpan(vs, ve, .password))
                     }
                 }
@@ -108,6 +117,34 @@ enum SecretAssignmentScanner {
         guard (s..<e).contains(where: { b[$0] == 32 }) else { return false }
         let last = b[e - 1]
         return last == 58 || last == 63 || last == 46 || last == 33
+    }
+
+    /// `Type`, `Optional[str]`, `typing.Dict[str, str]` up to a single `=` on the same line: the `=`'s index.
+    static func annotationEquals(_ b: [UInt8], _ start: Int) -> Int? {
+        var k = start
+        while k < b.count, k - start < 80 {
+            let c = b[k]
+            if c == 61 { return (k + 1 < b.count && b[k + 1] == 61) ? nil : k }
+            if !(Byte.isWord(c) || c == 91 || c == 93 || c == 46 || c == 44 || c == 32 || c == 124) { return nil }
+            k += 1
+        }
+        return nil
+    }
+
+    /// Only spaces or tabs (or a `- ` list marker) between the start of the line and `i`.
+    static func isAtLineStart(_ b: [UInt8], _ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0, b[k] != 10 {
+            if !(b[k] == 32 || b[k] == 9 || b[k] == 45) { return false }
+            k -= 1
+        }
+        return true
+    }
+
+    /// `CapWords`: an uppercase letter then lowercase letters and digits (a class name).
+    static func isCapWords(_ b: [UInt8], _ s: Int, _ e: Int) -> Bool {
+        guard Byte.isUpper(b[s]) else { return false }
+        return (s..<e).allSatisfy { Byte.isAlnum(b[$0]) } && (s..<e).contains { Byte.isLower(b[$0]) } && !(s..<e).contains { Byte.isDigit(b[$0]) }
     }
 
     static func isUpperName(_ b: [UInt8], _ s: Int, _ e: Int) -> Bool {
