@@ -10,7 +10,6 @@ struct Codetune: ParsableCommand {
         commandName: "codetune",
         abstract: "Train, evaluate and compare small code models on the CPU.",
         subcommands: [
-            BenchScrub.self,
         ]
     )
 
