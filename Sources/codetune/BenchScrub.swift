@@ -15,7 +15,14 @@ struct BenchScrub: ParsableCommand {
     @Flag(help: "List the missed positives and flagged look-alikes.")
     var verbose = false
 
+    @Option(help: "Also scrub every .py file under this directory and list what was replaced, for review.")
+    var code: String?
+
+    @Option(help: "With --code: list at most this many replacements.")
+    var show = 60
+
     func run() throws {
+        if let code { try review(URL(fileURLWithPath: code)) }
         let r = ScrubLabelledSet.evaluate()
         // Throughput over the whole labelled set, repeated to about 4 MB.
         let corpus = (ScrubLabelledSet.positives + ScrubLabelledSet.lookalikes).map(\.text).joined()
@@ -45,5 +52,31 @@ struct BenchScrub: ParsableCommand {
             for c in r.missed { printError("missed \(c.kind?.rawValue ?? "?"): \(c.text.debugDescription)") }
             for (c, out) in r.flagged { printError("flagged: \(c.text.debugDescription) -> \(out.debugDescription)") }
         }
+    }
+
+    /// Scrubs ordinary code and prints each replaced span with its line, so a person can count false positives.
+    func review(_ root: URL) throws {
+        let docs = try CodeDocuments.load(from: root)
+        var counts: [ScrubKind: Int] = [:]
+        var files = 0, shown = 0, bytes = 0
+        for d in docs {
+            let b = Array(d.text.utf8)
+            bytes += b.count
+            let spans = Scrubber.spans(in: b)
+            if !spans.isEmpty { files += 1 }
+            for s in spans {
+                counts[s.kind, default: 0] += 1
+                guard shown < show else { continue }
+                shown += 1
+                var ls = s.start, le = s.end
+                while ls > 0, b[ls - 1] != 10, s.start - ls < 80 { ls -= 1 }
+                while le < b.count, b[le] != 10, le - s.end < 40 { le += 1 }
+                let line = String(decoding: b[ls..<s.start], as: UTF8.self) + "[[" + String(decoding: b[s.start..<s.end], as: UTF8.self) + "]]"
+                    + String(decoding: b[s.end..<le], as: UTF8.self)
+                print("\(s.kind.placeholder) \(d.path): \(line.replacingOccurrences(of: "\n", with: "⏎"))")
+            }
+        }
+        print("code review: \(docs.count) files, \(String(format: "%.1f", Double(bytes) / 1e6)) MB, \(files) files with replacements; "
+              + ScrubKind.allCases.map { "\($0.placeholder) \(counts[$0] ?? 0)" }.joined(separator: ", "))
     }
 }

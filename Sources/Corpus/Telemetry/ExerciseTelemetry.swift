@@ -18,6 +18,7 @@ public struct ExerciseTelemetry {
         /// Programs the verifier could not run at all.
         public var verifierErrors = 0
         public var firstProblem: String?
+        public init() {}
     }
 
     public var model = "codetune-sim-1"

@@ -94,8 +94,11 @@ enum PersonalDataScanners {
         }
     }
 
+    /// Loopback, "this network" (0/8), broadcast, netmasks and the documentation ranges of RFC 5737
+    /// (192.0.2/24, 198.51.100/24, 203.0.113/24): none of them identifies a machine or a person.
     static func isReservedIPv4(_ o: [Int]) -> Bool {
-        if o[0] == 127 { return true }
+        if o[0] == 127 || o[0] == 0 { return true }
+        if (o[0], o[1], o[2]) == (192, 0, 2) || (o[0], o[1], o[2]) == (198, 51, 100) || (o[0], o[1], o[2]) == (203, 0, 113) { return true }
         if o == [0, 0, 0, 0] || o == [255, 255, 255, 255] { return true }
         let maskOctets: Set<Int> = [0, 128, 192, 224, 240, 248, 252, 254, 255]
         if o[0] == 255, o.allSatisfy(maskOctets.contains), zip(o, o.dropFirst()).allSatisfy({ $0 >= $1 }) { return true }
@@ -110,6 +113,8 @@ enum PersonalDataScanners {
         var k = i - 1
         while k >= 0, i - k <= 40, b[k] != 10 {
             if Byte.lower(b[k]) == 118, b.matchesIgnoringCase("version", at: k) { return true }
+            if Byte.lower(b[k]) == 115, b.matchesIgnoringCase("section", at: k) { return true }
+            if b.matches("\u{A7}", at: k) { return true }
             k -= 1
         }
         return false
@@ -142,6 +147,9 @@ enum PersonalDataScanners {
             if j < n, Byte.isWord(b[j]) { continue }
             if let groups = parseIPv6(b, i, j) {
                 if groups.isLoopbackOrUnspecified { continue }
+                // 2001:db8::/32 is the documentation prefix (RFC 3849)
+                let lowerText = String(decoding: b[i..<min(j, i + 9)], as: UTF8.self).lowercased()
+                if lowerText.hasPrefix("2001:db8:") || lowerText.hasPrefix("2001:0db8:") { continue }
                 out.append(ScrubSpan(i, j, .ipAddress))
             }
         }

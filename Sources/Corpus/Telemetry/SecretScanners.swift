@@ -193,13 +193,27 @@ enum SecretScanners {
                 let start = i + key.utf8CodeUnitCount
                 var j = start
                 while j < n, !(b[j] == 59 || b[j] == 38 || Byte.isSpace(b[j]) || b[j] == 34 || b[j] == 39 || b[j] == 96) { j += 1 }
-                let minLength = kind == .password ? 1 : 16
-                if j - start >= minLength, !isTemplate(b, start, j) { out.append(ScrubSpan(start, j, kind)) }
+                let minLength = kind == .password ? 3 : 16
+                if j - start >= minLength, !isTemplate(b, start, j), isConnectionValue(b, i, start, j) {
+                    out.append(ScrubSpan(start, j, kind))
+                }
                 i = j; advanced = true
                 break
             }
             if !advanced { i += 1 }
         }
+    }
+
+    /// Rules out code that merely looks like `key=value`: keyword arguments (`password=get_pw()`,
+    /// `password=None,`, `password=KEY_PASSWORD`). After a `;`, `&` or `?` any value counts; after a space
+    /// or quote the value must not hold brackets or commas and must not be a name.
+    static func isConnectionValue(_ b: [UInt8], _ keyStart: Int, _ start: Int, _ end: Int) -> Bool {
+        if keyStart > 0, b[keyStart - 1] == 59 || b[keyStart - 1] == 38 || b[keyStart - 1] == 63 { return true }
+        for k in start..<end where b[k] == 40 || b[k] == 41 || b[k] == 44 || b[k] == 91 || b[k] == 93 { return false }
+        let value = String(decoding: b[start..<end], as: UTF8.self).lowercased()
+        if SecretAssignmentScanner.nonValueWords.contains(value) { return false }
+        return !SecretAssignmentScanner.isIdentifierLike(b, start, end) && !SecretAssignmentScanner.isUpperName(b, start, end)
+            && !SecretAssignmentScanner.isCapWords(b, start, end) && !(start..<end).allSatisfy({ Byte.isLower(b[$0]) || b[$0] == 95 })
     }
 
     static func isConnectionSeparator(_ c: UInt8) -> Bool {
