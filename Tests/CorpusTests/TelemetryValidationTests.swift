@@ -145,3 +145,13 @@ final class TelemetryValidationTests: XCTestCase {
         XCTAssertEqual(v.badLines, 0)
     }
 }
+
+final class TelemetryOneLineFileTests: XCTestCase {
+    /// libarchive's mtree reader claims some one-line text files; the reader must not let it.
+    func testSingleShortLineIsReadAsText() throws {
+        let f = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).jsonl")
+        var e = TelemetryValidationTests.event("e"); e.prefix = "ab"; e.suggestion = "xyz"
+        try (TelemetryValidationTests.line(e) + "\n").write(to: f, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TelemetryLineReader.readEvents(from: f).events.map(\.id), ["e"])
+    }
+}

@@ -3,7 +3,7 @@ import FileFormats
 import Foundation
 
 /// Streams the lines of a telemetry file through libarchive: plain text, gzip / xz / zstd / bzip2
-/// compressed text, or an archive (tar, tar.gz, zip, …) whose `.jsonl` / `.ndjson` entries are read in
+/// compressed text, or an archive (tar, tar.gz, zip, 7z, cpio) whose `.jsonl` / `.ndjson` entries are read in
 /// order. Nothing is unpacked to disk.
 ///
 /// (A small reader of its own; the corpus target's archive reader does the same for source files and
@@ -18,7 +18,13 @@ public enum TelemetryLineReader {
         guard let archive = archive_read_new() else { throw InputError(file: url.path, "libarchive: out of memory") }
         defer { archive_read_free(archive) }
         archive_read_support_filter_all(archive)
-        archive_read_support_format_all(archive)
+        // Only container formats that cannot be mistaken for JSON text: with support_format_all, libarchive's
+        // mtree reader claims a one-line JSON file and fails on it ("Missing type keyword in mtree specification").
+        archive_read_support_format_tar(archive)
+        archive_read_support_format_zip(archive)
+        archive_read_support_format_7zip(archive)
+        archive_read_support_format_cpio(archive)
+        archive_read_support_format_empty(archive)
         archive_read_support_format_raw(archive)
         if archive_read_open_filename(archive, url.path, 1 << 16) != ARCHIVE_OK {
             throw InputError(file: url.path, "cannot read: \(message(archive))")
