@@ -123,3 +123,19 @@ final class TelemetryExampleTests: XCTestCase {
         XCTAssertGreaterThan(val.count, 0)
     }
 }
+
+import Tokenizer
+
+final class TelemetryBPEExampleTests: XCTestCase {
+    func testRealTokenizerSpecialsAndNoSpecialTokenInjection() throws {
+        let docs = ["def add(a, b):\n    return a + b\n", "for i in range(10):\n    print(i)\n"]
+        let bpe = BPETokenizer.train(documents: docs, vocabSize: 300)
+        let t = try CompletionTokenizer(bpe)
+        XCTAssertEqual(t.endOfText, bpe.id(ofSpecial: BPETokenizer.endOfText))
+        let text = "EOS = '<|endoftext|>'"
+        let ids = t.encode(text)
+        XCTAssertFalse(ids.contains(t.endOfText), "typed special-token text stays ordinary bytes")
+        XCTAssertEqual(bpe.decode(ids), text)
+        XCTAssertEqual(CompletionTokenizer.cutSpecials("a<|pad|>b", ["<|pad|>"]), ["a<", "|pad|>b"])
+    }
+}
