@@ -23,12 +23,14 @@ struct DataSynthTelemetry: ParsableCommand {
     @Option(help: "Parallel verifier processes.") var workers = 2
     @Option(help: "Python interpreter for exercise verification.") var python = "python3"
     @Option(help: "Seconds before an exercise program is stopped.") var timeout = 2.0
+    @Option(help: "Longest prefix (text before the cursor) in bytes, cut at a line start.") var maxPrefixBytes = 1500
+    @Option(help: "Longest suffix (text after the continuation) in bytes, cut at a line end.") var maxSuffixBytes = 400
 
     @Flag(help: "Print the summary as one JSON object on stdout.")
     var json = false
 
     func validate() throws {
-        guard sessions >= 0, exercises >= 0, maxFiles >= 1, workers >= 1, timeout > 0 else {
+        guard sessions >= 0, exercises >= 0, maxFiles >= 1, workers >= 1, timeout > 0, maxPrefixBytes >= 0, maxSuffixBytes >= 0 else {
             throw ValidationError("counts must be non-negative, --max-files and --workers at least 1, --timeout positive")
         }
     }
@@ -43,6 +45,8 @@ struct DataSynthTelemetry: ParsableCommand {
             if docs.isEmpty { throw InputError(file: root.path, "no .py files to simulate sessions over") }
             var options = EditorSessionSimulator.Options()
             options.sessions = sessions
+            options.maxPrefixBytes = maxPrefixBytes
+            options.maxSuffixBytes = maxSuffixBytes
             events += EditorSessionSimulator(options: options).simulate(documents: docs, seed: seed)
         }
         var exerciseCounts = ExerciseTelemetry.Counts()

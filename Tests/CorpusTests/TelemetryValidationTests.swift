@@ -155,3 +155,27 @@ final class TelemetryOneLineFileTests: XCTestCase {
         XCTAssertEqual(try TelemetryLineReader.readEvents(from: f).events.map(\.id), ["e"])
     }
 }
+
+final class TelemetrySchemaFileTests: XCTestCase {
+    /// The JSON Schema beside the docs names exactly the fields the Codable type reads, and the same required ones.
+    func testSchemaMatchesTheEventType() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Datasets/telemetry-event.schema.json")
+        let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let props = try XCTUnwrap(schema["properties"] as? [String: Any])
+        XCTAssertEqual(Set(props.keys), TelemetryValidator.knownKeys)
+        XCTAssertEqual(Set(try XCTUnwrap(schema["required"] as? [String])), Set(TelemetryValidator.requiredKeys))
+        XCTAssertEqual(schema["additionalProperties"] as? Bool, false)
+    }
+
+    /// The committed sample is valid, scrubbed, and holds every outcome and origin.
+    func testSampleIsValid() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Datasets/telemetry-sample.jsonl")
+        let (events, v) = try TelemetryLineReader.readEvents(from: url)
+        XCTAssertEqual(v.badLines, 0, v.errors.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(events.allSatisfy { $0.scrubbed == true })
+        XCTAssertEqual(Set(events.map(\.outcome)), Set(TelemetryOutcome.allCases))
+        XCTAssertEqual(Set(events.compactMap(\.origin)), ["simulated", "exercise"])
+    }
+}

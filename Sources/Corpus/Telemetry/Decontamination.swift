@@ -148,7 +148,30 @@ public enum Decontamination {
         let mine = diags.errors.filter { $0.key == "problems" || ($0.key ?? "").isEmpty }
         if !mine.isEmpty { throw InputErrors(mine) }
         guard let path, !path.isEmpty else { throw InputError(file: suite.path, key: "problems", "missing required key") }
+        if path == "humaneval" {
+            guard let he = humanEvalFile(searchingUpFrom: suite.deletingLastPathComponent()) else {
+                throw InputError(file: suite.path, key: "problems", "humaneval: set CODETUNE_HUMANEVAL or put HumanEval.jsonl.gz under ../shared/data/humaneval/")
+            }
+            return he
+        }
         return path.hasPrefix("/") ? URL(fileURLWithPath: path) : suite.deletingLastPathComponent().appendingPathComponent(path)
+    }
+
+    /// `problems: humaneval` as the evaluator resolves it (without its `--problems` flag and Python package
+    /// lookup): `$CODETUNE_HUMANEVAL`, else `shared/data/humaneval/HumanEval.jsonl.gz` searched upward.
+    public static func humanEvalFile(searchingUpFrom start: URL) -> URL? {
+        if let p = ProcessInfo.processInfo.environment["CODETUNE_HUMANEVAL"], FileManager.default.fileExists(atPath: p) {
+            return URL(fileURLWithPath: p)
+        }
+        var dir = start.standardizedFileURL
+        for _ in 0..<8 {
+            for rel in ["shared/data/humaneval/HumanEval.jsonl.gz", "../shared/data/humaneval/HumanEval.jsonl.gz"] {
+                let c = dir.appendingPathComponent(rel).standardizedFileURL
+                if FileManager.default.fileExists(atPath: c.path) { return c }
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
     }
 
     /// Problems of a suite YAML, or of a problems file given directly (`.jsonl`, `.jsonl.gz`).
