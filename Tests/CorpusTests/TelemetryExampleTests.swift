@@ -139,3 +139,23 @@ final class TelemetryBPEExampleTests: XCTestCase {
         XCTAssertEqual(CompletionTokenizer.cutSpecials("a<|pad|>b", ["<|pad|>"]), ["a<", "|pad|>b"])
     }
 }
+
+final class TelemetryExampleStatisticsTests: XCTestCase {
+    func testCountsCutsAndPadding() {
+        var events: [TelemetryEvent] = []
+        for (i, (p, s, g)) in [("abcdefgh", "", "x"), ("ab", "cd", "y"), ("a", "", "0123456789")].enumerated() {
+            var e = TelemetryValidationTests.event("e\(i)", suggestion: g)
+            e.prefix = p; e.suffix = s
+            events.append(e)
+        }
+        events.append(TelemetryValidationTests.event("r", outcome: .rejected))
+        let set = CompletionExamples.build(events, tokenizer: telemetryTestTokenizer)
+        let st = CompletionExampleStatistics(set, contextLength: 6, tokenizer: telemetryTestTokenizer)
+        XCTAssertEqual(st.examples, 3); XCTAssertEqual(st.fimExamples, 1); XCTAssertEqual(st.rejectedKept, 1)
+        XCTAssertEqual(st.targetsCut, 1)           // 11 target tokens > 6
+        XCTAssertEqual(st.promptsCut, 2)           // 8 + 2 > 7 and 7 (FIM) + 2 > 7; the third, 1 + 6, fits
+        XCTAssertEqual(st.targetTokens, 2 + 2 + 6)
+        XCTAssertEqual(st.usedPositions, 6 + 6 + 6)
+        XCTAssertEqual(st.paddingFraction, 0, accuracy: 1e-9)
+    }
+}
