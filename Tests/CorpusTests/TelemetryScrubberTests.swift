@@ -142,3 +142,13 @@ final class TelemetryScrubPartialEdgeTests: XCTestCase {
         XCTAssertEqual(s.acceptedText, "mail('<EMAIL>')\n")
     }
 }
+
+final class TelemetryScrubHeldOutTests: XCTestCase {
+    /// The held-out cases (never tuned on) together with the main set still meet the targets.
+    func testAllCasesTogether() {
+        let r = ScrubLabelledSet.evaluate(positives: ScrubLabelledSet.positives + ScrubLabelledSet.heldOutPositives,
+                                          lookalikes: ScrubLabelledSet.lookalikes + ScrubLabelledSet.heldOutLookalikes)
+        XCTAssertGreaterThanOrEqual(r.recall, 0.95)
+        XCTAssertLessThanOrEqual(r.falsePositiveRate, 0.01)
+    }
+}
