@@ -10,8 +10,11 @@ struct Codetune: ParsableCommand {
         commandName: "codetune",
         abstract: "Train, evaluate and compare small code models on the CPU.",
         subcommands: [
+            Export.self,
             TokenizerCommand.self,
             DataCommand.self,
+            Eval.self,
+            Bench.self,
         ]
     )
 
