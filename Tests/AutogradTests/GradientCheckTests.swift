@@ -80,6 +80,15 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    func testRotaryTableGrowingMidStep() {
+        // The second call needs positions past the cached table, which then moves; the first call's backward
+        // must still read the right values.
+        check("rotaryEmbedding table growth", [randomTensor([1, 3, 8], seed: 35)]) { t, x in
+            let a = t.rotaryEmbedding(x[0], headDim: 4, theta: 500, positionOffset: 2)
+            return t.rotaryEmbedding(a, headDim: 4, theta: 500, positionOffset: 1000)
+        }
+    }
+
     func testSiLUAndSwiGLU() {
         check("silu", [randomTensor([3, 7], std: 2, seed: 20)]) { t, x in t.silu(x[0]) }
         check("swiglu", [randomTensor([3, 7], std: 2, seed: 21), randomTensor([3, 7], seed: 22)]) { t, x in
