@@ -4,10 +4,11 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed (eval, sample).",
+        abstract: "Measure speed (eval, sample) and the telemetry scrubber (scrub).",
         subcommands: [
             BenchEval.self,
             BenchSample.self,
+            BenchScrub.self,
         ]
     )
 }
