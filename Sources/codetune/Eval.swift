@@ -75,6 +75,7 @@ struct Eval: ParsableCommand {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let n, n < 1 { throw ValidationError("-n must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if limit != nil, samples != nil { throw ValidationError("--limit applies to --model and --canonical, not --samples") }
         if let temperature, !(temperature >= 0 && temperature.isFinite) { throw ValidationError("--temperature must be ≥ 0") }
         if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
         if let topK, topK < 0 { throw ValidationError("--top-k must be ≥ 0") }
