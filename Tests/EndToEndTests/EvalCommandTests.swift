@@ -66,7 +66,7 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertTrue(badSuite.stderr.contains("bad.yaml:2:22: thresholds.pass@1: 2.0 is out of range"), badSuite.stderr)
         let model = try run(["eval", suite, "--model", dir.path])
         XCTAssertEqual(model.code, 2)
-        XCTAssertTrue(model.stderr.contains("--samples"), model.stderr)
+        XCTAssertTrue(model.stderr.contains("neither a checkpoint (no config.json) nor a run directory"), model.stderr)
         let canonical = try run(["eval", suite, "--canonical"])
         XCTAssertEqual(canonical.code, 0, canonical.stderr)
         setenv("CODETUNE_BWRAP", "/bin/false", 1)

@@ -1,5 +1,6 @@
 import Autograd
 @testable import Evaluation
+import FileFormats
 import Foundation
 import Models
 import Tokenizer
@@ -191,6 +192,24 @@ final class SamplerTests: XCTestCase {
             XCTAssertEqual(g.promptTokens + g.generatedTokens[0] - 1, context)
         }
         XCTAssertLessThanOrEqual(g.promptTokens + g.generatedTokens[0] - 1, context)
+    }
+
+    func testCheckpointDirectoryLoadsAndBadOnesAreInputErrors() throws {
+        let dir = try TinyCheckpoint.write()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let loaded = try ModelSampler(checkpoint: dir)
+        let s = settings(temperature: 0)
+        XCTAssertEqual(try loaded.generate(prompt: prompt, n: 1, settings: s, seed: 0).tokens,
+                       try sampler().generate(prompt: prompt, n: 1, settings: s, seed: 0).tokens)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("tokenizer.json"))
+        XCTAssertThrowsError(try ModelSampler(checkpoint: dir)) {
+            XCTAssertTrue(($0 as? InputError)?.description.contains("tokenizer.json") ?? false, "\($0)")
+        }
+        let small = TinyCheckpoint.model(vocabSize: 100)
+        XCTAssertThrowsError(try ModelSampler(model: small, tokenizer: Self.tokenizer)) {
+            XCTAssertTrue("\($0)".contains("vocabulary is 100"), "\($0)")
+        }
+        XCTAssertThrowsError(try sampler().generate(prompt: prompt, n: 0, settings: s, seed: 0))
     }
 
     func testSeedsAreStablePerTaskAndIndex() {
