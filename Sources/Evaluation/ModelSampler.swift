@@ -96,15 +96,26 @@ public final class ModelSampler: CompletionSource {
     }
 
     /// Draws `n` samples of `prompt`. Throws `InputError` for settings out of range.
+    /// `Generation.seconds` includes encoding the prompt.
     public func generate(prompt: String, n: Int, settings: SamplingSettings, seed: UInt64) throws -> Generation {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var ids = tokenizer.encode(prompt)
+        if ids.isEmpty { ids = [endIds.min() ?? 0] }  // an empty prompt starts from <|endoftext|>, as GPT-2 does
+        var g = try generate(promptTokens: ids, n: n, settings: settings, seed: seed)
+        g.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return g
+    }
+
+    /// `generate(prompt:…)` from token ids (not empty, each in the model's vocabulary).
+    public func generate(promptTokens: [Int32], n: Int, settings: SamplingSettings, seed: UInt64) throws -> Generation {
         guard n >= 1 else { throw InputError(key: "n", "must be at least 1, got \(n)") }
+        guard !promptTokens.isEmpty else { throw InputError(key: "prompt", "no prompt tokens") }
         guard settings.maxNewTokens >= 1 else { throw InputError(key: "max_new_tokens", "must be at least 1") }
         guard settings.temperature >= 0, settings.temperature.isFinite else { throw InputError(key: "temperature", "must be ≥ 0") }
         guard settings.topP > 0, settings.topP <= 1 else { throw InputError(key: "top_p", "must be in (0, 1]") }
         guard settings.topK >= 0 else { throw InputError(key: "top_k", "must be ≥ 0") }
         let start = DispatchTime.now().uptimeNanoseconds
-        var ids = tokenizer.encode(prompt)
-        if ids.isEmpty { ids = [endIds.min() ?? 0] }  // an empty prompt starts from <|endoftext|>, as GPT-2 does
+        var ids = promptTokens
         let budget = promptBudget(maxNewTokens: settings.maxNewTokens)
         let dropped = max(0, ids.count - budget)
         if dropped > 0 { ids.removeFirst(dropped) }

@@ -52,6 +52,53 @@ final class SamplerTests: XCTestCase {
         }
     }
 
+    /// Greedy decoding equals `transformers`' `generate(do_sample=False)` with its KV cache, on the ModelsTests
+    /// checkpoints (one with a sliding window shorter than the sequence). Fixture: Fixtures/make_greedy_fixture.py.
+    func testGreedyMatchesTransformersGenerate() throws {
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let fixture = here.appendingPathComponent("Fixtures/greedy.json")
+        let models = here.deletingLastPathComponent().appendingPathComponent("ModelsTests/Fixtures")
+        let data = try Data(contentsOf: fixture)
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let cases = try XCTUnwrap(root["transformers_generate"] as? [[String: Any]])
+        XCTAssertEqual(cases.count, 3)
+        for c in cases {
+            let name = try XCTUnwrap(c["checkpoint"] as? String)
+            let prompt = try XCTUnwrap(c["prompt"] as? [Int]).map(Int32.init)
+            let expected = try XCTUnwrap(c["generated"] as? [Int]).map(Int32.init)
+            var (config, weights) = try Checkpoint.read(directory: models.appendingPathComponent(name))
+            config.eosTokenId = nil   // the fixture generates a fixed number of tokens
+            let model = MistralModel(config: config, weights: weights)
+            let bytes = try BPETokenizer(vocabulary: (0..<config.vocabSize).map { [UInt8($0)] }, merges: [], addedTokens: [])
+            let sampler = try ModelSampler(model: model, tokenizer: bytes)
+            for n in [1, 2] {
+                let g = try sampler.generate(promptTokens: prompt, n: n, settings: settings(temperature: 0, maxNewTokens: expected.count), seed: 0)
+                for j in 0..<n { XCTAssertEqual(g.tokens[j], expected, "\(name) prompt \(prompt) sample \(j) of \(n)") }
+            }
+        }
+    }
+
+    /// The kept set and probabilities of temperature → top-k → top-p equal `transformers`' warpers
+    /// (TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper) on random logits.
+    func testWarpersMatchTransformers() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/greedy.json")
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: fixture)) as? [String: Any])
+        let cases = try XCTUnwrap(root["transformers_warpers"] as? [[String: Any]])
+        XCTAssertEqual(cases.count, 6)
+        for c in cases {
+            let logits = try XCTUnwrap(c["logits"] as? [Double]).map(Float.init)
+            let s = settings(temperature: try XCTUnwrap(c["temperature"] as? Double), topP: try XCTUnwrap(c["top_p"] as? Double),
+                             topK: try XCTUnwrap(c["top_k"] as? Int))
+            let kept = try XCTUnwrap(c["kept"] as? [Int])
+            let probabilities = try XCTUnwrap(c["probabilities"] as? [Double])
+            var sampler = TokenSampler(vocabularySize: logits.count)
+            let got = logits.withUnsafeBufferPointer { sampler.distribution($0.baseAddress!, settings: s) }
+            XCTAssertEqual(got.map { Int($0.id) }.sorted(), kept, "\(s)")
+            let byId = Dictionary(uniqueKeysWithValues: got.map { (Int($0.id), $0.probability) })
+            for (id, p) in zip(kept, probabilities) { XCTAssertEqual(byId[id] ?? -1, p, accuracy: 1e-5, "id \(id), \(s)") }
+        }
+    }
+
     func testSameSeedSameSamplesAndSeedsDiffer() throws {
         let s = settings(temperature: 1, topP: 0.95)
         let a = try sampler().generate(prompt: prompt, n: 4, settings: s, seed: 7)
