@@ -58,8 +58,7 @@ public final class ArchiveReader {
             archive_read_support_format_raw(a)
         }
         if archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK {
-            let message = Self.message(a)
-            archive_read_free(a)
+            let message = Self.message(a)  // `a` is freed by deinit: every stored property is set
             throw InputError(file: path, FileManager.default.fileExists(atPath: path) ? "cannot read: \(message)" : "no such file")
         }
     }

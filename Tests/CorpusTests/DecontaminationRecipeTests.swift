@@ -19,7 +19,7 @@ final class DecontaminationRecipeTests: XCTestCase {
         sources:
           - directory: ../code
         split: {validation_fraction: 0.1}
-        tokenizer: {train: {vocab_size: 400}}
+        tokenizer: {train: {vocab_size: 600}}
         shard_tokens: 2048
         """)
 
