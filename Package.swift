@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way (see DESIGN.md):
 // codetune → Training / Evaluation / RunStore → Models → Autograd → CBLAS
-// Corpus → Tokenizer, CArchive; Training → Corpus; Evaluation → Models, Tokenizer.
+// Corpus → Tokenizer; FileFormats → CArchive (one libarchive reader for every input); Training → Corpus; Evaluation → Models, Tokenizer.
 // FileFormats (errors with file:line:col, YAML with locations, atomic writes, JSON lines)
 // sits below everything that reads user input.
 let package = Package(
@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .target(name: "FileFormats", dependencies: [
+            "CArchive",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -28,9 +29,9 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Models", dependencies: ["Autograd", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
-        .target(name: "Corpus", dependencies: ["Tokenizer", "CArchive", "FileFormats"]),
+        .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats"]),
         .target(name: "Training", dependencies: ["Models", "Corpus", "Evaluation", "RunStore", "FileFormats"]),
-        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "CArchive", "FileFormats"]),
+        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "FileFormats"]),
         .target(name: "RunStore", dependencies: ["FileFormats"]),
         .executableTarget(name: "codetune", dependencies: [
             "Autograd", "Models", "Tokenizer", "Corpus", "Training", "Evaluation", "RunStore", "FileFormats",
@@ -41,7 +42,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Autograd", "FileFormats"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "CArchive"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "FileFormats"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "RunStore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),

@@ -100,7 +100,7 @@ public struct DocumentCollector {
             out.report.rejected[FilterReason.maxFileBytes.rawValue, default: 0] += 1
         }
 
-        let archiveReader = ArchiveReader(limits: recipe.limits, maxFileBytes: recipe.filters.maxFileBytes, issues: issues)
+        let archiveReader = ArchiveDocumentReader(limits: recipe.limits, maxFileBytes: recipe.filters.maxFileBytes, issues: issues)
         for (index, source) in plan.sources.enumerated() {
             let wants = { (path: String) -> Bool in
                 recipe.languages[fileExtension(path)] != nil && source.selection.selects(path)

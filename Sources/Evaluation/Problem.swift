@@ -31,7 +31,7 @@ public enum ProblemFile {
     /// Loads problems from JSON lines, plain or gzip. A bad line, an empty field, a repeated
     /// `task_id` or an empty file is an `InputError` naming the file and line.
     public static func load(_ url: URL) throws -> [Problem] {
-        let data = try CompressedFile.read(url)
+        let data = try ArchiveReader.readFile(url)
         let problems = try JSONLines.decode(Problem.self, data: data, file: url.path)
         var seen = Set<String>()
         // 1-based file line of each problem (blank lines are skipped by the decoder).

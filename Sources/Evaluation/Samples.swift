@@ -20,7 +20,7 @@ public enum SampleFile {
 
     /// Samples and the 1-based file line of each (blank lines are skipped).
     public static func loadWithLines(_ url: URL) throws -> (samples: [Sample], lines: [Int]) {
-        let data = try CompressedFile.read(url)
+        let data = try ArchiveReader.readFile(url)
         return (try JSONLines.decode(Sample.self, data: data, file: url.path), nonBlankLineNumbers(data))
     }
 

@@ -62,13 +62,14 @@ final class SandboxSupervisor {
         }
     }
 
-    /// Runs one program (`prompt + completion + "\n" + test + "\n"`) and judges it.
-    func run(program: String, entryPoint: String) -> (status: SampleStatus, detail: String, durationMs: Int) {
+    /// Runs one program (`prompt + completion + "\n" + test + "\n"`) and judges it: passed when it ran to
+    /// its end and `check(entryPoint)` returned; with `entryPoint` nil, when the program itself ran to its end.
+    func run(program: String, entryPoint: String?) -> (status: SampleStatus, detail: String, durationMs: Int) {
         let started = Date()
         let limits = configuration.limits
         let sentinel = randomSentinel()
         let request: [String: Any] = [
-            "program": program, "entry_point": entryPoint, "sentinel": sentinel,
+            "program": program, "entry_point": entryPoint ?? NSNull(), "sentinel": sentinel,
             "timeout_s": limits.timeoutSeconds, "output_cap_bytes": limits.outputCapBytes,
             "limits": ["cpu_s": limits.cpuSeconds, "address_space_bytes": limits.memoryMB << 20,
                        "file_size_bytes": limits.fileSizeBytes, "open_files": limits.openFiles,

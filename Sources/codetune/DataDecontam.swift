@@ -10,13 +10,16 @@ struct DataDecontam: ParsableCommand {
         abstract: "Report 13-gram overlaps between a dataset and the prompts / canonical solutions of eval suites.",
         discussion: """
         Words are lower-cased runs of letters, digits and '_' (punctuation ignored), as in GPT-3's contamination study.
-        DATASET: telemetry or other JSON lines, a text file, or a directory of files. --suite takes a suite YAML (its
+        DATASET: a dataset recipe (Datasets/NAME.yaml: its prepared shards decoded when the cache holds them, else its
+        sources read and filtered as `data prepare` does), telemetry or other JSON lines, a text file, or a directory of files. --suite takes a suite YAML (its
         `problems:` file) or a problems .jsonl / .jsonl.gz directly. Exit 1 when a problem is contaminated, unless --allow-contaminated.
         """)
 
     @Argument(help: "Training data to check.") var dataset: String
     @Option(name: .customLong("suite"), help: "Eval suite YAML or problems file (repeatable).") var suites: [String]
     @Option(name: .short, help: "n-gram length in words.") var n = 13
+    @Option(help: "Where a recipe's prepared dataset is kept (default: cache/ beside the recipe), as for `data prepare`.")
+    var cacheDir: String?
     @Flag(help: "Exit 0 even when contaminated (report only).") var allowContaminated = false
     @Flag(help: "Print the report as one JSON object on stdout.") var json = false
 
@@ -26,7 +29,8 @@ struct DataDecontam: ParsableCommand {
     }
 
     func run() throws {
-        let overlaps = try Decontamination.report(dataset: URL(fileURLWithPath: dataset), suites: suites.map { URL(fileURLWithPath: $0) }, n: n)
+        let overlaps = try Decontamination.report(dataset: URL(fileURLWithPath: dataset), suites: suites.map { URL(fileURLWithPath: $0) }, n: n,
+                                                  cacheDirectory: cacheDir.map { URL(fileURLWithPath: $0) })
         let bad = overlaps.filter(\.contaminated)
         let unchecked = overlaps.filter { $0.promptNgrams + $0.solutionNgrams == 0 }.count
         let shortSolutions = overlaps.filter { $0.solutionNgrams == 0 }.count

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Evaluation
 import FileFormats
 import Foundation
 
@@ -23,6 +24,8 @@ struct DataSynthTelemetry: ParsableCommand {
     @Option(help: "Parallel verifier processes.") var workers = 2
     @Option(help: "Python interpreter for exercise verification.") var python = "python3"
     @Option(help: "Seconds before an exercise program is stopped.") var timeout = 2.0
+    @Option(help: "Exercise programs run in the evaluator's sandbox: bwrap (default) or rlimits (weaker: no namespaces; only when bubblewrap cannot run).")
+    var sandbox: String = "bwrap"
     @Option(help: "Longest prefix (text before the cursor) in bytes, cut at a line start.") var maxPrefixBytes = 1500
     @Option(help: "Longest suffix (text after the continuation) in bytes, cut at a line end.") var maxSuffixBytes = 400
 
@@ -33,6 +36,7 @@ struct DataSynthTelemetry: ParsableCommand {
         guard sessions >= 0, exercises >= 0, maxFiles >= 1, workers >= 1, timeout > 0, maxPrefixBytes >= 0, maxSuffixBytes >= 0 else {
             throw ValidationError("counts must be non-negative, --max-files and --workers at least 1, --timeout positive")
         }
+        if SandboxMode(rawValue: sandbox) == nil { throw ValidationError("--sandbox must be bwrap or rlimits") }
     }
 
     func run() throws {
@@ -40,6 +44,7 @@ struct DataSynthTelemetry: ParsableCommand {
         o.source = source.map { URL(fileURLWithPath: $0) }
         o.sessions = sessions; o.exercises = exercises; o.seed = seed; o.maxFiles = maxFiles
         o.workers = workers; o.python = python; o.timeoutSeconds = timeout
+        if exercises > 0 { o.verifier = try sandboxedVerifier() }
         o.simulator.maxPrefixBytes = maxPrefixBytes
         o.simulator.maxSuffixBytes = maxSuffixBytes
         let (events, s) = try SyntheticTelemetry.generate(o)
@@ -58,6 +63,26 @@ struct DataSynthTelemetry: ParsableCommand {
                   + "(\(s.exercise.accepted) verified solutions, \(s.exercise.rejected) failing variants, "
                   + "\(s.exercise.undetectedVariants) variants the tests missed dropped, \(s.exercise.failedSolutions) failed solutions dropped)")
             print("  scrubber replacements in simulated text: \(s.scrubReplacements)")
+        }
+    }
+
+    /// The evaluator's sandbox in `--sandbox` mode, started once to refuse early (exit 2) when it cannot run here.
+    func sandboxedVerifier() throws -> SandboxedExerciseVerifier {
+        let mode = SandboxMode(rawValue: sandbox)!
+        var limits = SandboxLimits()
+        limits.timeoutSeconds = timeout
+        limits.memoryMB = 512
+        do {
+            let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: try PythonInterpreter.locate(python), limits: limits))
+            try runner.probe()
+            return SandboxedExerciseVerifier(runner: runner)
+        } catch let error as SandboxError {
+            var message = "codetune data synth-telemetry: sandbox unavailable: \(error)"
+            if mode == .bwrap {
+                message += " (install bubblewrap and allow unprivileged user namespaces, or pass --sandbox rlimits for the weaker mode)"
+            }
+            printError(message)
+            throw ExitCode(2)
         }
     }
 }

@@ -15,7 +15,7 @@ final class ArchiveReaderTests: XCTestCase {
     func read(_ name: String, limits: ReadLimits = ReadLimits(), maxFileBytes: Int = 1_000_000,
               wants: (String) -> Bool = { $0.hasSuffix(".py") }) -> (docs: [String: [UInt8]], tooLarge: [String], issues: [SourceIssue]) {
         let log = SourceIssueLog()
-        let reader = ArchiveReader(limits: limits, maxFileBytes: maxFileBytes, issues: log)
+        let reader = ArchiveDocumentReader(limits: limits, maxFileBytes: maxFileBytes, issues: log)
         let path = dir.appendingPathComponent(name).path
         let found = SourcePlan.foundFile(path, relative: name)!
         var docs: [String: [UInt8]] = [:]

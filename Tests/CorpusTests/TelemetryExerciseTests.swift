@@ -39,7 +39,7 @@ final class TelemetryExerciseTests: XCTestCase {
     }
 
     func testVerifierReportsFailureAndTimeout() throws {
-        let verifier = PythonSubprocessVerifier(timeoutSeconds: 1)
+        let verifier = PythonForkingVerifier(timeoutSeconds: 1)
         guard verifier.verify(program: "pass\n") == .passed else { throw XCTSkip("python3 not available") }
         if case .failed(let m) = verifier.verify(program: "assert 1 == 2, 'nope'\n") { XCTAssertTrue(m.contains("nope")) } else { XCTFail() }
         XCTAssertEqual(verifier.verify(program: "while True:\n    pass\n"), .timedOut)

@@ -75,4 +75,36 @@ final class DataEndToEndTests: XCTestCase {
         XCTAssertEqual(notPrepared.status, 2)
         XCTAssertTrue(notPrepared.err.contains("not prepared"), notPrepared.err)
     }
+
+    /// Exercise verification runs in the evaluator's sandbox (bwrap by default, `--sandbox rlimits` on request,
+    /// same events either way); a bwrap that cannot start is refused with exit 2, never bypassed.
+    func testSynthTelemetrySandboxModes() throws {
+        let args = ["data", "synth-telemetry", "--sessions", "2", "--exercises", "8", "--source", "code", "--json"]
+        let bwrap = try run(args + ["--out", "a.jsonl"])
+        if bwrap.status == 2 && bwrap.err.contains("sandbox unavailable") { throw XCTSkip("bubblewrap cannot run here") }
+        XCTAssertEqual(bwrap.status, 0, bwrap.err)
+        let rlimits = try run(args + ["--out", "b.jsonl", "--sandbox", "rlimits"])
+        XCTAssertEqual(rlimits.status, 0, rlimits.err)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("a.jsonl")), try Data(contentsOf: dir.appendingPathComponent("b.jsonl")))
+        setenv("CODETUNE_BWRAP", "/bin/false", 1)
+        defer { unsetenv("CODETUNE_BWRAP") }
+        let refused = try run(args + ["--out", "c.jsonl"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.err.contains("sandbox unavailable") && refused.err.contains("--sandbox rlimits"), refused.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.jsonl").path))
+    }
+
+    /// `data decontam RECIPE.yaml`: from the sources before `prepare`, from the decoded shards after; same verdict.
+    func testDecontamOfARecipe() throws {
+        let row: [String: String] = ["task_id": "T/0", "prompt": "def f2_4(x):\n    return x * 2 + len(str(x))\n\n\ndef f3_4(x):\n    return x * 3 + len(str(x))\n\n\ndef f4_4(x):\n",
+                                     "canonical_solution": "    return x * 4 + len(str(x))\n", "test": "def check(c): pass", "entry_point": "f4_4"]
+        try (String(decoding: try JSONSerialization.data(withJSONObject: row), as: UTF8.self) + "\n").write(
+            to: dir.appendingPathComponent("p.jsonl"), atomically: true, encoding: .utf8)
+        for prepared in [false, true] {
+            if prepared { XCTAssertEqual(try run(["data", "prepare", "e2e.yaml"]).status, 0) }
+            let r = try run(["data", "decontam", "e2e.yaml", "--suite", "p.jsonl"])
+            XCTAssertEqual(r.status, 1, "contaminated (prepared: \(prepared)): \(r.out) \(r.err)")
+            XCTAssertTrue(r.out.contains("1 contaminated") && r.out.contains("T/0"), r.out)
+        }
+    }
 }

@@ -49,19 +49,9 @@ public enum CodeDocuments {
         return docs
     }
 
-    /// The standard library directory of the `python3` on PATH (`sysconfig.get_paths()["stdlib"]`).
+    /// The standard library directory of the `python3` on PATH (`sysconfig.get_paths()["stdlib"]`), as the
+    /// `python_stdlib` dataset source finds it.
     public static func pythonStandardLibrary() throws -> URL {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { throw InputError("cannot run python3 to find its standard library: \(error.localizedDescription)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard p.terminationStatus == 0, !path.isEmpty else { throw InputError("python3 did not report its standard library path") }
-        return URL(fileURLWithPath: path)
+        try PythonStdlib.locate(python: "python3").directory
     }
 }

@@ -181,10 +181,15 @@ public enum Decontamination {
         return try loadProblems(url)
     }
 
-    /// Feeds every training text of `dataset` to `index`: telemetry JSON lines (each event's prefix,
-    /// suggestion, edited text and suffix, as one text), other JSON lines (their `text` / `content` fields),
-    /// or a directory / single file of source text (each file whole).
-    public static func scanDataset(_ dataset: URL, into index: inout ContaminationIndex) throws {
+    /// Feeds every training text of `dataset` to `index`: a dataset recipe (`.yaml`, see `scanRecipe`),
+    /// telemetry JSON lines (each event's prefix, suggestion, edited text and suffix, as one text), other JSON
+    /// lines (their `text` / `content` fields), or a directory / single file of source text (each file whole).
+    /// `cacheDirectory`: where a recipe's prepared dataset is looked for (default: `cache/` beside it).
+    public static func scanDataset(_ dataset: URL, cacheDirectory: URL? = nil, into index: inout ContaminationIndex) throws {
+        if ["yaml", "yml"].contains(dataset.pathExtension.lowercased()) {
+            try scanRecipe(dataset, cacheDirectory: cacheDirectory, into: &index)
+            return
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dataset.path, isDirectory: &isDir) else {
             throw InputError(file: dataset.path, "no such file or directory")
@@ -223,11 +228,11 @@ public enum Decontamination {
     }
 
     /// The overlap report of `dataset` against every suite (or problems file) in `suites`.
-    public static func report(dataset: URL, suites: [URL], n: Int = 13) throws -> [ProblemOverlap] {
+    public static func report(dataset: URL, suites: [URL], n: Int = 13, cacheDirectory: URL? = nil) throws -> [ProblemOverlap] {
         var problems: [EvalProblemText] = []
         for s in suites { problems += try loadSuiteOrProblems(s) }
         var index = ContaminationIndex(problems: problems, n: n)
-        try scanDataset(dataset, into: &index)
+        try scanDataset(dataset, cacheDirectory: cacheDirectory, into: &index)
         return index.overlaps
     }
 

@@ -1,20 +1,11 @@
 import Foundation
 
-/// A small, fast, seedable generator (SplitMix64) so simulated telemetry is the same for the same seed
-/// on every platform. Not for anything secret.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+/// The seedable generator of simulated telemetry: `SplitMix64` (the loader's), so the same seed gives the
+/// same events on every platform. Not for anything secret.
+public typealias SeededGenerator = SplitMix64
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws for the telemetry simulator and exercise generator.
+extension SplitMix64 {
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 

@@ -13,6 +13,10 @@ public enum SyntheticTelemetry {
         public var seed: UInt64 = 1
         public var maxFiles = 2000
         public var workers = 2
+        /// Runs exercise programs; nil = `PythonForkingVerifier(python:timeoutSeconds:)` (rlimits only). The
+        /// command line passes the evaluator's sandbox.
+        public var verifier: (any ProgramVerifier)?
+        /// Interpreter and per-program wall-clock seconds of the default verifier.
         public var python = "python3"
         public var timeoutSeconds = 2.0
         public var simulator = EditorSessionSimulator.Options()
@@ -43,7 +47,7 @@ public enum SyntheticTelemetry {
             summary.simulated = events.count
         }
         if o.exercises > 0 {
-            let verifier = PythonForkingVerifier(python: o.python, timeoutSeconds: o.timeoutSeconds)
+            let verifier = o.verifier ?? PythonForkingVerifier(python: o.python, timeoutSeconds: o.timeoutSeconds)
             let (ev, counts) = ExerciseTelemetry().events(count: o.exercises, seed: o.seed, verifier: verifier, workers: o.workers)
             if counts.verifierErrors > 0 && counts.accepted == 0 {
                 throw InputError("cannot verify exercises: \(counts.firstProblem ?? "verifier failed")")
