@@ -13,7 +13,7 @@ import Foundation
 public struct RunDirectory: Sendable {
     public let url: URL
 
-    public init(url: URL) { self.url = url.standardizedFileURL }
+    public init(url: URL) { self.url = URL(fileURLWithPath: url.standardizedFileURL.path, isDirectory: true) }
 
     public var recordURL: URL { url.appendingPathComponent("run.json") }
     public var configURL: URL { url.appendingPathComponent("config.yaml") }
