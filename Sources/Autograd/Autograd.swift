@@ -1,3 +1,59 @@
 // Autograd
 //
 // Reverse-mode autograd over OpenBLAS: Float32 tensors, a tape, ops with their backward, AdamW.
+
+/// # Autograd: the numerical core of codetune
+///
+/// Float32 `Tensor`s (one contiguous row-major buffer each), a reverse-mode `Tape` that records each op's
+/// backward as the forward runs, fused ops for a Mistral-style decoder (one file per op, forward and backward
+/// side by side), `AdamW`, gradient clipping and a deterministic `SeededGenerator`.
+///
+/// ## Parameters
+///
+///     var rng = SeededGenerator(seed: 1234)
+///     let w = Tensor(zeros: [out, inp], requiresGrad: true)   // owned; grad buffer allocated and zeroed
+///     w.fillNormal(std: 0.02, using: &rng)
+///     let norm = Tensor(zeros: [inp], requiresGrad: true); norm.fill(1)
+///
+/// ## A training step
+///
+///     let tape = Tape()                                   // make once, reuse every step
+///     let x = tape.embedding(emb, ids: ids, batchShape: [B, T])          // [B, T, D]
+///     let h = tape.rmsNorm(x, weight: norm, eps: 1e-5)
+///     let q = tape.rotaryEmbedding(tape.linear(h, wq), headDim: hd, theta: 10000)  // [B, T, H·hd]
+///     let k = tape.rotaryEmbedding(tape.linear(h, wk), headDim: hd, theta: 10000)  // [B, T, KV·hd]
+///     let a = tape.attention(query: q, key: k, value: tape.linear(h, wv), heads: H, kvHeads: KV)
+///     ...
+///     let loss = tape.crossEntropy(logits: logits, targets: labels)    // ignore index -100; scalar
+///     optimizer.zeroGrad()            // gradients accumulate until zeroed
+///     tape.backward(loss)             // fills .grad of every parameter reached
+///     let norm = clipGradientNorm(params, maxNorm: 1.0)   // pre-clip norm
+///     optimizer.step()
+///     let value = loss.item           // read what you need before…
+///     tape.reset()                    // …recycling the tape's memory (its tensors become invalid)
+///
+/// Read a gradient with `param.grad` (pointer, `param.count` floats) or `param.gradScalars` (a copy).
+///
+/// ## Inference (KV-cache sampling)
+///
+/// `Tape(recording: false)` (or `Tape.inference()`) runs the same ops without recording anything or making
+/// gradients. Keep the KV cache in owned tensors (`Tensor(zeros:)`), copy each step's new keys/values in,
+/// view the cache with `Tensor(viewing:shape:)` or pass it whole with `attention(..., keyLength:)`, and use
+/// `rotaryEmbedding(..., positionOffset: cacheLength)`. Call `reset()` after each decoding step.
+///
+/// ## Ops (all on `Tape`)
+///
+/// `linear`, `matmul`, `add`, `multiply`, `scale`, `reshape`, `embedding`, `rmsNorm`, `rotaryEmbedding`,
+/// `silu`, `swiglu`, `attention`, `crossEntropy`, `sum`, `mean`.
+///
+/// ## Optimizer
+///
+/// `AdamW(parameters:decay:learningRate:beta1:beta2:eps:weightDecay:)` matches `torch.optim.AdamW`;
+/// `decay[i]` chooses weight decay per parameter (the model decays linear-layer matrices only, not norms and
+/// not the tied embedding). `firstMoments`, `secondMoments` and `stepCount` are the state to checkpoint.
+///
+/// ## Threads and determinism
+///
+/// `Parallel.setThreads(n)` sets OpenBLAS's threads and the chunk count of the hand-written kernels
+/// (default 2). The same inputs, seed and thread count give bit-identical results.
+public enum Autograd {}

@@ -1,0 +1,201 @@
+// Attention: fused causal scaled-dot-product attention with grouped-query heads and an optional sliding window.
+
+import Foundation
+import CBLAS
+
+extension Tape {
+    /// softmax(q·kᵀ · scale + mask) · v per head, fused (row softmax over key tiles; probabilities are
+    /// recomputed in backward from the saved log-sum-exp, so nothing of size T×S is kept).
+    ///
+    /// Shapes (the layout `linear` produces, no transposes needed):
+    /// - `query` [B, T, heads · hd]; `key`, `value` [B, Smax, kvHeads · hd]; only the first `keyLength`
+    ///   (default Smax) key positions are used, so a preallocated KV cache can be passed as is.
+    /// - result [B, T, heads · hd].
+    ///
+    /// Grouped-query heads: query head h reads kv head h / (heads / kvHeads) (HF's `repeat_kv`).
+    /// Positions: query row i sits at absolute position p = keyLength − T + i (the new tokens follow the cache).
+    /// Mask: key j is visible to p iff j ≤ p, and, with `slidingWindow` w, also p − w < j (as `transformers`'
+    /// `causal_mask_function` + `sliding_window_overlay`). `scale` defaults to 1/sqrt(hd).
+    ///
+    /// Backward (per query tile, with P recomputed): dV += Pᵀ·dO; dP = dO·Vᵀ; dS = P ∘ (dP − rowsum(dO ∘ O));
+    /// dQ += scale · dS·K; dK += scale · dSᵀ·Q. Work is split by (batch, kv head), each owning its dK/dV/dQ
+    /// slices, so the result does not depend on scheduling.
+    public func attention(query q: Tensor, key k: Tensor, value v: Tensor, heads: Int, kvHeads: Int,
+                          slidingWindow: Int? = nil, keyLength: Int? = nil, scale: Float? = nil) -> Tensor {
+        precondition(q.rank == 3 && k.rank == 3 && v.rank == 3, "attention: q, k, v must be rank 3")
+        precondition(heads > 0 && kvHeads > 0 && heads % kvHeads == 0,
+                     "attention: kvHeads \(kvHeads) must divide heads \(heads)")
+        let b = q.shape[0], t = q.shape[1], qWidth = q.shape[2]
+        precondition(qWidth % heads == 0, "attention: query width \(qWidth) not divisible by \(heads) heads")
+        let hd = qWidth / heads, kvWidth = kvHeads * hd
+        precondition(k.shape == v.shape && k.shape[0] == b && k.shape[2] == kvWidth,
+                     "attention: key \(k.shape) / value \(v.shape) do not match query \(q.shape) with \(kvHeads) kv heads")
+        let s = keyLength ?? k.shape[1]
+        precondition(s >= t && s <= k.shape[1], "attention: keyLength \(s) must be in \(t)...\(k.shape[1])")
+        if let w = slidingWindow { precondition(w > 0, "attention: slidingWindow must be positive") }
+        let geom = AttentionGeometry(b: b, t: t, s: s, sMax: k.shape[1], heads: heads, kvHeads: kvHeads, hd: hd,
+                                     window: slidingWindow, scale: scale ?? 1 / Float(hd).squareRoot())
+        let out = makeTensor(q.shape, requiresGrad: needsGrad(q, k, v))
+        let lse = out.requiresGrad ? scratch(b * heads * t) : nil
+        let workers = min(Parallel.workers, b * kvHeads)
+        let scores = scratch(workers * AttentionGeometry.tile * s)
+        withSingleThreadedBLAS(workers > 1) {
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let sc = scores + w * AttentionGeometry.tile * s
+                for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
+                    geom.forward(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse, scores: sc)
+                }
+            }
+        }
+        guard out.requiresGrad, let lse else { return out }
+        record { [unowned self] in
+            guard let dOut = out.grad else { return }
+            let dq: UnsafeMutablePointer<Float>? = q.requiresGrad ? self.gradient(of: q) : nil
+            let dk: UnsafeMutablePointer<Float>? = k.requiresGrad ? self.gradient(of: k) : nil
+            let dv: UnsafeMutablePointer<Float>? = v.requiresGrad ? self.gradient(of: v) : nil
+            let rowDot = self.scratch(b * heads * t)
+            let work = self.scratch(workers * 2 * AttentionGeometry.tile * s)
+            withSingleThreadedBLAS(workers > 1) {
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    let p = work + w * 2 * AttentionGeometry.tile * s
+                    let dp = p + AttentionGeometry.tile * s
+                    for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
+                        geom.backward(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse,
+                                      dOut: dOut, dq: dq, dk: dk, dv: dv, rowDot: rowDot, p: p, dp: dp)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Runs `body` with OpenBLAS limited to one thread (so several workers can each call sgemm), restoring
+/// `Parallel.workers` threads afterwards. Does nothing special when `enabled` is false.
+func withSingleThreadedBLAS(_ enabled: Bool, _ body: () -> Void) {
+    if enabled { openblas_set_num_threads(1) }
+    body()
+    if enabled { openblas_set_num_threads(Int32(Parallel.workers)) }
+}
+
+/// Sizes and the mask of one attention call, and its per-(batch, kv head) kernels.
+struct AttentionGeometry {
+    static let tile = 64
+    let b, t, s, sMax, heads, kvHeads, hd: Int
+    let window: Int?
+    let scale: Float
+
+    var qWidth: Int { heads * hd }
+    var kvWidth: Int { kvHeads * hd }
+    var group: Int { heads / kvHeads }
+
+    /// Visible keys [lo, hi) for query rows [i0, i1): the union of their windows.
+    @inline(__always)
+    func keyRange(_ i0: Int, _ i1: Int) -> (Int, Int) {
+        let off = s - t
+        let hi = off + i1            // last row's position + 1
+        var lo = 0
+        if let w = window { lo = max(0, off + i0 - w + 1) }
+        return (lo, hi)
+    }
+
+    /// Is key j visible to query row i?
+    @inline(__always)
+    func visible(_ i: Int, _ j: Int) -> Bool {
+        let p = s - t + i
+        if j > p { return false }
+        if let w = window, j <= p - w { return false }
+        return true
+    }
+
+    /// Forward for batch entry item / kvHeads and kv head item % kvHeads, all its query heads.
+    func forward(item: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                 out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>?,
+                 scores: UnsafeMutablePointer<Float>) {
+        let bi = item / kvHeads, kh = item % kvHeads
+        let kBase = k + bi * sMax * kvWidth + kh * hd, vBase = v + bi * sMax * kvWidth + kh * hd
+        for h in (kh * group)..<((kh + 1) * group) {
+            let qBase = q + bi * t * qWidth + h * hd
+            let oBase = out + bi * t * qWidth + h * hd
+            var i0 = 0
+            while i0 < t {
+                let i1 = min(t, i0 + Self.tile), tq = i1 - i0
+                let (lo, hi) = keyRange(i0, i1), kn = hi - lo
+                // S = scale · Q_tile · K[lo..<hi]ᵀ   [tq, kn]
+                sgemm(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
+                      a: qBase + i0 * qWidth, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth,
+                      beta: 0, c: scores, ldc: kn)
+                for r in 0..<tq {
+                    let i = i0 + r, row = scores + r * kn
+                    var mx = -Float.infinity
+                    for jj in 0..<kn where visible(i, lo + jj) { mx = max(mx, row[jj]) }
+                    var sum: Float = 0
+                    for jj in 0..<kn {
+                        if visible(i, lo + jj) { let e = expf(row[jj] - mx); row[jj] = e; sum += e } else { row[jj] = 0 }
+                    }
+                    let inv = 1 / sum
+                    for jj in 0..<kn { row[jj] *= inv }
+                    lse?[(bi * heads + h) * t + i] = mx + logf(sum)
+                }
+                // O_tile = P · V[lo..<hi]
+                sgemm(transA: false, transB: false, m: tq, n: hd, k: kn, a: scores, lda: kn,
+                      b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: oBase + i0 * qWidth, ldc: qWidth)
+                i0 = i1
+            }
+        }
+    }
+
+    /// Backward for one (batch, kv head) item: accumulates into dq (its query heads' columns), dk, dv (its kv head).
+    func backward(item: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                  out: UnsafePointer<Float>, lse: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
+                  dq: UnsafeMutablePointer<Float>?, dk: UnsafeMutablePointer<Float>?, dv: UnsafeMutablePointer<Float>?,
+                  rowDot: UnsafeMutablePointer<Float>, p: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>) {
+        let bi = item / kvHeads, kh = item % kvHeads
+        let kvOff = bi * sMax * kvWidth + kh * hd
+        let kBase = k + kvOff, vBase = v + kvOff
+        for h in (kh * group)..<((kh + 1) * group) {
+            let qOff = bi * t * qWidth + h * hd
+            let lseH = lse + (bi * heads + h) * t, dotH = rowDot + (bi * heads + h) * t
+            for i in 0..<t {   // D_i = Σ_d dO[i, d] · O[i, d]
+                var acc: Float = 0
+                let o = out + qOff + i * qWidth, g = dOut + qOff + i * qWidth
+                for d in 0..<hd { acc += o[d] * g[d] }
+                dotH[i] = acc
+            }
+            var i0 = 0
+            while i0 < t {
+                let i1 = min(t, i0 + Self.tile), tq = i1 - i0
+                let (lo, hi) = keyRange(i0, i1), kn = hi - lo
+                let qTile = q + qOff + i0 * qWidth, dOTile = dOut + qOff + i0 * qWidth
+                sgemm(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
+                      a: qTile, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: p, ldc: kn)
+                for r in 0..<tq {
+                    let i = i0 + r, row = p + r * kn, l = lseH[i]
+                    for jj in 0..<kn { row[jj] = visible(i, lo + jj) ? expf(row[jj] - l) : 0 }
+                }
+                if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
+                    sgemm(transA: true, transB: false, m: kn, n: hd, k: tq, a: p, lda: kn,
+                          b: dOTile, ldb: qWidth, beta: 1, c: dv + kvOff + lo * kvWidth, ldc: kvWidth)
+                }
+                if dq != nil || dk != nil {
+                    // dP = dO_tile · V[lo..<hi]ᵀ, then dS = P ∘ (dP − D) (into dp)
+                    sgemm(transA: false, transB: true, m: tq, n: kn, k: hd, a: dOTile, lda: qWidth,
+                          b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: dp, ldc: kn)
+                    for r in 0..<tq {
+                        let pr = p + r * kn, dr = dp + r * kn, di = dotH[i0 + r]
+                        for jj in 0..<kn { dr[jj] = pr[jj] * (dr[jj] - di) }
+                    }
+                    if let dq {   // dQ_tile += scale · dS · K
+                        sgemm(transA: false, transB: false, m: tq, n: hd, k: kn, alpha: scale, a: dp, lda: kn,
+                              b: kBase + lo * kvWidth, ldb: kvWidth, beta: 1, c: dq + qOff + i0 * qWidth, ldc: qWidth)
+                    }
+                    if let dk {   // dK[lo..<hi] += scale · dSᵀ · Q_tile
+                        sgemm(transA: true, transB: false, m: kn, n: hd, k: tq, alpha: scale, a: dp, lda: kn,
+                              b: qTile, ldb: qWidth, beta: 1, c: dk + kvOff + lo * kvWidth, ldc: kvWidth)
+                    }
+                }
+                i0 = i1
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+// RotaryEmbedding: RoPE in Hugging Face's rotate_half layout (halves of each head, not interleaved pairs).
+
+import Foundation
+
+extension Tape {
+    /// Rotary position embedding, as `transformers`' `apply_rotary_pos_emb` with `rotate_half`:
+    /// for each head, with h = headDim/2 and pair (x1 = x[i], x2 = x[i + h]), i < h,
+    ///   y[i]     = x1 · cos θ − x2 · sin θ
+    ///   y[i + h] = x2 · cos θ + x1 · sin θ,     θ = pos · invFreq[i],  invFreq[i] = theta^(−2i / headDim)
+    /// computed in Float32 like HF (angle = Float(pos) · invFreq, then cos/sin).
+    ///
+    /// Shapes: `x` [B, T, heads · headDim] (the layout `linear` produces) → same. Token t has position
+    /// `positionOffset + t` (pass the cache length when decoding with a KV cache).
+    /// Backward is the inverse rotation: dx1 = dy1 · cos + dy2 · sin; dx2 = dy2 · cos − dy1 · sin.
+    public func rotaryEmbedding(_ x: Tensor, headDim: Int, theta: Float, positionOffset: Int = 0) -> Tensor {
+        precondition(x.rank == 3, "rotaryEmbedding: x must be [B, T, heads·headDim], got \(x.shape)")
+        precondition(headDim > 0 && headDim % 2 == 0 && x.shape[2] % headDim == 0,
+                     "rotaryEmbedding: headDim \(headDim) must be even and divide \(x.shape[2])")
+        let b = x.shape[0], t = x.shape[1], width = x.shape[2], heads = width / headDim, half = headDim / 2
+        let out = makeTensor(x.shape, requiresGrad: needsGrad(x))
+        let (cosT, sinT) = rotaryTable(positions: t, offset: positionOffset, headDim: headDim, theta: theta)
+        applyRotation(src: x.data, dst: out.data, accumulate: false, inverse: false,
+                      b: b, t: t, heads: heads, half: half, cos: cosT, sin: sinT)
+        guard out.requiresGrad else { return out }
+        record { [unowned self] in
+            guard let dy = out.grad else { return }
+            applyRotation(src: dy, dst: self.gradient(of: x), accumulate: true, inverse: true,
+                          b: b, t: t, heads: heads, half: half, cos: cosT, sin: sinT)
+        }
+        return out
+    }
+
+    /// cos/sin tables [t, headDim/2] for positions offset..<offset+t, in the arena.
+    func rotaryTable(positions t: Int, offset: Int, headDim: Int, theta: Float)
+        -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
+        let half = headDim / 2
+        let cosT = scratch(t * half), sinT = scratch(t * half)
+        for i in 0..<half {
+            let invFreq = 1 / powf(theta, Float(2 * i) / Float(headDim))
+            for p in 0..<t {
+                let angle = Double(Float(offset + p) * invFreq)
+                cosT[p * half + i] = Float(cos(angle))
+                sinT[p * half + i] = Float(sin(angle))
+            }
+        }
+        return (cosT, sinT)
+    }
+}
+
+/// dst = R(src) (or += when `accumulate`), R the rotation (its transpose when `inverse`).
+private func applyRotation(src: UnsafeMutablePointer<Float>, dst: UnsafeMutablePointer<Float>,
+                           accumulate: Bool, inverse: Bool, b: Int, t: Int, heads: Int, half: Int,
+                           cos cosT: UnsafeMutablePointer<Float>, sin sinT: UnsafeMutablePointer<Float>) {
+    let headDim = 2 * half, width = heads * headDim
+    let sign: Float = inverse ? -1 : 1
+    Parallel.forRanges(b * t, costPerItem: width * 4) { r in
+        for row in r {
+            let p = row % t
+            let c = cosT + p * half, s = sinT + p * half
+            for h in 0..<heads {
+                let xs = src + row * width + h * headDim, ys = dst + row * width + h * headDim
+                for i in 0..<half {
+                    let x1 = xs[i], x2 = xs[i + half], si = sign * s[i]
+                    let y1 = x1 * c[i] - x2 * si
+                    let y2 = x2 * c[i] + x1 * si
+                    if accumulate { ys[i] += y1; ys[i + half] += y2 } else { ys[i] = y1; ys[i + half] = y2 }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Autograd
+
+/// The keys and values of every layer for the positions fed so far, for decoding one token at a time
+/// with `MistralModel.advance`. All memory is allocated here, up front: `capacity` positions for each of
+/// `batch` sequences, plus an inference tape whose arena is reused every step.
+///
+/// The sequences of a batch advance together (same number of positions each); reuse a cache for a new
+/// prompt with `reset()`.
+public final class KVCache {
+    public let batch: Int
+    /// Most positions (prompt + generated) each sequence can hold.
+    public let capacity: Int
+    /// Positions held so far (the same for every sequence in the batch).
+    public internal(set) var length = 0
+    let layers: [LayerCache]
+    /// Next-token logits of the last `advance`, [batch, vocab].
+    let logits: Tensor
+    /// The last position's hidden state of each sequence, [batch, 1, hidden].
+    let lastHidden: Tensor
+    let tape = Tape(recording: false)
+
+    /// A cache for `config`'s model: `batch` sequences of up to `capacity` positions
+    /// (default `max_position_embeddings`).
+    public init(config: MistralConfig, batch: Int = 1, capacity: Int? = nil) {
+        precondition(batch > 0, "KVCache: batch must be positive")
+        let capacity = capacity ?? config.maxPositionEmbeddings
+        precondition(capacity > 0, "KVCache: capacity must be positive")
+        self.batch = batch
+        self.capacity = capacity
+        let width = config.numKeyValueHeads * config.headDim
+        layers = (0..<config.numHiddenLayers).map { _ in LayerCache(batch: batch, capacity: capacity, width: width) }
+        logits = Tensor(zeros: [batch, config.vocabSize])
+        lastHidden = Tensor(zeros: [batch, 1, config.hiddenSize])
+    }
+
+    /// Forgets every position (keeps the memory).
+    public func reset() { length = 0 }
+
+    /// Positions that can still be fed.
+    public var remaining: Int { capacity - length }
+
+    /// Bytes held by the keys and values.
+    public var bytes: Int { layers.count * 2 * batch * capacity * (layers.first?.width ?? 0) * MemoryLayout<Float>.size }
+}
+
+/// One layer's cache: keys (after RoPE) and values, [batch, capacity, KV·d] each.
+final class LayerCache {
+    let keys: Tensor
+    let values: Tensor
+    let capacity: Int
+    let width: Int
+
+    init(batch: Int, capacity: Int, width: Int) {
+        keys = Tensor(zeros: [batch, capacity, width])
+        values = Tensor(zeros: [batch, capacity, width])
+        self.capacity = capacity
+        self.width = width
+    }
+
+    /// Copies new keys and values, [B, T, KV·d], into positions `start..<start + T` of every sequence.
+    func append(keys k: Tensor, values v: Tensor, at start: Int) {
+        let b = k.shape[0], t = k.shape[1]
+        precondition(start + t <= capacity, "LayerCache: \(start + t) positions exceed capacity \(capacity)")
+        for i in 0..<b {
+            let dst = (i * capacity + start) * width, src = i * t * width
+            (keys.data + dst).update(from: k.data + src, count: t * width)
+            (values.data + dst).update(from: v.data + src, count: t * width)
+        }
+    }
+}

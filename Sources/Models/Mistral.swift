@@ -1,0 +1,222 @@
+// Mistral: the decoder, read top to bottom — norm, attention, MLP, block, model.
+//
+// Every layer is a plain struct of parameter tensors with a `forward` that records onto a `Tape`
+// (or, on an inference tape, records nothing). Shapes are written beside each step:
+// B batch, T new positions, S = cached + new positions, D hidden, H heads, KV kv heads, d head width,
+// M MLP width, V vocabulary. Parameter names and layouts are Hugging Face's `MistralForCausalLM`.
+
+import Autograd
+import FileFormats
+import Foundation
+
+// MARK: - Norm
+
+/// RMSNorm: y = x / sqrt(mean(x²) + eps) · weight, over the last dimension (D).
+struct RMSNorm {
+    let weight: Tensor  // [D], starts at 1
+    let eps: Float
+
+    func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, D] → [B, T, D]
+        tape.rmsNorm(x, weight: weight, eps: eps)
+    }
+}
+
+// MARK: - Attention
+
+/// Causal self-attention with rotary positions (Hugging Face's rotate_half layout) and grouped-query
+/// heads: H query heads share KV key/value heads, query head h reading kv head h / (H / KV).
+struct CausalSelfAttention {
+    let qProj: Tensor  // [H·d, D]
+    let kProj: Tensor  // [KV·d, D]
+    let vProj: Tensor  // [KV·d, D]
+    let oProj: Tensor  // [D, H·d]
+    let heads: Int, kvHeads: Int, headDim: Int
+    let ropeTheta: Float
+    let slidingWindow: Int?
+
+    /// `x` [B, T, D] → [B, T, D]. Without a cache the T positions are 0..<T. With one (inference only),
+    /// they follow the `cached` positions already in `cache`; their keys and values are appended to it.
+    func forward(_ tape: Tape, _ x: Tensor, cache: LayerCache? = nil, cached: Int = 0) -> Tensor {
+        let q = tape.rotaryEmbedding(tape.linear(x, qProj), headDim: headDim, theta: ropeTheta,
+                                     positionOffset: cached)                        // [B, T, H·d]
+        let k = tape.rotaryEmbedding(tape.linear(x, kProj), headDim: headDim, theta: ropeTheta,
+                                     positionOffset: cached)                        // [B, T, KV·d]
+        let v = tape.linear(x, vProj)                                               // [B, T, KV·d]
+        let y: Tensor
+        if let cache {
+            cache.append(keys: k, values: v, at: cached)                            // cache [B, cap, KV·d]
+            y = tape.attention(query: q, key: cache.keys, value: cache.values, heads: heads, kvHeads: kvHeads,
+                               slidingWindow: slidingWindow, keyLength: cached + x.shape[1])
+        } else {
+            y = tape.attention(query: q, key: k, value: v, heads: heads, kvHeads: kvHeads,
+                               slidingWindow: slidingWindow)                         // [B, T, H·d]
+        }
+        return tape.linear(y, oProj)                                                // [B, T, D]
+    }
+}
+
+// MARK: - MLP
+
+/// SwiGLU MLP: down(silu(gate(x)) ∘ up(x)).
+struct MLP {
+    let gateProj: Tensor  // [M, D]
+    let upProj: Tensor    // [M, D]
+    let downProj: Tensor  // [D, M]
+
+    func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, D] → [B, T, D]
+        let h = tape.swiglu(gate: tape.linear(x, gateProj), up: tape.linear(x, upProj))  // [B, T, M]
+        return tape.linear(h, downProj)
+    }
+}
+
+// MARK: - Block
+
+/// One decoder layer: x + attention(norm(x)), then + mlp(norm(·)).
+struct DecoderBlock {
+    let inputNorm: RMSNorm
+    let attention: CausalSelfAttention
+    let postAttentionNorm: RMSNorm
+    let mlp: MLP
+
+    func forward(_ tape: Tape, _ x: Tensor, cache: LayerCache? = nil, cached: Int = 0) -> Tensor {
+        let h = tape.add(x, attention.forward(tape, inputNorm.forward(tape, x), cache: cache, cached: cached))
+        return tape.add(h, mlp.forward(tape, postAttentionNorm.forward(tape, h)))
+    }
+}
+
+// MARK: - Model
+
+/// The Mistral-style decoder: token embedding, `numHiddenLayers` blocks, final RMSNorm, and an output
+/// head tied to the embedding (logits = norm(h) · Eᵀ).
+///
+/// `parameters[i]` is the tensor of `config.parameterSpecs[i]` (Hugging Face name, shape, decay flag);
+/// every parameter has a gradient buffer, so the model can be trained with `AdamW(parameters:decay:)`.
+public final class MistralModel {
+    public let config: MistralConfig
+    /// All learnable tensors in `config.parameterSpecs` order.
+    public let parameters: [Tensor]
+    let embedding: Tensor  // [V, D], also the output head
+    let blocks: [DecoderBlock]
+    let finalNorm: RMSNorm
+
+    /// Name, shape and decay flag of each of `parameters`.
+    public var parameterSpecs: [ParameterSpec] { config.parameterSpecs }
+    /// AdamW weight-decay flags, one per parameter: true for the 2-D projection weights only.
+    public var decayFlags: [Bool] { config.parameterSpecs.map(\.decays) }
+
+    /// A model with the given values; `weights[i]` fills `config.parameterSpecs[i]` (count must match).
+    public init(config: MistralConfig, weights: [[Float]]) {
+        let specs = config.parameterSpecs
+        precondition(weights.count == specs.count, "MistralModel: \(weights.count) weights for \(specs.count) parameters")
+        self.config = config
+        self.parameters = zip(specs, weights).map { Tensor(shape: $0.shape, scalars: $1, requiresGrad: true) }
+        var next = parameters.makeIterator()
+        func take() -> Tensor { next.next()! }
+        let eps = Float(config.rmsNormEps)
+        embedding = take()
+        blocks = (0..<config.numHiddenLayers).map { _ in
+            let inputNorm = RMSNorm(weight: take(), eps: eps)
+            let attention = CausalSelfAttention(
+                qProj: take(), kProj: take(), vProj: take(), oProj: take(),
+                heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads, headDim: config.headDim,
+                ropeTheta: Float(config.ropeTheta), slidingWindow: config.slidingWindow)
+            let postNorm = RMSNorm(weight: take(), eps: eps)
+            return DecoderBlock(inputNorm: inputNorm, attention: attention, postAttentionNorm: postNorm,
+                                mlp: MLP(gateProj: take(), upProj: take(), downProj: take()))
+        }
+        finalNorm = RMSNorm(weight: take(), eps: eps)
+    }
+
+    /// A freshly initialised model, as `transformers` initialises Mistral: every matrix (embedding
+    /// included) from N(0, initializer_range²), RMSNorm weights at 1. Values are drawn from
+    /// `generator` in `parameterSpecs` order, row-major, so a seed fixes the model.
+    public convenience init(config: MistralConfig, generator: inout SeededGenerator) {
+        self.init(config: config, weights: config.parameterSpecs.map { [Float](repeating: 0, count: $0.count) })
+        for (spec, p) in zip(config.parameterSpecs, parameters) {
+            if spec.shape.count == 1 { p.fill(1) } else { p.fillNormal(std: Float(config.initializerRange), using: &generator) }
+        }
+    }
+
+    /// Loads a checkpoint directory (`config.json` + `model.safetensors`); errors name file and tensor.
+    public static func load(checkpoint directory: URL) throws -> MistralModel {
+        let (config, weights) = try Checkpoint.read(directory: directory)
+        return MistralModel(config: config, weights: weights)
+    }
+
+    /// Writes `config.json` + `model.safetensors` (and whatever `extra` adds) atomically to `directory`.
+    public func save(to directory: URL, extra: (URL) throws -> Void = { _ in }) throws {
+        try Checkpoint.write(to: directory, config: config, weights: weightBuffers, extra: extra)
+    }
+
+    /// Writes `config.json` + `model.safetensors` into an existing (temporary) directory.
+    public func writeModelFiles(into directory: URL) throws {
+        try Checkpoint.writeModelFiles(into: directory, config: config, weights: weightBuffers)
+    }
+
+    var weightBuffers: [UnsafeBufferPointer<Float>] {
+        parameters.map { UnsafeBufferPointer(start: $0.data, count: $0.count) }
+    }
+
+    /// The final hidden states norm(h) for token ids `ids` ([batch, length] row-major), [B, T, D].
+    func hidden(_ tape: Tape, ids: [Int32], batch: Int, length: Int) -> Tensor {
+        var x = tape.embedding(embedding, ids: ids, batchShape: [batch, length])   // [B, T, D]
+        for block in blocks { x = block.forward(tape, x) }
+        return finalNorm.forward(tape, x)
+    }
+
+    /// Next-token logits for every position, [B, T, V], on `tape` (valid until `tape.reset()`).
+    /// Preconditions: `ids.count == batch · length`, every id in 0..<vocabSize.
+    public func logits(_ tape: Tape, ids: [Int32], batch: Int, length: Int) -> Tensor {
+        tape.linear(hidden(tape, ids: ids, batch: batch, length: length), embedding)   // tied head: [B, T, V]
+    }
+
+    /// Mean cross-entropy of `targets` under the model, a scalar on `tape`; call `tape.backward` on it
+    /// to fill every parameter's gradient.
+    ///
+    /// `ids` and `targets` are [batch, length] row-major and already aligned: `targets[b, t]` is the token
+    /// that should follow `ids[b, ..t]` (so `targets[b, t] = ids[b, t + 1]` for plain next-token training),
+    /// -100 where the position does not count (padding, prompt tokens in completion-only training).
+    public func loss(_ tape: Tape, ids: [Int32], targets: [Int32], batch: Int, length: Int) -> Tensor {
+        precondition(targets.count == ids.count, "loss: \(targets.count) targets for \(ids.count) ids")
+        return tape.crossEntropy(logits: logits(tape, ids: ids, batch: batch, length: length), targets: targets)
+    }
+
+    // MARK: Inference with a KV cache
+
+    /// Feeds `ids` ([cache.batch, length] row-major) after the positions already in `cache`, appends
+    /// their keys and values to it, and returns the next-token logits after the last of them,
+    /// [cache.batch, V] row-major — a view of `cache.logits`, overwritten by the next call.
+    ///
+    /// Prefill a prompt with one call (length = prompt length), then decode one token per sequence
+    /// per call (length 1). Records nothing and, after the first call, allocates no tensor memory.
+    /// Throws when `ids` holds an id outside the vocabulary or the cache would overflow its capacity.
+    @discardableResult
+    public func advance(_ cache: KVCache, ids: [Int32], length: Int) throws -> UnsafeBufferPointer<Float> {
+        precondition(ids.count == cache.batch * length, "advance: \(ids.count) ids for batch \(cache.batch) × length \(length)")
+        precondition(cache.layers.count == blocks.count, "advance: cache made for another model")
+        guard length > 0 else { throw InputError("advance: no tokens to feed") }
+        guard cache.length + length <= cache.capacity else {
+            throw InputError("sequence of \(cache.length + length) tokens exceeds the KV cache capacity \(cache.capacity)")
+        }
+        for id in ids where id < 0 || Int(id) >= config.vocabSize {
+            throw InputError("token id \(id) is outside the vocabulary 0..<\(config.vocabSize)")
+        }
+        let tape = cache.tape
+        tape.reset()
+        let cached = cache.length
+        var x = tape.embedding(embedding, ids: ids, batchShape: [cache.batch, length])   // [B, T, D]
+        for (block, layerCache) in zip(blocks, cache.layers) {
+            x = block.forward(tape, x, cache: layerCache, cached: cached)
+        }
+        // Only the last position's logits are needed: gather it, then norm and head on [B, 1, D].
+        let d = config.hiddenSize
+        for b in 0..<cache.batch {
+            (cache.lastHidden.data + b * d).update(from: x.data + (b * length + length - 1) * d, count: d)
+        }
+        let logits = tape.linear(finalNorm.forward(tape, cache.lastHidden), embedding)   // [B, 1, V]
+        cache.logits.data.update(from: logits.data, count: cache.logits.count)
+        cache.length = cached + length
+        tape.reset()
+        return UnsafeBufferPointer(start: cache.logits.data, count: cache.logits.count)
+    }
+}
