@@ -77,14 +77,25 @@ public struct LossPlot {
         return out
     }
 
+    /// The y range shown. For loss, the first tenth of the tokens (the initial plunge from
+    /// ln(vocab)) is left above the top unless validation reached there, so the part where runs
+    /// differ fills the plot; the clipped lines run off the top edge.
+    func yRange(_ all: [Series], maxX: Double) -> ClosedRange<Double> {
+        let ys = all.flatMap { $0.points.map(\.y) }
+        let lo = ys.min() ?? 0, hi = ys.max() ?? 1
+        guard metric == "loss" else { return lo...hi }
+        let late = all.flatMap { s in s.points.filter { s.split == .val || $0.x >= maxX * 0.1 }.map(\.y) }
+        return lo...max(lo, late.max() ?? hi)
+    }
+
     public func svg() -> String {
         let width = 960.0, height = 540.0
-        let left = 78.0, right = 700.0, top = 56.0, bottom = 470.0
+        let left = 78.0, right = 700.0, top = 76.0, bottom = 470.0
         let all = series()
         let xs = all.flatMap { $0.points.map(\.x) } + boundaries().map(\.x)
-        let ys = all.flatMap { $0.points.map(\.y) }
         let xAxis = PlotAxis(min: 0, max: xs.max() ?? 1, count: 7)
-        let yAxis = PlotAxis(min: ys.min() ?? 0, max: ys.max() ?? 1, count: 7, includeZero: metric != "loss")
+        let yAxis = PlotAxis(min: yRange(all, maxX: xs.max() ?? 1).lowerBound, max: yRange(all, maxX: xs.max() ?? 1).upperBound,
+                             count: 7, includeZero: metric != "loss")
         func px(_ x: Double) -> Double { xAxis.scale(x, left, right) }
         func py(_ y: Double) -> Double { yAxis.scale(y, bottom, top) }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
@@ -120,15 +131,18 @@ public struct LossPlot {
         s += "<g class=\"stages\">\n"
         var labelled: [(Double, String)] = []
         if let first = runs.first?.stages.first {
-            s += "<text x=\"\(f(left + 4))\" y=\"\(f(top + 14))\" fill=\"#555\" font-size=\"12\">\(xml(first.name))</text>\n"
+            s += "<text x=\"\(f(left + 4))\" y=\"\(f(top - 6))\" fill=\"#555\" font-size=\"12\">\(xml(first.name))</text>\n"
         }
-        for b in boundaries() {
+        let boundaryList = boundaries()
+        for b in boundaryList {
             let x = px(b.x)
-            let color = Self.palette[b.run % Self.palette.count]
+            let shared = boundaryList.filter { abs(px($0.x) - x) < 1 && $0.name == b.name }
+            if shared.count > 1 && shared[0].run != b.run { continue }
+            let color = shared.count > 1 ? "#666" : Self.palette[b.run % Self.palette.count]
             s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"\(color)\" stroke-width=\"1.2\" stroke-dasharray=\"2 4\"/>\n"
             if !labelled.contains(where: { abs($0.0 - x) < 40 && $0.1 == b.name }) {
                 labelled.append((x, b.name))
-                s += "<text x=\"\(f(x + 4))\" y=\"\(f(top + 14 + 15 * Double((labelled.count - 1) % 3)))\" fill=\"#555\" font-size=\"12\">\(xml("▸ " + b.name))</text>\n"
+                s += "<text x=\"\(f(x + 4))\" y=\"\(f(top - 6))\" fill=\"#555\" font-size=\"12\">\(xml("▸ " + b.name))</text>\n"
             }
         }
         s += "</g>\n"

@@ -96,7 +96,7 @@ public struct RunComparison {
             add("\(stage).val_loss", "val_loss", final: false, .lower) { of($0)?.finalValLoss }
             add("\(stage).best_val_loss", "best_val_loss", final: false, .lower) { of($0)?.bestValLoss }
             add("\(stage).steps", "steps", final: false, .neutral) { of($0).map { Double($0.steps) } }
-            add("\(stage).tokens", "tokens", final: false, .neutral) { of($0).map { Double($0.lastTokens - $0.firstTokens) } }
+            add("\(stage).tokens", "tokens", final: false, .neutral) { of($0).map { Double($0.tokens) } }
             for suite in suites {
                 let ks = Set(runs.flatMap { $0.evals.filter { $0.suite == suite && $0.stage == stage }.flatMap(\.passAtK.keys) })
                 for k in ks.sorted(by: { EvalResult.kValue($0) < EvalResult.kValue($1) }) {

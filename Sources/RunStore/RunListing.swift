@@ -36,7 +36,7 @@ public enum RunListing {
         out += "\n"
         let stageRows = r.stages.map { name -> [String] in
             guard let s = run.stages.first(where: { $0.name == name }) else { return [name, "-", "-", "-", "-", "-"] }
-            return [name, MetricFormatting.count(s.steps), MetricFormatting.count(s.lastTokens - s.firstTokens),
+            return [name, MetricFormatting.count(s.steps), MetricFormatting.count(s.tokens),
                     MetricFormatting.value(s.finalTrainLoss, metric: "loss"), MetricFormatting.value(s.finalValLoss, metric: "loss"),
                     MetricFormatting.value(s.bestValLoss, metric: "loss")]
         }

@@ -5,9 +5,12 @@ public struct StageSummary: Equatable, Sendable {
     public var name: String
     /// Last step within the stage.
     public var steps: Int
-    /// Run-wide token count when the stage's first and last records were written.
-    public var firstTokens: Int
+    /// Run-wide token count when the stage began (the previous stage's last record; 0 for the first).
+    public var startTokens: Int
+    /// Run-wide token count at the stage's last record.
     public var lastTokens: Int
+    /// Tokens consumed in the stage.
+    public var tokens: Int { lastTokens - startTokens }
     /// Last training report (itself a mean over the steps since the report before it).
     public var finalTrainLoss: Double?
     public var finalValLoss: Double?
@@ -65,10 +68,9 @@ public struct RunSummary: Sendable {
         var byName: [String: StageSummary] = [:]
         var seen: [String] = []
         for m in metrics {
-            var s = byName[m.stage] ?? StageSummary(name: m.stage, steps: 0, firstTokens: m.tokens, lastTokens: m.tokens)
+            var s = byName[m.stage] ?? StageSummary(name: m.stage, steps: 0, startTokens: m.tokens, lastTokens: m.tokens)
             if byName[m.stage] == nil { seen.append(m.stage) }
             s.steps = max(s.steps, m.stageStep)
-            s.firstTokens = min(s.firstTokens, m.tokens)
             s.lastTokens = max(s.lastTokens, m.tokens)
             switch m.split {
             case .train: s.finalTrainLoss = m.loss
@@ -79,6 +81,8 @@ public struct RunSummary: Sendable {
             byName[m.stage] = s
         }
         let ordered = order.filter { byName[$0] != nil } + seen.filter { !order.contains($0) }
-        return ordered.compactMap { byName[$0] }
+        var out = ordered.compactMap { byName[$0] }
+        for i in out.indices { out[i].startTokens = i == 0 ? 0 : out[i - 1].lastTokens }
+        return out
     }
 }
