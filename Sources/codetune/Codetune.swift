@@ -11,6 +11,8 @@ struct Codetune: ParsableCommand {
         abstract: "Train, evaluate and compare small code models on the CPU.",
         subcommands: [
             Runs.self,
+            TokenizerCommand.self,
+            DataCommand.self,
         ]
     )
 
