@@ -10,6 +10,7 @@ struct Codetune: ParsableCommand {
         commandName: "codetune",
         abstract: "Train, evaluate and compare small code models on the CPU.",
         subcommands: [
+            Train.self,
             Runs.self,
             TokenizerCommand.self,
             DataCommand.self,
