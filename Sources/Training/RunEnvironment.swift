@@ -15,9 +15,9 @@ public enum RunEnvironment {
 
     public static var versions: [String: String] {
         var v = ["codetune": codetuneVersion, "os": ProcessInfo.processInfo.operatingSystemVersionString]
-        #if swift(>=6.3)
+        #if compiler(>=6.3)
         v["swift"] = "6.3+"
-        #elseif swift(>=6.0)
+        #elseif compiler(>=6.0)
         v["swift"] = "6.x"
         #endif
         return v
