@@ -90,7 +90,7 @@ struct ArchiveReader {
             if archive_entry_size_is_set(entry) != 0 { declared = Int(archive_entry_size(entry)) }
             if let size = declared {
                 if size > limits.maxEntryBytes {
-                    issues.report(.oversized, file: path, entry: name, "claims \(size) bytes, over the per-entry limit of \(limits.maxEntryBytes); skipped")
+                    issues.report(.oversized, file: path, entry: name, "claims \(size) bytes, over the per-entry limit of \(limits.maxEntryBytes)")
                     total += size
                     if total > limits.maxArchiveBytes {
                         issues.report(.oversized, file: path, entry: name, "archive passes the limit of \(limits.maxArchiveBytes) bytes in total; the rest is skipped")

@@ -101,6 +101,9 @@ public enum DatasetPreparation {
         let started = clock.now
         let location = try locate(recipe, cacheDirectory: options.cacheDirectory)
         if !options.force, let manifest = cached(at: location.directory, key: location.key) {
+            if options.strict, !manifest.issues.isEmpty {
+                throw InputErrors(manifest.issues.map(\.inputError))
+            }
             try options.progress?(.planned(inputs: inputCount(location.plan), directory: location.directory, cacheHit: true))
             return PreparedDataset(directory: location.directory, manifest: manifest, cacheHit: true)
         }

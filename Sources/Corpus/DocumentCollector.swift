@@ -70,7 +70,7 @@ public struct DocumentCollector {
             out.report.bytesSeen += bytes.count
             if let reason = filter.reason(bytes) {
                 out.report.rejected[reason.rawValue, default: 0] += 1
-                if reason == .nonUTF8 { issues.report(.nonUTF8, file: file, entry: entry, "not UTF-8 text; skipped") }
+                if reason == .nonUTF8 { issues.report(.nonUTF8, file: file, entry: entry, "not UTF-8 text") }
                 return
             }
             let digest = SHA256Digest.bytes(bytes)

@@ -4,7 +4,7 @@ import ArgumentParser
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Prepare and inspect datasets.",
-        subcommands: [DataPrepare.self, DataInspect.self]
+        abstract: "Prepare and inspect datasets; validate, scrub, synthesize and decontaminate telemetry.",
+        subcommands: [DataPrepare.self, DataInspect.self, DataValidateTelemetry.self, DataScrub.self, DataSynthTelemetry.self, DataDecontam.self]
     )
 }

@@ -54,7 +54,7 @@ struct DataPrepare: ParsableCommand {
             onIssue: { issue in
                 warnings += 1
                 if quiet { return }
-                if warnings <= maxWarnings { printError("warning: \(issue)") }
+                if warnings <= maxWarnings { printError("warning: \(issue) (skipped)") }
                 else if warnings == maxWarnings + 1 { printError("warning: more problems follow; all are listed in manifest.json") }
             },
             progress: { event in

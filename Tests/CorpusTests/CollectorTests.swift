@@ -101,7 +101,7 @@ final class CollectorTests: XCTestCase {
         XCTAssertEqual(got.train.count, 1)
         XCTAssertEqual(got.issues.map(\.kind), [.nonUTF8])
         XCTAssertEqual(got.issues.first?.entry, "demo-1.0/demo/bad.py")
-        XCTAssertEqual(got.issues.first?.description, "\(dir.path)/downloads/demo-1.0.tar.gz: demo-1.0/demo/bad.py: not UTF-8 text; skipped")
+        XCTAssertEqual(got.issues.first?.description, "\(dir.path)/downloads/demo-1.0.tar.gz: demo-1.0/demo/bad.py: not UTF-8 text")
     }
 
     func testMissingSourcesAreInputErrorsAllAtOnce() throws {

@@ -109,6 +109,11 @@ final class PreparationTests: XCTestCase {
         let cache = dir.appendingPathComponent("sets/cache").path
         let left = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
         XCTAssertEqual(left, [], "nothing written")
+        // A dataset prepared without --strict does not let a strict run through on a cache hit.
+        _ = try DatasetPreparation.prepare(recipe, options: .init(threads: 1))
+        XCTAssertThrowsError(try DatasetPreparation.prepare(recipe, options: .init(strict: true))) { error in
+            XCTAssertEqual((error as? InputErrors)?.errors.count, 1)
+        }
     }
 
     func testGivenTokenizerFileIsCopiedAndPartOfTheKey() throws {
