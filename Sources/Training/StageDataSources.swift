@@ -6,16 +6,15 @@ import Foundation
 /// the run before any step), and the run's tokenizer.
 ///
 /// `next_token` stages name a dataset recipe: it is built, or found in its content-addressed
-/// cache, by `DatasetPreparation`. `completion` stages name telemetry events, turned into
-/// prompt/completion examples with the run's tokenizer by `completionData` — the extension
-/// point where the telemetry example builder plugs in.
+/// cache, by `DatasetPreparation`. `completion` stages name a telemetry events file, turned into
+/// prompt/completion examples with the run's tokenizer by `CompletionData`.
 public struct StageDataSources {
     public var datasets: [Int: TokenDataset] = [:]
     /// The tokenizer every stage's tokens come from (`tokenizer.json`).
     public var tokenizer: URL?
     public var vocabularySize: Int?
 
-    /// Builds the stage-`i` data for stages whose objective is `completion`.
+    /// Replaces the default `CompletionData` for `completion` stages (tests, other example builders).
     public typealias CompletionDataBuilder = (_ stage: StageConfig, _ tokenizer: URL, _ seed: UInt64) throws -> StageData
     public var completionData: CompletionDataBuilder?
 
@@ -61,11 +60,10 @@ public struct StageDataSources {
             return try TokenWindowData(dataset: dataset, context: stage.context, batchSize: stage.batchSize, seed: seed,
                                        maxValidationBatches: stage.valBatches)
         case .completion:
-            guard let completionData, let tokenizer else {
-                throw InputError(file: stage.data.path, key: "stages[\(index)].objective",
-                                 "completion stages need the telemetry example builder, which this build does not have yet")
-            }
-            return try completionData(stage, tokenizer, seed)
+            guard let tokenizer else { throw InputError(key: "stages[\(index)]", "completion stages need the run's tokenizer") }
+            if let completionData { return try completionData(stage, tokenizer, seed) }
+            return try CompletionData(events: stage.data, tokenizer: tokenizer, context: stage.context, batchSize: stage.batchSize,
+                                      seed: seed, maxValidationBatches: stage.valBatches)
         }
     }
 }

@@ -17,7 +17,7 @@ public final class Trainer {
     public private(set) var model: MistralModel
     public private(set) var state: TrainingState
     var optimizer: AdamW
-    var rng: SeededGenerator
+    var rng: WeightGenerator
     let tokenizer: URL?
     let openData: (StageConfig, Int) throws -> StageData
     /// Measured sgemm FLOP/s for MFU (nil: MFU not reported).
@@ -29,7 +29,7 @@ public final class Trainer {
     ///   - model: the starting weights (fresh, `init_from`, or loaded from `resume`'s checkpoint).
     ///   - openData: the data of stage `i` with that stage's seed already applied.
     ///   - resume: the checkpoint to continue from (its directory and state); nil for a new run.
-    public init(config: RunConfig, checkpoints: CheckpointStore, model: MistralModel, rng: SeededGenerator,
+    public init(config: RunConfig, checkpoints: CheckpointStore, model: MistralModel, rng: WeightGenerator,
                 tokenizer: URL?, peakFLOPS: Double?, resume: (url: URL, state: TrainingState)? = nil,
                 openData: @escaping (StageConfig, Int) throws -> StageData) throws {
         self.config = config
@@ -47,7 +47,7 @@ public final class Trainer {
             }
             try CheckpointStore.readOptimizer(into: optimizer, names: model.parameterSpecs.map(\.name), from: resume.url)
             optimizer.stepCount = state.optimizerSteps
-            if let words = TrainingState.words(state.rng) { self.rng = SeededGenerator(state: words) }
+            if let words = TrainingState.words(state.rng) { self.rng = WeightGenerator(state: words) }
             resumingStage = !state.stageFinished
             if state.stageFinished { state.stageIndex += 1 }
         } else {

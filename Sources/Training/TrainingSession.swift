@@ -33,7 +33,7 @@ public final class TrainingSession {
         var sources = try StageDataSources.prepare(config, note: note)
         sources.completionData = completionData
         var config = config
-        var rng = SeededGenerator(seed: config.seed)
+        var rng = WeightGenerator(seed: config.seed)
         let model: MistralModel
         switch config.model {
         case .fresh(var shape):
@@ -78,7 +78,7 @@ public final class TrainingSession {
         store.removeTemporaries()
         let latest = try store.latest()
         let model: MistralModel
-        var rng = SeededGenerator(seed: config.seed)
+        var rng = WeightGenerator(seed: config.seed)
         if let latest {
             model = try MistralModel.load(checkpoint: latest.url)
             note("resuming \(record.id) from \(latest.url.lastPathComponent) (stage \(latest.state.stage), step \(latest.state.stageStep))")
