@@ -130,7 +130,10 @@ extension RunConfig {
             if isSafeName(s) { name = s } else { diags.report(v.mark, v.path, "'\(s)' must be letters, digits, '.', '-' or '_' (it names directories)") }
         }
         let objective = m.value("objective")?.choice(StageConfig.Objective.allCases.map(\.rawValue)).flatMap(StageConfig.Objective.init) ?? .nextToken
-        let data = m.required("data").flatMap { existingPath($0, base: base, what: objective == .nextToken ? "dataset recipe" : "telemetry file") }
+        let data = m.required("data").flatMap {
+            existingPath($0, base: base, what: objective == .nextToken ? "dataset recipe" : "telemetry file",
+                         hint: objective == .completion ? " (synthesize one with `codetune data synth-telemetry --out PATH`)" : "")
+        }
         let batch = m.value("batch_size")?.int(in: 1...4096) ?? 16
         let accum = m.value("grad_accum")?.int(in: 1...4096) ?? 1
         let context = m.value("context")?.int(in: 2...1 << 20) ?? min(256, maxContext ?? 256)
@@ -201,13 +204,13 @@ extension RunConfig {
     }
 
     /// A path from the config resolved against `base`; reports when nothing is there.
-    static func existingPath(_ value: YAMLValue, base: URL, what: String) -> URL? {
+    static func existingPath(_ value: YAMLValue, base: URL, what: String, hint: String = "") -> URL? {
         guard let s = value.string else { return nil }
         guard !s.isEmpty else { value.diagnostics.report(value.mark, value.path, "empty path"); return nil }
         let expanded = (s as NSString).expandingTildeInPath
         let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : base.appendingPathComponent(expanded)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            value.diagnostics.report(value.mark, value.path, "no such \(what): \(url.standardizedFileURL.path)")
+            value.diagnostics.report(value.mark, value.path, "no such \(what): \(url.standardizedFileURL.path)\(hint)")
             return nil
         }
         return url.standardizedFileURL

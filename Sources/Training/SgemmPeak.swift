@@ -5,7 +5,7 @@ import Foundation
 /// MFU, as DESIGN.md defines it): the best of a few 512×512×512 products through the same BLAS
 /// and thread settings training uses. Takes about a tenth of a second.
 public enum SgemmPeak {
-    public static func measure(size n: Int = 512, repeats: Int = 5) -> Double {
+    public static func measure(size n: Int = 512, repeats: Int = 10) -> Double {
         var g = WeightGenerator(seed: 1)
         let a = Tensor(zeros: [n, n]), b = Tensor(zeros: [n, n])
         a.fillNormal(std: 1, using: &g)
