@@ -16,18 +16,19 @@ extension Tape {
             }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            if a.requiresGrad {
-                let da = self.gradient(of: a)
-                Parallel.forRanges(n) { r in for i in r { da[i] += dy[i] } }
-            }
+            // db first (it reads dy), then da, which may take over dy's buffer instead of copying it.
             if b.requiresGrad {
                 let db = self.gradient(of: b)
                 for i in 0..<reps {
                     let o = i * inner
                     for j in 0..<inner { db[j] += dy[o + j] }
                 }
+            }
+            if a.requiresGrad && !self.moveGradient(from: out, to: a) {
+                let da = self.gradient(of: a)
+                Parallel.forRanges(n) { r in for i in r { da[i] += dy[i] } }
             }
         }
         return out

@@ -39,7 +39,7 @@ extension Tape {
         let lse = out.requiresGrad ? scratch(b * heads * t) : nil
         let workers = min(Parallel.workers, b * kvHeads)
         let scores = scratch(workers * AttentionGeometry.tile * s)
-        withSingleThreadedBLAS(workers > 1) {
+        withSingleThreadedBLAS {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let sc = scores + w * AttentionGeometry.tile * s
                 for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
@@ -48,14 +48,14 @@ extension Tape {
             }
         }
         guard out.requiresGrad, let lse else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dOut = out.grad else { return }
             let dq: UnsafeMutablePointer<Float>? = q.requiresGrad ? self.gradient(of: q) : nil
             let dk: UnsafeMutablePointer<Float>? = k.requiresGrad ? self.gradient(of: k) : nil
             let dv: UnsafeMutablePointer<Float>? = v.requiresGrad ? self.gradient(of: v) : nil
             let rowDot = self.scratch(b * heads * t)
             let work = self.scratch(workers * 2 * AttentionGeometry.tile * s)
-            withSingleThreadedBLAS(workers > 1) {
+            withSingleThreadedBLAS {
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     let p = work + w * 2 * AttentionGeometry.tile * s
                     let dp = p + AttentionGeometry.tile * s
@@ -70,12 +70,13 @@ extension Tape {
     }
 }
 
-/// Runs `body` with OpenBLAS limited to one thread (so several workers can each call sgemm), restoring
-/// `Parallel.workers` threads afterwards. Does nothing special when `enabled` is false.
-func withSingleThreadedBLAS(_ enabled: Bool, _ body: () -> Void) {
-    if enabled { openblas_set_num_threads(1) }
+/// Runs `body` with OpenBLAS at one thread, so several workers can each call sgemm (only needs changing
+/// when `Parallel.blasThreadsItself` is set; OpenBLAS is single-threaded otherwise).
+func withSingleThreadedBLAS(_ body: () -> Void) {
+    let restore = Parallel.blasThreadsItself && Parallel.workers > 1
+    if restore { openblas_set_num_threads(1) }
     body()
-    if enabled { openblas_set_num_threads(Int32(Parallel.workers)) }
+    if restore { openblas_set_num_threads(Int32(Parallel.workers)) }
 }
 
 /// Sizes and the mask of one attention call, and its per-(batch, kv head) kernels.
@@ -99,13 +100,14 @@ struct AttentionGeometry {
         return (lo, hi)
     }
 
-    /// Is key j visible to query row i?
+    /// The visible keys of query row i, as columns [js, je) of a score tile covering keys [lo, hi):
+    /// keys j with j ≤ p and (with a window w) j > p − w, p = s − t + i. Never empty (j = p is visible).
     @inline(__always)
-    func visible(_ i: Int, _ j: Int) -> Bool {
+    func visibleColumns(row i: Int, lo: Int, hi: Int) -> (Int, Int) {
         let p = s - t + i
-        if j > p { return false }
-        if let w = window, j <= p - w { return false }
-        return true
+        var first = 0
+        if let w = window { first = max(0, p - w + 1) }
+        return (max(first, lo) - lo, min(p + 1, hi) - lo)
     }
 
     /// Forward for batch entry item / kvHeads and kv head item % kvHeads, all its query heads.
@@ -122,23 +124,23 @@ struct AttentionGeometry {
                 let i1 = min(t, i0 + Self.tile), tq = i1 - i0
                 let (lo, hi) = keyRange(i0, i1), kn = hi - lo
                 // S = scale · Q_tile · K[lo..<hi]ᵀ   [tq, kn]
-                sgemm(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
+                sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
                       a: qBase + i0 * qWidth, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth,
                       beta: 0, c: scores, ldc: kn)
                 for r in 0..<tq {
                     let i = i0 + r, row = scores + r * kn
-                    var mx = -Float.infinity
-                    for jj in 0..<kn where visible(i, lo + jj) { mx = max(mx, row[jj]) }
-                    var sum: Float = 0
-                    for jj in 0..<kn {
-                        if visible(i, lo + jj) { let e = expf(row[jj] - mx); row[jj] = e; sum += e } else { row[jj] = 0 }
-                    }
+                    let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
+                    let seg = row + js, cnt = je - js
+                    let mx = maxOf(seg, count: cnt)
+                    let sum = expShifted(seg, seg, count: cnt, shift: mx)
                     let inv = 1 / sum
-                    for jj in 0..<kn { row[jj] *= inv }
+                    for jj in 0..<cnt { seg[jj] *= inv }
+                    if js > 0 { row.update(repeating: 0, count: js) }
+                    if je < kn { (row + je).update(repeating: 0, count: kn - je) }
                     lse?[(bi * heads + h) * t + i] = mx + logf(sum)
                 }
                 // O_tile = P · V[lo..<hi]
-                sgemm(transA: false, transB: false, m: tq, n: hd, k: kn, a: scores, lda: kn,
+                sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, a: scores, lda: kn,
                       b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: oBase + i0 * qWidth, ldc: qWidth)
                 i0 = i1
             }
@@ -167,30 +169,33 @@ struct AttentionGeometry {
                 let i1 = min(t, i0 + Self.tile), tq = i1 - i0
                 let (lo, hi) = keyRange(i0, i1), kn = hi - lo
                 let qTile = q + qOff + i0 * qWidth, dOTile = dOut + qOff + i0 * qWidth
-                sgemm(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
+                sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
                       a: qTile, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: p, ldc: kn)
                 for r in 0..<tq {
-                    let i = i0 + r, row = p + r * kn, l = lseH[i]
-                    for jj in 0..<kn { row[jj] = visible(i, lo + jj) ? expf(row[jj] - l) : 0 }
+                    let i = i0 + r, row = p + r * kn
+                    let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
+                    _ = expShifted(row + js, row + js, count: je - js, shift: lseH[i])
+                    if js > 0 { row.update(repeating: 0, count: js) }
+                    if je < kn { (row + je).update(repeating: 0, count: kn - je) }
                 }
                 if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
-                    sgemm(transA: true, transB: false, m: kn, n: hd, k: tq, a: p, lda: kn,
+                    sgemmSerial(transA: true, transB: false, m: kn, n: hd, k: tq, a: p, lda: kn,
                           b: dOTile, ldb: qWidth, beta: 1, c: dv + kvOff + lo * kvWidth, ldc: kvWidth)
                 }
                 if dq != nil || dk != nil {
                     // dP = dO_tile · V[lo..<hi]ᵀ, then dS = P ∘ (dP − D) (into dp)
-                    sgemm(transA: false, transB: true, m: tq, n: kn, k: hd, a: dOTile, lda: qWidth,
+                    sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, a: dOTile, lda: qWidth,
                           b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: dp, ldc: kn)
                     for r in 0..<tq {
                         let pr = p + r * kn, dr = dp + r * kn, di = dotH[i0 + r]
                         for jj in 0..<kn { dr[jj] = pr[jj] * (dr[jj] - di) }
                     }
                     if let dq {   // dQ_tile += scale · dS · K
-                        sgemm(transA: false, transB: false, m: tq, n: hd, k: kn, alpha: scale, a: dp, lda: kn,
+                        sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, alpha: scale, a: dp, lda: kn,
                               b: kBase + lo * kvWidth, ldb: kvWidth, beta: 1, c: dq + qOff + i0 * qWidth, ldc: qWidth)
                     }
                     if let dk {   // dK[lo..<hi] += scale · dSᵀ · Q_tile
-                        sgemm(transA: true, transB: false, m: kn, n: hd, k: tq, alpha: scale, a: dp, lda: kn,
+                        sgemmSerial(transA: true, transB: false, m: kn, n: hd, k: tq, alpha: scale, a: dp, lda: kn,
                               b: qTile, ldb: qWidth, beta: 1, c: dk + kvOff + lo * kvWidth, ldc: kvWidth)
                     }
                 }

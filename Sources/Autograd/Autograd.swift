@@ -33,6 +33,8 @@
 ///     tape.reset()                    // …recycling the tape's memory (its tensors become invalid)
 ///
 /// Read a gradient with `param.grad` (pointer, `param.count` floats) or `param.gradScalars` (a copy).
+/// Only leaves (parameters, tensors made with `requiresGrad: true`) keep a gradient after `backward`;
+/// intermediate gradients are recycled as the pass goes.
 ///
 /// ## Inference (KV-cache sampling)
 ///
@@ -52,8 +54,12 @@
 /// `decay[i]` chooses weight decay per parameter (the model decays linear-layer matrices only, not norms and
 /// not the tied embedding). `firstMoments`, `secondMoments` and `stepCount` are the state to checkpoint.
 ///
-/// ## Threads and determinism
+/// ## Threads, speed figures and determinism
 ///
-/// `Parallel.setThreads(n)` sets OpenBLAS's threads and the chunk count of the hand-written kernels
-/// (default 2). The same inputs, seed and thread count give bit-identical results.
+/// `Parallel.setThreads(n)` sets the worker count of every kernel (default: active processor count).
+/// OpenBLAS itself runs single-threaded; large products are split into `n` blocks run concurrently, as are the
+/// hand-written loops. `Parallel.sgemmPeakFLOPS()` measures the sgemm peak in-process (the MFU denominator).
+/// The same inputs, seed and thread count give bit-identical results. `tape.arenaBytes` is the activation
+/// memory a step reserved; after the first step a step allocates no tensor memory (only small bookkeeping
+/// objects: tensor headers, backward closures).
 public enum Autograd {}

@@ -1,14 +1,49 @@
 // BLAS: the one place that calls cblas_sgemm.
 
+import Dispatch
 import CBLAS
 
 /// C = alpha · op(A) · op(B) + beta · C, row-major, through OpenBLAS `cblas_sgemm`.
 /// op(A) is [m, k], op(B) is [k, n], C is [m, n]; `lda`/`ldb`/`ldc` are row strides of the stored matrices
 /// (so a column block of a wider matrix can be used in place).
+///
+/// OpenBLAS runs single-threaded (see `Parallel`); a large product is split into `Parallel.workers` row
+/// blocks of C (column blocks when C has few rows) computed concurrently, each by one sgemm call. The split
+/// depends only on the sizes and the worker count, so results are deterministic.
 @inline(__always)
 func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    let workers = Parallel.workers
+    if workers == 1 || m * n * k < Parallel.gemmSplitThreshold || Parallel.blasThreadsItself {
+        sgemmSerial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        return
+    }
+    if m >= n || m >= 64 * workers {
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let r = Parallel.chunkRange(w, of: workers, count: m)
+            guard !r.isEmpty else { return }
+            let aBlock = transA ? a + r.lowerBound : a + r.lowerBound * lda
+            sgemmSerial(transA: transA, transB: transB, m: r.count, n: n, k: k, alpha: alpha,
+                        a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + r.lowerBound * ldc, ldc: ldc)
+        }
+    } else {
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let r = Parallel.chunkRange(w, of: workers, count: n)
+            guard !r.isEmpty else { return }
+            let bBlock = transB ? b + r.lowerBound * ldb : b + r.lowerBound
+            sgemmSerial(transA: transA, transB: transB, m: m, n: r.count, k: k, alpha: alpha,
+                        a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + r.lowerBound, ldc: ldc)
+        }
+    }
+}
+
+/// One `cblas_sgemm` call on the calling thread (used inside parallel regions, and for small products).
+@inline(__always)
+func sgemmSerial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                 a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
     if k == 0 {
         if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }

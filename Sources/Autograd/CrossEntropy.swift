@@ -28,11 +28,8 @@ extension Tape {
                     let target = tp[i]
                     if target == ignoreIndex { rowLoss[i] = 0; continue }
                     let row = px + i * v
-                    var mx = -Float.infinity
-                    for j in 0..<v { mx = max(mx, row[j]) }
-                    var sum: Float = 0
-                    for j in 0..<v { sum += expf(row[j] - mx) }
-                    let l = mx + logf(sum)
+                    let mx = maxOf(row, count: v)
+                    let l = mx + logf(sumExpShifted(row, count: v, shift: mx))
                     lse[i] = l
                     rowLoss[i] = l - row[Int(target)]
                 }
@@ -43,17 +40,26 @@ extension Tape {
         let count = n
         out.data[0] = count == 0 ? 0 : Float(total / Double(count))
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        // With count == 0 the backward leaves the logits' gradient untouched (zero).
+        record(out) { [unowned self] in
             guard let dy = out.grad, count > 0 else { return }
-            let dx = self.gradient(of: logits)
+            let (dx, overwrite) = self.gradientForWrite(of: logits)
             let g = dy[0] / Float(count)
             targets.withUnsafeBufferPointer { tp in
                 Parallel.forRanges(rows, costPerItem: 2 * v) { r in
                     for i in r {
                         let target = tp[i]
-                        if target == ignoreIndex { continue }
                         let row = px + i * v, drow = dx + i * v, l = lse[i]
-                        for j in 0..<v { drow[j] += g * expf(row[j] - l) }
+                        if target == ignoreIndex {
+                            if overwrite { drow.update(repeating: 0, count: v) }
+                            continue
+                        }
+                        var j = 0
+                        while j < v {
+                            let m = min(8, v - j), e = exp8(load8(row + j, m) - l) * g
+                            store8(overwrite ? e : load8(drow + j, m) + e, drow + j, m)
+                            j += 8
+                        }
                         drow[Int(target)] -= g
                     }
                 }

@@ -21,7 +21,7 @@ extension Tape {
             }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             let dw = self.gradient(of: weight)
             ids.withUnsafeBufferPointer { idp in

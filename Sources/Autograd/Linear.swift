@@ -14,11 +14,12 @@ extension Tape {
         sgemm(transA: false, transB: true, m: rows, n: outF, k: inF, a: x.data, lda: inF,
               b: weight.data, ldb: inF, beta: 0, c: out.data, ldc: outF)
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             if x.requiresGrad {
+                let (dx, overwrite) = self.gradientForWrite(of: x)
                 sgemm(transA: false, transB: false, m: rows, n: inF, k: outF, a: dy, lda: outF,
-                      b: weight.data, ldb: inF, beta: 1, c: self.gradient(of: x), ldc: inF)
+                      b: weight.data, ldb: inF, beta: overwrite ? 0 : 1, c: dx, ldc: inF)
             }
             if weight.requiresGrad {
                 sgemm(transA: true, transB: false, m: outF, n: inF, k: rows, a: dy, lda: outF,

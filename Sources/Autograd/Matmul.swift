@@ -36,18 +36,19 @@ extension Tape {
             }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dc = out.grad else { return }
             if a.requiresGrad {
-                let da = self.gradient(of: a)
+                let (da, overwrite) = self.gradientForWrite(of: a)
+                let beta: Float = overwrite ? 0 : 1   // each batch entry's dA slice is written once
                 for i in 0..<batch {
                     let dci = dc + i * cStride, bi = b.data + i * bStride, dai = da + i * aStride
                     if !transposeA {   // dA[M,K] += dC[M,N] · op(B)ᵀ
                         sgemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: dci, lda: n,
-                              b: bi, ldb: ldb, beta: 1, c: dai, ldc: k)
+                              b: bi, ldb: ldb, beta: beta, c: dai, ldc: k)
                     } else {           // dA[K,M] += op(B) · dCᵀ
                         sgemm(transA: transposeB, transB: true, m: k, n: m, k: n, a: bi, lda: ldb,
-                              b: dci, ldb: n, beta: 1, c: dai, ldc: m)
+                              b: dci, ldb: n, beta: beta, c: dai, ldc: m)
                     }
                 }
             }

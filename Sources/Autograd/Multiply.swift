@@ -15,7 +15,7 @@ extension Tape {
             }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             if a.requiresGrad {
                 let da = self.gradient(of: a)
@@ -43,7 +43,7 @@ extension Tape {
         let n = x.count, px = x.data, po = out.data
         Parallel.forRanges(n) { r in for i in r { po[i] = px[i] * s } }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             let dx = self.gradient(of: x)
             Parallel.forRanges(n) { r in for i in r { dx[i] += dy[i] * s } }

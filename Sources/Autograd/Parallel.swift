@@ -1,34 +1,43 @@
-// Parallel: splits non-BLAS loops into a fixed number of chunks run with DispatchQueue.concurrentPerform.
+// Parallel: the thread settings, and fixed-chunk loops run with DispatchQueue.concurrentPerform.
 
-import Dispatch
+import Foundation
 import CBLAS
 
 /// Thread settings shared by BLAS and the hand-written kernels.
 ///
+/// All parallelism is ours: OpenBLAS is kept at one thread and large sgemm calls are split into
+/// `workers` blocks run concurrently (see `sgemm`), like every other loop. So no OpenBLAS worker spins
+/// while our kernels run, and attention can call sgemm from several workers at once.
+/// (`blasThreadsItself = true` hands threading of each whole product back to OpenBLAS instead.)
+///
 /// Work is split into exactly `workers` contiguous chunks whatever the scheduling, and any reduction over
-/// chunks is summed in chunk order, so results are bit-identical for the same `workers` count.
+/// chunks is combined in chunk order, so results are bit-identical for the same `workers` count.
 public enum Parallel {
-    /// Number of chunks non-BLAS loops are split into (default 2, the cores of the reference machine).
-    public private(set) static var workers: Int = 2
+    /// Number of workers (default: the active processor count). Set with `setThreads`.
+    public private(set) static var workers: Int = {
+        openblas_set_num_threads(1)
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
 
-    /// Sets the worker count for hand-written kernels and OpenBLAS's thread count.
-    public static func setThreads(_ n: Int) {
+    /// When true, sgemm calls outside attention use OpenBLAS's own threads (`workers` of them).
+    public private(set) static var blasThreadsItself = false
+
+    /// Products with fewer multiply-adds than this run as one sgemm call.
+    static let gemmSplitThreshold = 1 << 18
+
+    /// Sets the worker count of all kernels (n ≥ 1) and how big products are threaded.
+    public static func setThreads(_ n: Int, blasThreadsItself: Bool = false) {
+        _ = workers
         workers = max(1, n)
-        openblas_set_num_threads(Int32(workers))
+        self.blasThreadsItself = blasThreadsItself
+        openblas_set_num_threads(blasThreadsItself ? Int32(workers) : 1)
     }
 
     /// Runs `body(range)` over `0..<count` split into at most `workers` contiguous ranges, in parallel when
     /// there is enough work (`count * costPerItem >= 32768`, a rough element-op count).
     @inline(__always)
     static func forRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
-        let chunks = min(workers, count)
-        if chunks <= 1 || count * costPerItem < 32768 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            body(chunkRange(c, of: chunks, count: count))
-        }
+        forChunks(count, costPerItem: costPerItem) { _, r in body(r) }
     }
 
     /// Like `forRanges`, also passing the chunk index (0..<workers) so per-chunk partial results can be kept

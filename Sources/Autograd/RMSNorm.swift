@@ -28,9 +28,10 @@ extension Tape {
             }
         }
         guard out.requiresGrad, let rstd else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            let dx: UnsafeMutablePointer<Float>? = x.requiresGrad ? self.gradient(of: x) : nil
+            let (dxBuffer, overwrite) = x.requiresGrad ? self.gradientForWrite(of: x) : (nil, false)
+            let dx: UnsafeMutablePointer<Float>? = dxBuffer
             let chunks = min(Parallel.workers, rows)
             let partial: UnsafeMutablePointer<Float>? = weight.requiresGrad ? self.arena.allocateZeroed(chunks * d) : nil
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
@@ -43,7 +44,11 @@ extension Tape {
                         for j in 0..<d { dot += gr[j] * pw[j] * xr[j] }
                         let c2 = dot * s * s / Float(d)
                         let dxr = dx + i * d
-                        for j in 0..<d { dxr[j] += s * (gr[j] * pw[j] - xr[j] * c2) }
+                        if overwrite {
+                            for j in 0..<d { dxr[j] = s * (gr[j] * pw[j] - xr[j] * c2) }
+                        } else {
+                            for j in 0..<d { dxr[j] += s * (gr[j] * pw[j] - xr[j] * c2) }
+                        }
                     }
                 }
             }

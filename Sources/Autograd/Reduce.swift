@@ -8,7 +8,7 @@ extension Tape {
         for i in 0..<x.count { acc += Double(x.data[i]) }
         out.data[0] = Float(acc)
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             let dx = self.gradient(of: x), g = dy[0]
             for i in 0..<x.count { dx[i] += g }
@@ -24,7 +24,7 @@ extension Tape {
         let n = max(x.count, 1)
         out.data[0] = Float(acc / Double(n))
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             let dx = self.gradient(of: x), g = dy[0] / Float(n)
             for i in 0..<x.count { dx[i] += g }

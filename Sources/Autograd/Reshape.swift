@@ -11,17 +11,15 @@ extension Tape {
             dims[i] = x.count / known
         }
         precondition(dims.reduce(1, *) == x.count, "reshape: cannot view \(x.shape) as \(shape)")
-        let out = Tensor(viewing: x.data, shape: dims, requiresGrad: needsGrad(x))
+        let out = Tensor(viewing: x.data, shape: dims, grad: nil, requiresGrad: needsGrad(x), owner: x)
         guard out.requiresGrad else { return out }
         let n = x.count
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            if x.grad == nil {
-                x.setGrad(dy)   // every consumer of `out` has run: alias its gradient instead of copying
-            } else {
-                let dx = x.grad!
-                for i in 0..<n { dx[i] += dy[i] }
-            }
+            // Every consumer of `out` has run: hand its gradient to x instead of copying when x has none.
+            if self.moveGradient(from: out, to: x) { return }
+            let dx = self.gradient(of: x)
+            for i in 0..<n { dx[i] += dy[i] }
         }
         return out
     }

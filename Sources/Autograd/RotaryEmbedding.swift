@@ -22,9 +22,10 @@ extension Tape {
         applyRotation(src: x.data, dst: out.data, accumulate: false, inverse: false,
                       b: b, t: t, heads: heads, half: half, cos: cosT, sin: sinT)
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            applyRotation(src: dy, dst: self.gradient(of: x), accumulate: true, inverse: true,
+            let (dx, overwrite) = self.gradientForWrite(of: x)
+            applyRotation(src: dy, dst: dx, accumulate: !overwrite, inverse: true,
                           b: b, t: t, heads: heads, half: half, cos: cosT, sin: sinT)
         }
         return out

@@ -8,17 +8,21 @@ extension Tape {
     public func silu(_ x: Tensor) -> Tensor {
         let out = makeTensor(x.shape, requiresGrad: needsGrad(x))
         let n = x.count, px = x.data, po = out.data
-        Parallel.forRanges(n, costPerItem: 8) { r in
-            for i in r { let v = px[i]; po[i] = v / (1 + expf(-v)) }
+        Parallel.forRanges((n + 7) / 8, costPerItem: 64) { r in
+            for c in r {
+                let i = c * 8, m = min(8, n - i), v = load8(px + i, m)
+                store8(v * sigmoid8(v), po + i, m)
+            }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            let dx = self.gradient(of: x)
-            Parallel.forRanges(n, costPerItem: 8) { r in
-                for i in r {
-                    let v = px[i], s = 1 / (1 + expf(-v))
-                    dx[i] += dy[i] * s * (1 + v * (1 - s))
+            let (dx, overwrite) = self.gradientForWrite(of: x)
+            Parallel.forRanges((n + 7) / 8, costPerItem: 64) { r in
+                for c in r {
+                    let i = c * 8, m = min(8, n - i), v = load8(px + i, m), s = sigmoid8(v)
+                    let g = load8(dy + i, m) * s * (1 + v * (1 - s))
+                    store8(overwrite ? g : load8(dx + i, m) + g, dx + i, m)
                 }
             }
         }

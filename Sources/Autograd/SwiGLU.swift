@@ -10,19 +10,30 @@ extension Tape {
         precondition(gate.shape == up.shape, "swiglu: gate \(gate.shape) and up \(up.shape) differ")
         let out = makeTensor(gate.shape, requiresGrad: needsGrad(gate, up))
         let n = gate.count, pg = gate.data, pu = up.data, po = out.data
-        Parallel.forRanges(n, costPerItem: 8) { r in
-            for i in r { let g = pg[i]; po[i] = g / (1 + expf(-g)) * pu[i] }
+        Parallel.forRanges((n + 7) / 8, costPerItem: 64) { r in
+            for c in r {
+                let i = c * 8, m = min(8, n - i), g = load8(pg + i, m)
+                store8(g * sigmoid8(g) * load8(pu + i, m), po + i, m)
+            }
         }
         guard out.requiresGrad else { return out }
-        record { [unowned self] in
+        record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            let dg: UnsafeMutablePointer<Float>? = gate.requiresGrad ? self.gradient(of: gate) : nil
-            let du: UnsafeMutablePointer<Float>? = up.requiresGrad ? self.gradient(of: up) : nil
-            Parallel.forRanges(n, costPerItem: 8) { r in
-                for i in r {
-                    let g = pg[i], s = 1 / (1 + expf(-g)), d = dy[i]
-                    if let dg { dg[i] += d * pu[i] * s * (1 + g * (1 - s)) }
-                    if let du { du[i] += d * g * s }
+            let (dgBuffer, dgOverwrite) = gate.requiresGrad ? self.gradientForWrite(of: gate) : (nil, false)
+            let (duBuffer, duOverwrite) = up.requiresGrad ? self.gradientForWrite(of: up) : (nil, false)
+            let dg: UnsafeMutablePointer<Float>? = dgBuffer, du: UnsafeMutablePointer<Float>? = duBuffer
+            Parallel.forRanges((n + 7) / 8, costPerItem: 64) { r in
+                for c in r {
+                    let i = c * 8, m = min(8, n - i)
+                    let g = load8(pg + i, m), s = sigmoid8(g), d = load8(dy + i, m)
+                    if let dg {
+                        let v = d * load8(pu + i, m) * s * (1 + g * (1 - s))
+                        store8(dgOverwrite ? v : load8(dg + i, m) + v, dg + i, m)
+                    }
+                    if let du {
+                        let v = d * g * s
+                        store8(duOverwrite ? v : load8(du + i, m) + v, du + i, m)
+                    }
                 }
             }
         }

@@ -10,13 +10,17 @@
 /// Inference mode (`Tape(recording: false)`, or `Tape.inference()`): ops record nothing and produce tensors
 /// that do not require gradients; the arena is still used, so call `reset()` between steps to reuse memory.
 ///
-/// Lifetime: tape tensors live until `reset()`. Call `reset()` once per step (after the optimizer step); the
+/// Lifetime: tape tensors keep the tape's memory alive (so `Tape.inference().linear(x, w)` is safe) but their
+/// values are only valid until the tape's next `reset()`. Call `reset()` once per step (after the optimizer step); the
 /// arena then reuses the same memory, so steady-state steps do no heap allocation for tensor data.
 public final class Tape {
     /// Whether ops record their backward step.
     public let isRecording: Bool
     let arena: BufferArena
-    private var steps: [() -> Void] = []
+    private var steps: [(output: Tensor, run: () -> Void)] = []
+    /// Gradient buffers of intermediate tensors whose producer's backward has run, by element count,
+    /// reused by later `gradient(of:)` calls in the same backward pass.
+    private var freeGradients: [Int: [UnsafeMutablePointer<Float>]] = [:]
 
     /// A tape. `recording: false` is inference mode (nothing recorded, no gradients).
     public init(recording: Bool = true) {
@@ -37,19 +41,25 @@ public final class Tape {
     /// Forgets recorded steps and makes all tape memory reusable. Tensors made by this tape become invalid.
     public func reset() {
         steps.removeAll(keepingCapacity: true)
+        for key in freeGradients.keys { freeGradients[key]!.removeAll(keepingCapacity: true) }
         arena.reset()
     }
 
     /// Runs the recorded backward steps newest first, starting from d(loss)/d(loss) = 1.
     /// `loss` must be a one-element tensor produced on this tape. Parameter gradients accumulate
     /// (call `zeroGrad` on them, or `AdamW.zeroGrad()`, before the next step's backward).
+    /// Gradients of intermediate (op-produced) tensors are recycled as soon as their op's backward has run, so
+    /// only leaf tensors (parameters, inputs made with `requiresGrad`) hold a gradient afterwards.
     public func backward(_ loss: Tensor) {
         precondition(loss.count == 1, "Tape.backward: loss must have one element, has shape \(loss.shape)")
         precondition(isRecording, "Tape.backward: the tape is in inference mode")
         guard loss.requiresGrad else { return }
         let g = gradient(of: loss)
         g[0] += 1
-        for step in steps.reversed() { step() }
+        for step in steps.reversed() {
+            step.run()
+            recycleGradient(of: step.output)
+        }
         steps.removeAll(keepingCapacity: true)
     }
 
@@ -66,20 +76,50 @@ public final class Tape {
     /// A new tape tensor (uninitialised data).
     func makeTensor(_ shape: [Int], requiresGrad: Bool) -> Tensor {
         let n = shape.reduce(1, *)
-        return Tensor(viewing: arena.allocate(n), shape: shape, requiresGrad: requiresGrad)
+        return Tensor(viewing: arena.allocate(n), shape: shape, grad: nil, requiresGrad: requiresGrad, owner: arena)
     }
 
     /// Scratch floats valid until `reset()`.
     func scratch(_ count: Int) -> UnsafeMutablePointer<Float> { arena.allocate(count) }
 
-    /// Appends a backward step.
-    func record(_ step: @escaping () -> Void) { steps.append(step) }
+    /// Appends the backward step of the op that produced `output`.
+    func record(_ output: Tensor, _ step: @escaping () -> Void) { steps.append((output, step)) }
 
-    /// The gradient buffer of `t`, allocated zeroed in the arena on first use (parameters already have one).
+    /// The gradient buffer of `t`, zeroed on first use (parameters already have one): accumulate into it.
     func gradient(of t: Tensor) -> UnsafeMutablePointer<Float> {
         if let g = t.grad { return g }
-        let g = arena.allocateZeroed(t.count)
-        t.setGrad(g)
+        let g = takeBuffer(t.count)
+        g.update(repeating: 0, count: t.count)
+        t.setGrad(g, fromTape: true)
         return g
+    }
+
+    /// The gradient buffer of `t` and whether the caller must *overwrite* it (a new, uninitialised buffer)
+    /// rather than accumulate into it (an existing gradient). Saves zeroing when an op is the first writer.
+    func gradientForWrite(of t: Tensor) -> (UnsafeMutablePointer<Float>, overwrite: Bool) {
+        if let g = t.grad { return (g, false) }
+        let g = takeBuffer(t.count)
+        t.setGrad(g, fromTape: true)
+        return (g, true)
+    }
+
+    /// Hands `from`'s gradient buffer to `to` when `to` has none yet (returns false otherwise). Used when
+    /// d`to` equals d`from` (reshape, the first operand of add) and `from`'s gradient is no longer needed.
+    func moveGradient(from: Tensor, to: Tensor) -> Bool {
+        guard to.grad == nil, from.gradFromTape, let g = from.grad else { return false }
+        to.setGrad(g, fromTape: true)
+        from.setGrad(nil, fromTape: false)
+        return true
+    }
+
+    private func takeBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let p = freeGradients[count]?.popLast() { return p }
+        return arena.allocate(count)
+    }
+
+    private func recycleGradient(of t: Tensor) {
+        guard t.gradFromTape, let g = t.grad else { return }
+        t.setGrad(nil, fromTape: false)
+        freeGradients[t.count, default: []].append(g)
     }
 }

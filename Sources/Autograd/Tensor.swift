@@ -25,6 +25,8 @@ public final class Tensor {
     public let requiresGrad: Bool
     /// True when `data`/`grad` were allocated by this tensor (and are freed in `deinit`).
     let ownsMemory: Bool
+    /// Whatever owns the memory of a non-owning tensor (a tape's arena, a base tensor), kept alive with it.
+    let memoryOwner: AnyObject?
 
     /// An owned tensor of zeros. With `requiresGrad`, a zeroed gradient buffer is allocated too (a parameter).
     public init(zeros shape: [Int], requiresGrad: Bool = false) {
@@ -35,6 +37,7 @@ public final class Tensor {
         self.data.initialize(repeating: 0, count: max(count, 1))
         self.requiresGrad = requiresGrad
         self.ownsMemory = true
+        self.memoryOwner = nil
         if requiresGrad {
             let g = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
             g.initialize(repeating: 0, count: max(count, 1))
@@ -53,8 +56,15 @@ public final class Tensor {
 
     /// A tensor over memory owned by someone else (a KV cache, a tape arena). Never frees `data` or `grad`.
     /// The memory must hold `shape`'s product of floats and outlive this tensor.
-    public init(viewing data: UnsafeMutablePointer<Float>, shape: [Int],
-                grad: UnsafeMutablePointer<Float>? = nil, requiresGrad: Bool = false) {
+    public convenience init(viewing data: UnsafeMutablePointer<Float>, shape: [Int],
+                            grad: UnsafeMutablePointer<Float>? = nil, requiresGrad: Bool = false) {
+        self.init(viewing: data, shape: shape, grad: grad, requiresGrad: requiresGrad, owner: nil)
+    }
+
+    /// A non-owning tensor that keeps `owner` (the holder of `data`) alive.
+    init(viewing data: UnsafeMutablePointer<Float>, shape: [Int], grad: UnsafeMutablePointer<Float>?,
+         requiresGrad: Bool, owner: AnyObject?) {
+        self.memoryOwner = owner
         self.shape = shape
         self.count = shape.reduce(1, *)
         self.data = data
@@ -104,6 +114,12 @@ public final class Tensor {
     /// The last dimension (1 for a scalar).
     var lastDim: Int { shape.last ?? 1 }
 
+    /// True when `grad` is a tape buffer this tensor holds (recycled once its producer's backward has run).
+    var gradFromTape = false
+
     /// Installs a gradient buffer (tape-owned memory) on a tape tensor.
-    func setGrad(_ g: UnsafeMutablePointer<Float>?) { grad = g }
+    func setGrad(_ g: UnsafeMutablePointer<Float>?, fromTape: Bool) {
+        grad = g
+        gradFromTape = fromTape && g != nil
+    }
 }

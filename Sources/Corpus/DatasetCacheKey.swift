@@ -3,7 +3,7 @@ import Foundation
 
 /// The content address of a prepared dataset: SHA-256 over the resolved recipe (paths made
 /// absolute, defaults filled in), the identity of every input (path, size and modification
-/// time, not content hashes: touching a file rebuilds) and the tokenizer (the SHA-256 of a
+/// time, not content hashes: touching a file rebuilds) and the tokenizer (`contentHash` of a
 /// given `tokenizer.json`, or the training settings when it is trained from the data).
 public enum DatasetCacheKey {
     /// Bumped when the pipeline's output for the same inputs changes (filters, split, layout).

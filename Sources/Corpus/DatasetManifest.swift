@@ -46,7 +46,7 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public struct Tokenizer: Codable, Sendable, Equatable {
         /// `tokenizer.json`, copied into the dataset directory.
         public var file: String
-        /// SHA-256 of that file.
+        /// SHA-256 of that file, which is `BPETokenizer.contentHash`.
         public var sha256: String
         public var vocabSize: Int
         public var endOfTextId: Int

@@ -72,7 +72,7 @@ public enum DatasetPreparation {
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw InputError(file: recipe.file.path, key: "tokenizer.path", "\(url.path) does not exist")
             }
-            tokenizerIdentity = "file sha256=\(try SHA256Digest.hex(fileAt: url))"
+            tokenizerIdentity = "file content_hash=\(try BPETokenizer(contentsOf: url).contentHash)"
         case .train(let vocabSize):
             tokenizerIdentity = "train byte-level-bpe vocab_size=\(vocabSize) specials=\(BPETokenizer.defaultSpecialTokens.joined(separator: ","))"
         }
@@ -123,11 +123,11 @@ public enum DatasetPreparation {
 
         let tokenizerStart = clock.now
         let tokenizer: BPETokenizer
-        var tokenizerData: Data?
+        var trained = true
         switch recipe.tokenizer {
         case .file(let url):
             tokenizer = try BPETokenizer(contentsOf: url)
-            tokenizerData = try Data(contentsOf: url)
+            trained = false
         case .train(let vocabSize):
             let train = collected.train
             tokenizer = BPETokenizer.train(documents: (0..<train.count).lazy.map { train.text($0) },
@@ -136,13 +136,15 @@ public enum DatasetPreparation {
         guard let eot = tokenizer.id(ofSpecial: BPETokenizer.endOfText) else {
             throw InputError(file: recipe.file.path, key: "tokenizer", "the tokenizer has no \(BPETokenizer.endOfText) token to join documents with")
         }
-        try options.progress?(.tokenizerReady(vocabSize: tokenizer.vocabularySize, trained: tokenizerData == nil,
+        try options.progress?(.tokenizerReady(vocabSize: tokenizer.vocabularySize, trained: trained,
                                               seconds: seconds(clock.now - tokenizerStart)))
 
+        removeAbandonedTemporaries(of: location.directory)
         var manifest: DatasetManifest?
         try AtomicFile.writeDirectory(location.directory) { tmp in
             let tokenizerURL = tmp.appendingPathComponent("tokenizer.json")
-            if let tokenizerData { try tokenizerData.write(to: tokenizerURL) } else { try tokenizer.write(to: tokenizerURL) }
+            // Written in the tokenizer's own form, so the file's SHA-256 is `tokenizer.contentHash`.
+            try tokenizer.write(to: tokenizerURL)
             let dtype = TokenDType.forVocabulary(tokenizer.vocabularySize)
             var extensions: [String: DatasetManifest.ExtensionCount] = [:]
             var splits: [String: SplitInfo] = [:]
@@ -170,8 +172,8 @@ public enum DatasetPreparation {
                 format: DatasetManifest.currentFormat, name: recipe.name, cacheKey: location.key,
                 sourceIdentity: DatasetCacheKey.sourceIdentity, recipe: recipe.file.path,
                 createdAt: ISO8601DateFormatter().string(from: Date()), prepareSeconds: seconds(clock.now - started),
-                tokenizer: .init(file: "tokenizer.json", sha256: try SHA256Digest.hex(fileAt: tokenizerURL),
-                                 vocabSize: tokenizer.vocabularySize, endOfTextId: Int(eot), trained: tokenizerData == nil),
+                tokenizer: .init(file: "tokenizer.json", sha256: tokenizer.contentHash,
+                                 vocabSize: tokenizer.vocabularySize, endOfTextId: Int(eot), trained: trained),
                 tokenDtype: dtype, separator: BPETokenizer.endOfText,
                 split: .init(method: "sha256(content)[0..<8] / 2^64 < validation_fraction", validationFraction: recipe.validationFraction),
                 sources: sources, documents: collected.train.count + collected.validation.count,
@@ -214,6 +216,19 @@ public enum DatasetPreparation {
             }
             for i in 0..<n { try body(start + i, results[i]) }
             start = end
+        }
+    }
+
+    /// Removes temporary directories of `directory` left by a preparation that was killed
+    /// (`.NAME.tmp-PID-N` whose process no longer runs).
+    static func removeAbandonedTemporaries(of directory: URL) {
+        let parent = directory.deletingLastPathComponent()
+        let prefix = ".\(directory.lastPathComponent).tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? ""), pid > 0 else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            }
         }
     }
 

@@ -11,8 +11,11 @@ public struct FoundFile: Sendable, Equatable {
 }
 
 /// Walks a directory tree in sorted order, following symbolic links, reporting loops,
-/// broken links and unreadable directories instead of failing.
+/// broken links and unreadable directories instead of failing. Version-control directories
+/// (`.git`, `.hg`, `.svn`) are never entered.
 struct DirectoryWalker {
+    static let versionControlDirectories: Set<String> = [".git", ".hg", ".svn"]
+
     var selection: PathSelection
     /// Whether a file (by relative path) is wanted at all (extension, include / exclude).
     var wants: (String) -> Bool
@@ -57,7 +60,7 @@ struct DirectoryWalker {
             }
             switch st.st_mode & S_IFMT {
             case S_IFDIR:
-                if selection.excludesDirectory(rel) { continue }
+                if DirectoryWalker.versionControlDirectories.contains(name) || selection.excludesDirectory(rel) { continue }
                 let id = DirectoryID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
                 if ancestors.contains(id) {
                     issues.report(.symlinkLoop, file: path, "symbolic link loop: leads back to a directory above it")

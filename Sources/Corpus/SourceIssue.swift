@@ -17,8 +17,6 @@ public struct SourceIssue: Codable, Sendable, Equatable, CustomStringConvertible
         case unreadable = "unreadable"
         /// A file whose bytes are not UTF-8 text.
         case nonUTF8 = "non_utf8"
-        /// A source that does not exist or matches nothing.
-        case missingSource = "missing_source"
     }
 
     public var kind: Kind

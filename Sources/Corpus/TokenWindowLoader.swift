@@ -38,10 +38,16 @@ public struct TokenWindowLoader {
 
     public var windowsPerEpoch: Int { index.count }
 
+    /// Epochs completed so far, fractional (`epoch + index / windowsPerEpoch`).
+    public var epochs: Double { Double(position.epoch) + Double(position.index) / Double(index.count) }
+
     /// - Parameters:
     ///   - contextLength: T ≥ 1 tokens per row.
     ///   - batchSize: B ≥ 1 rows per batch.
-    ///   - position: where to resume; nil starts at epoch 0, index 0 with `seed`.
+    ///   - seed: the shuffle seed of a fresh start.
+    ///   - position: where to resume (its own seed wins over `seed`); nil starts at epoch 0, index 0.
+    /// - Throws: `InputError` when the split holds fewer than `T + 1` tokens in every shard, or the
+    ///   position was saved for a different split or context length.
     public init(split: TokenSplit, contextLength: Int, batchSize: Int, seed: UInt64, position: LoaderPosition? = nil) throws {
         guard contextLength >= 1, batchSize >= 1 else {
             throw InputError(key: "loader", "context length and batch size must be at least 1 (got \(contextLength), \(batchSize))")
@@ -133,7 +139,7 @@ public struct ValidationWindows {
         }
     }
 
-    /// Windows used.
+    /// Windows used (0 when the split is empty: then `batchCount` is 0 too).
     public var count: Int { windows.count }
 
     public var batchCount: Int { (windows.count + batchSize - 1) / batchSize }

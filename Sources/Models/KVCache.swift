@@ -36,6 +36,34 @@ public final class KVCache {
     /// Forgets every position (keeps the memory).
     public func reset() { length = 0 }
 
+    /// Makes every sequence of this cache a copy of the single sequence in `source` (its keys, values,
+    /// length and last logits), so n samples of one prompt prefill it once:
+    ///
+    ///     let one = KVCache(config: c, batch: 1, capacity: cap)
+    ///     try model.advance(one, ids: prompt, length: prompt.count)
+    ///     many.replicate(one)          // many.batch == n; now decode n continuations together
+    ///
+    /// Preconditions: `source.batch == 1`, same model shape, `source.length <= capacity`.
+    public func replicate(_ source: KVCache) {
+        precondition(source.batch == 1, "KVCache.replicate: source must hold one sequence")
+        precondition(source.layers.count == layers.count && source.logits.shape[1] == logits.shape[1]
+                     && source.layers.first?.width == layers.first?.width, "KVCache.replicate: caches of different models")
+        precondition(source.length <= capacity, "KVCache.replicate: \(source.length) positions exceed capacity \(capacity)")
+        for (dst, src) in zip(layers, source.layers) {
+            let n = source.length * src.width
+            for b in 0..<batch {
+                (dst.keys.data + b * capacity * dst.width).update(from: src.keys.data, count: n)
+                (dst.values.data + b * capacity * dst.width).update(from: src.values.data, count: n)
+            }
+        }
+        let v = logits.shape[1]
+        for b in 0..<batch { (logits.data + b * v).update(from: source.logits.data, count: v) }
+        length = source.length
+    }
+
+    /// Next-token logits of the last `advance` (or `replicate`), [batch, vocab] row-major.
+    public var lastLogits: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: logits.data, count: logits.count) }
+
     /// Positions that can still be fed.
     public var remaining: Int { capacity - length }
 

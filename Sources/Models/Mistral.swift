@@ -128,12 +128,17 @@ public final class MistralModel {
     }
 
     /// A freshly initialised model, as `transformers` initialises Mistral: every matrix (embedding
-    /// included) from N(0, initializer_range²), RMSNorm weights at 1. Values are drawn from
+    /// included) from N(0, initializer_range²), RMSNorm weights at 1, the `pad_token_id` row of the
+    /// embedding (when set) at 0. Values are drawn from
     /// `generator` in `parameterSpecs` order, row-major, so a seed fixes the model.
     public convenience init(config: MistralConfig, generator: inout SeededGenerator) {
         self.init(config: config, weights: config.parameterSpecs.map { [Float](repeating: 0, count: $0.count) })
         for (spec, p) in zip(config.parameterSpecs, parameters) {
             if spec.shape.count == 1 { p.fill(1) } else { p.fillNormal(std: Float(config.initializerRange), using: &generator) }
+        }
+        // transformers zeroes the padding token's embedding row (nn.Embedding padding_idx).
+        if let pad = config.padTokenId, pad >= 0, pad < config.vocabSize {
+            (embedding.data + pad * config.hiddenSize).update(repeating: 0, count: config.hiddenSize)
         }
     }
 

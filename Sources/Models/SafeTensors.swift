@@ -250,9 +250,13 @@ public enum SafeTensorsWriter {
         withUnsafeBytes(of: &length) { out.append(contentsOf: $0) }
         out.append(contentsOf: headerBytes)
         for t in sorted {
-            var le = [UInt32](repeating: 0, count: t.values.count)
-            for i in 0..<t.values.count { le[i] = t.values[i].bitPattern.littleEndian }
-            le.withUnsafeBytes { out.append(contentsOf: $0) }
+            if UInt32(1).littleEndian == 1 {
+                out.append(UnsafeBufferPointer(start: t.values.baseAddress, count: t.values.count))
+            } else {
+                var le = [UInt32](repeating: 0, count: t.values.count)
+                for i in 0..<t.values.count { le[i] = t.values[i].bitPattern.littleEndian }
+                le.withUnsafeBytes { out.append(contentsOf: $0) }
+            }
         }
         return out
     }

@@ -6,6 +6,8 @@ public final class BPEEncoder {
     private var symbols: [Int32] = []
     private var pairs: [UInt64] = []
     private var prefixed: [UInt8] = []
+    /// Scratch for `mergeLongWord`.
+    private var next: [Int32] = [], previous: [Int32] = [], alive: [Bool] = [], heap: [UInt64] = []
 
     /// Words longer than this many bytes are not cached.
     static let maxCachedWordBytes = 256
@@ -30,10 +32,15 @@ public final class BPEEncoder {
         var segmentStart = 0
         var i = 0
         while i < n {
-            let candidates = t.addedByFirstByte[Int(bytes[i])]
-            if candidates.isEmpty { i += 1; continue }
+            // Skip ahead to a byte that can start an added token.
+            i = t.startsAddedToken.withUnsafeBufferPointer { starts in
+                var k = i
+                while k < n && !starts[Int(bytes[k])] { k += 1 }
+                return k
+            }
+            if i >= n { break }
             var matched: AddedToken?
-            for c in candidates {
+            for c in t.addedByFirstByte[Int(bytes[i])] {
                 let token = t.addedTokens[c]
                 let len = token.content.utf8.count
                 if i + len <= n && token.content.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[i..<(i + len)])) {
@@ -111,6 +118,7 @@ public final class BPEEncoder {
             if id >= 0 { symbols.append(id) }  // a byte missing from the vocabulary is dropped, like `tokenizers` without unk
         }
         if symbols.count < 2 { return }
+        if symbols.count > Self.maxScannedWordSymbols { mergeLongWord(); return }
         pairs.removeAll(keepingCapacity: true)
         for k in 0..<(symbols.count - 1) { pairs.append(lookup(symbols[k], symbols[k + 1])) }
         while true {
@@ -131,21 +139,111 @@ public final class BPEEncoder {
         }
     }
 
+    /// Words with more symbols than this are merged with a heap (O(n log n)) instead of by scanning
+    /// every pair for the lowest rank at each step (O(n²), faster for short words).
+    static let maxScannedWordSymbols = 48
+
+    /// `mergeWord` for long words: a min-heap of (rank, position) over a linked list of symbols, as in
+    /// `tokenizers`' `Word::merge_all`. An entry is stale when the pair at its position no longer has its rank.
+    private func mergeLongWord() {
+        let n = symbols.count
+        next.removeAll(keepingCapacity: true)
+        previous.removeAll(keepingCapacity: true)
+        alive.removeAll(keepingCapacity: true)
+        heap.removeAll(keepingCapacity: true)
+        for k in 0..<n {
+            previous.append(Int32(k - 1))
+            next.append(k + 1 < n ? Int32(k + 1) : -1)
+            alive.append(true)
+        }
+        for k in 0..<(n - 1) {
+            let m = lookup(symbols[k], symbols[k + 1])
+            if m != UInt64.max { heapPush((m & 0xFFFF_FFFF_0000_0000) | UInt64(k)) }
+        }
+        while let top = heapPop() {
+            let pos = Int(top & 0xFFFF_FFFF), rank = top >> 32
+            guard alive[pos], next[pos] >= 0 else { continue }
+            let right = Int(next[pos])
+            let m = lookup(symbols[pos], symbols[right])
+            guard m != UInt64.max, m >> 32 == rank else { continue }
+            symbols[pos] = Int32(truncatingIfNeeded: m & 0xFFFF_FFFF)
+            alive[right] = false
+            next[pos] = next[right]
+            if next[right] >= 0 { previous[Int(next[right])] = Int32(pos) }
+            if previous[pos] >= 0 {
+                let p = Int(previous[pos])
+                let mp = lookup(symbols[p], symbols[pos])
+                if mp != UInt64.max { heapPush((mp & 0xFFFF_FFFF_0000_0000) | UInt64(p)) }
+            }
+            if next[pos] >= 0 {
+                let mn = lookup(symbols[pos], symbols[Int(next[pos])])
+                if mn != UInt64.max { heapPush((mn & 0xFFFF_FFFF_0000_0000) | UInt64(pos)) }
+            }
+        }
+        var w = 0
+        for k in 0..<n where alive[k] {
+            symbols[w] = symbols[k]
+            w += 1
+        }
+        symbols.removeLast(n - w)
+    }
+
+    private func heapPush(_ v: UInt64) {
+        heap.append(v)
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if heap[parent] <= heap[i] { break }
+            heap.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    private func heapPop() -> UInt64? {
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if heap.isEmpty { return top }
+        heap[0] = last
+        var i = 0
+        let n = heap.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < n && heap[l] < heap[m] { m = l }
+            if r < n && heap[r] < heap[m] { m = r }
+            if m == i { break }
+            heap.swapAt(i, m)
+            i = m
+        }
+        return top
+    }
+
     @inline(__always)
     private func lookup(_ a: Int32, _ b: Int32) -> UInt64 {
         tokenizer.mergeTable.value(for: PairTable.key(a, b)) ?? UInt64.max
     }
 }
 
-/// Word bytes → ids, for `BPEEncoder`. Open addressing over flat arenas; emptied when full.
+/// Word bytes → ids, for `BPEEncoder`. Open addressing over flat arenas; starts small, grows to
+/// `maxEntries` words and is emptied when full.
 struct WordCache {
-    private var slots = [Int32](repeating: -1, count: 1 << 16)
+    private var slots = [Int32](repeating: -1, count: 1 << 8)
     private var hashes: [UInt64] = []
     private var keyStart: [Int32] = []
     private var idStart: [Int32] = []
     private var keyBytes: [UInt8] = []
     private var ids: [Int32] = []
     private let maxEntries = 1 << 15
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (e, h) in hashes.enumerated() {
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(e)
+        }
+    }
 
     @inline(__always)
     static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -190,6 +288,7 @@ struct WordCache {
             keyBytes.removeAll(keepingCapacity: true)
             ids.removeAll(keepingCapacity: true)
         }
+        if (hashes.count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: hash) & mask
         while slots[s] >= 0 { s = (s + 1) & mask }

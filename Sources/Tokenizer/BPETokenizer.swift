@@ -54,6 +54,8 @@ public struct BPETokenizer: Sendable {
     let idOfBytes: [[UInt8]: Int32]
     /// Added tokens grouped by the first byte of their content, longest first.
     let addedByFirstByte: [[Int]]
+    /// Whether some added token starts with this byte.
+    let startsAddedToken: [Bool]
 
     /// Builds a tokenizer from its parts. `vocabulary[id]` is the token's bytes (nil for a gap);
     /// merges are in rank order, each a pair of ids whose concatenation must be in the vocabulary.
@@ -102,6 +104,7 @@ public struct BPETokenizer: Sendable {
         self.ignoreMerges = ignoreMerges
         self.idOfBytes = ignoreMerges ? idOf : [:]
         self.addedByFirstByte = byFirst
+        self.startsAddedToken = byFirst.map { !$0.isEmpty }
     }
 
     /// Number of ids: one more than the largest id in the vocabulary or the added tokens.

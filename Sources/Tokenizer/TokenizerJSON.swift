@@ -10,9 +10,9 @@ import Foundation
 extension BPETokenizer {
     /// Loads a `tokenizer.json`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: url.path, "cannot read: \(error.localizedDescription)")
+        guard FileManager.default.fileExists(atPath: url.path) else { throw InputError(file: url.path, "no such file") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InputError(file: url.path, "cannot read")
         }
         try self.init(jsonData: data, source: url.path)
     }

@@ -12,8 +12,11 @@ struct Codetune: ParsableCommand {
         subcommands: [
             Train.self,
             Runs.self,
+            Export.self,
             TokenizerCommand.self,
             DataCommand.self,
+            Eval.self,
+            Bench.self,
         ]
     )
 

@@ -89,6 +89,18 @@ final class PreparationTests: XCTestCase {
         }
     }
 
+    func testTemporaryDirectoryOfAKilledRunIsRemoved() throws {
+        let recipe = try DatasetRecipe.load(recipeURL)
+        let location = try DatasetPreparation.locate(recipe)
+        let cache = location.directory.deletingLastPathComponent()
+        // pid 2^22+1 is above Linux's pid_max default range: no such process.
+        let stale = cache.appendingPathComponent(".\(location.directory.lastPathComponent).tmp-4194305-7")
+        try writeFile(stale, "train-00000.bin", "half")
+        _ = try DatasetPreparation.prepare(recipe, options: .init(threads: 1))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.path), [location.directory.lastPathComponent])
+    }
+
     func testDirectoryWithoutManifestIsNotADataset() throws {
         let recipe = try DatasetRecipe.load(recipeURL)
         let prepared = try DatasetPreparation.prepare(recipe, options: .init(threads: 1))
@@ -125,7 +137,8 @@ final class PreparationTests: XCTestCase {
         fixed.tokenizer = .file(tokFile)
         let withFile = try DatasetPreparation.prepare(fixed, options: .init(threads: 1))
         XCTAssertFalse(withFile.manifest.tokenizer.trained)
-        XCTAssertEqual(withFile.manifest.tokenizer.sha256, try SHA256Digest.hex(fileAt: tokFile))
+        XCTAssertEqual(withFile.manifest.tokenizer.sha256, try BPETokenizer(contentsOf: tokFile).contentHash)
+        XCTAssertEqual(withFile.manifest.tokenizer.sha256, try SHA256Digest.hex(fileAt: withFile.directory.appendingPathComponent("tokenizer.json")))
         XCTAssertNotEqual(withFile.directory.path, trained.directory.path)
         XCTAssertEqual(withFile.manifest.splits["train"]?.shards.map(\.sha256), trained.manifest.splits["train"]?.shards.map(\.sha256),
                        "the same tokenizer gives the same shards")

@@ -14,6 +14,8 @@ enum Fixture {
         var text: String
         var ids: [Int32]
         var words: [String]?
+        var ids_prefix_space: [Int32]?
+        var ids_ignore_merges: [Int32]?
     }
 
     struct Cases: Decodable {

@@ -24,6 +24,22 @@ final class ParityTests: XCTestCase {
         }
     }
 
+    func testPrefixSpaceAndIgnoreMergesLikeTokenizers() throws {
+        let cases = try Fixture.parityCases()
+        let prefix = try BPETokenizer(contentsOf: Fixture.url("hf_bpe_600_prefix_space.json"))
+        let ignore = try BPETokenizer(contentsOf: Fixture.url("hf_bpe_600_ignore_merges.json"))
+        XCTAssertTrue(prefix.addPrefixSpace)
+        XCTAssertTrue(ignore.ignoreMerges)
+        var checked = 0
+        for c in cases.cases {
+            guard let p = c.ids_prefix_space, let i = c.ids_ignore_merges else { continue }
+            XCTAssertEqual(prefix.encode(c.text), p, "add_prefix_space: \(c.text.debugDescription)")
+            XCTAssertEqual(ignore.encode(c.text), i, "ignore_merges: \(c.text.debugDescription)")
+            checked += 1
+        }
+        XCTAssertEqual(checked, 80)
+    }
+
     func testBatchEncodingMatchesSingle() throws {
         let cases = try Fixture.parityCases()
         let tokenizer = try BPETokenizer(contentsOf: Fixture.url("hf_bpe_600.json"))

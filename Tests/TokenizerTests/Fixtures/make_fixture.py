@@ -6,7 +6,9 @@ Writes, beside this script:
   hf_bpe_600_strmerges.json  the same tokenizer with merges written as "a b" strings (the pre-0.20 format)
   train_docs.json         the training documents (a JSON list of strings), so the Swift tests can train
                           on them and compare vocabulary and merges with hf_bpe_600.json
+  hf_bpe_600_prefix_space.json, hf_bpe_600_ignore_merges.json  the same with add_prefix_space / ignore_merges true
   hf_parity_cases.json    {"tokenizers_version", "training_text_sha256", "cases": [{"text", "ids", "words"}]}
+                          (the first 80 cases also have "ids_prefix_space" and "ids_ignore_merges")
                           ids: what `tokenizers` encodes (no post-processing ids are added by ByteLevel);
                           words: the ByteLevel pre-tokenizer's split of the text (byte-level strings).
 The Swift tests (TokenizerParityTests) load these and must reproduce every id and word.
@@ -66,6 +68,7 @@ FIXED_CASES = [
     "class Foo(Bar):\n\tdef __init__(self):\n\t\tself.x = [1, 2, 3]  # comment\n",
     "if x == 10 and y != 20:\n        print(f\"{x!r:>10}\")\r\n",
     "Hello world",
+    "the tokenizers parity test: tokenizers parity, Ġparity",
     "Hello  world   ",
     "trailing spaces   ",
     "   leading spaces",
@@ -89,6 +92,10 @@ FIXED_CASES = [
     "long space run" + " " * 50 + "x",
     "quotes \"double\" 'single' `back`",
     "symbols !@#$%^&*()_+-=[]{}|;:,.<>/?~",
+    # long words take the heap path in the Swift encoder
+    "".join(random.Random(7).choice("abcdeéfstre") for _ in range(700)),
+    "x = " + "=-" * 150 + "\n" * 80 + "end",
+    "self" * 100 + " " + "ab" * 200,
 ]
 
 
@@ -118,13 +125,33 @@ def main():
     with open(os.path.join(HERE, "hf_bpe_600_strmerges.json"), "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, indent=1)
 
+    def ignore_merges(d):
+        # Whole words in the vocabulary that merges would split: ignore_merges makes them one token.
+        d["model"].update(ignore_merges=True)
+        d["model"]["vocab"].update({"Ġtokenizers": 600, "Ġparity": 601})
+
+    # Variants of the same tokenizer: ByteLevel add_prefix_space, and BPE ignore_merges.
+    variants = {}
+    for name, edit in [("prefix_space", lambda d: d["pre_tokenizer"].update(add_prefix_space=True)),
+                       ("ignore_merges", ignore_merges)]:
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        edit(d)
+        with open(os.path.join(HERE, f"hf_bpe_600_{name}.json"), "w", encoding="utf-8") as f:
+            json.dump(d, f, ensure_ascii=False, indent=1)
+        variants[name] = Tokenizer.from_str(json.dumps(d))
+
     bl = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     cases = []
     for text in FIXED_CASES + random_cases(300):
         enc = tok.encode(text)
         assert tok.decode(enc.ids, skip_special_tokens=False) == text, repr(text)
         words = [w for w, _ in bl.pre_tokenize_str(text)] if not any(s in text for s in SPECIALS) else None
-        cases.append({"text": text, "ids": enc.ids, "words": words})
+        case = {"text": text, "ids": enc.ids, "words": words}
+        if len(cases) < 80:
+            for name, variant in variants.items():
+                case["ids_" + name] = variant.encode(text).ids
+        cases.append(case)
     with open(os.path.join(HERE, "train_docs.json"), "w", encoding="utf-8") as f:
         json.dump(docs, f, ensure_ascii=False)
     digest = hashlib.sha256("\x00".join(docs).encode()).hexdigest()

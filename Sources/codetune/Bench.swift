@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `codetune bench …`: speed measurements.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed (eval).",
+        subcommands: [
+            BenchEval.self,
+        ]
+    )
+}
