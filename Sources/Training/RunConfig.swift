@@ -98,4 +98,11 @@ public struct EvalConfig: Equatable, Sendable {
     public var limit: Int?
     /// Stages after which the suite runs (all stages when empty).
     public var stages: [String]
+
+    public init(suite: URL, n: Int? = nil, limit: Int? = nil, stages: [String] = []) {
+        self.suite = suite
+        self.n = n
+        self.limit = limit
+        self.stages = stages
+    }
 }
