@@ -15,14 +15,16 @@ public final class TrainingSession {
     public let run: RunDirectory
     public let trainer: Trainer
     let log: MetricsLog
+    let lock: RunLock
     /// Runs an eval suite on a stage's final checkpoint, writing reports into the given directory
     /// (`evals/<suite>/<stage>/`). Nil until the evaluator can sample from a model.
     public var evaluate: ((EvalConfig, _ stage: String, _ checkpoint: URL, _ output: URL) throws -> Void)?
 
-    init(config: RunConfig, run: RunDirectory, trainer: Trainer) throws {
+    init(config: RunConfig, run: RunDirectory, trainer: Trainer, replacingLock: RunLock? = nil) throws {
         self.config = config
         self.run = run
         self.trainer = trainer
+        lock = try replacingLock ?? RunLock(run: run.url)
         log = try MetricsLog(url: run.metricsURL)
     }
 
@@ -67,6 +69,7 @@ public final class TrainingSession {
                               note: (String) -> Void = { _ in }) throws -> TrainingSession {
         let run = RunDirectory(url: runDirectory)
         var record = try run.readRecord()
+        let earlyLock = try RunLock(run: run.url)  // before truncating the log; held until the session takes its own
         if record.status == .completed {
             throw InputError(file: run.recordURL.path, key: "status", "run \(record.id) is already completed; nothing to resume")
         }
@@ -103,7 +106,7 @@ public final class TrainingSession {
                                   peakFLOPS: SgemmPeak.measure(), resume: latest) { stage, index in
             try sourcesCopy.open(stage, index: index, runSeed: seed)
         }
-        return try TrainingSession(config: config, run: run, trainer: trainer)
+        return try TrainingSession(config: config, run: run, trainer: trainer, replacingLock: earlyLock)
     }
 
     /// Trains to the end (or until `shouldStop` says so after a report), logging every report to
