@@ -34,8 +34,11 @@ public struct LossPlot {
         self.metric = metric
     }
 
+    /// One run's values of one split within one stage (lines do not join across stages:
+    /// each stage measures validation on its own data).
     struct Series {
         var run: Int
+        var stage: String
         var split: MetricRecord.Split
         var points: [(x: Double, y: Double)]
     }
@@ -44,12 +47,15 @@ public struct LossPlot {
         var out: [Series] = []
         for (i, run) in runs.enumerated() {
             let splits: [MetricRecord.Split] = metric == "loss" ? [.train, .val] : [.train]
-            for split in splits {
-                let pts = run.metrics.filter { $0.split == split }.compactMap { m -> (x: Double, y: Double)? in
-                    guard let y = value(m), y.isFinite else { return nil }
-                    return (Double(m.tokens), y)
+            let stages = run.stages.map(\.name)
+            for stage in stages {
+                for split in splits {
+                    let pts = run.metrics.filter { $0.split == split && $0.stage == stage }.compactMap { m -> (x: Double, y: Double)? in
+                        guard let y = value(m), y.isFinite else { return nil }
+                        return (Double(m.tokens), y)
+                    }
+                    if !pts.isEmpty { out.append(Series(run: i, stage: stage, split: split, points: pts)) }
                 }
-                if !pts.isEmpty { out.append(Series(run: i, split: split, points: pts)) }
             }
         }
         return out
@@ -153,7 +159,7 @@ public struct LossPlot {
         for series in all {
             let color = Self.palette[series.run % Self.palette.count]
             let pts = series.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            let id = xml(runs[series.run].record.id)
+            let id = xml(runs[series.run].record.id) + "\" data-stage=\"" + xml(series.stage)
             if series.split == .train {
                 s += "<polyline data-run=\"\(id)\" data-split=\"train\" points=\"\(pts)\" stroke=\"\(color)\" stroke-width=\"1.8\"/>\n"
             } else {

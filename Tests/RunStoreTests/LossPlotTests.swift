@@ -18,13 +18,16 @@ final class LossPlotTests: XCTestCase {
         XCTAssertTrue(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
 
         let lines = collector.elements.filter { $0.name == "polyline" }
-        XCTAssertEqual(lines.count, 4)  // train + val per run
+        XCTAssertEqual(lines.count, 8)  // train + val per stage per run
         XCTAssertEqual(Set(lines.map { $0.attributes["data-split"] ?? "" }), ["train", "val"])
         let colours = Set(lines.map { $0.attributes["stroke"] ?? "" })
         XCTAssertEqual(colours.count, 2)
-        // Train lines have 8 points (one per report), val 4.
-        let trainA = try XCTUnwrap(lines.first { $0.attributes["data-run"] == "20261123-000000-aaaa" && $0.attributes["data-split"] == "train" })
-        XCTAssertEqual(trainA.attributes["points"]?.split(separator: " ").count, 8)
+        // A train line per stage with one point per report (4 each), a val line per stage (2 each).
+        let trainA = lines.filter { $0.attributes["data-run"] == "20261123-000000-aaaa" && $0.attributes["data-split"] == "train" }
+        XCTAssertEqual(trainA.map { $0.attributes["data-stage"] ?? "" }, ["pretrain", "finetune"])
+        XCTAssertEqual(trainA.map { $0.attributes["points"]?.split(separator: " ").count ?? 0 }, [4, 4])
+        let valA = lines.filter { $0.attributes["data-run"] == "20261123-000000-aaaa" && $0.attributes["data-split"] == "val" }
+        XCTAssertEqual(valA.map { $0.attributes["points"]?.split(separator: " ").count ?? 0 }, [2, 2])
         // Axis labels, tick labels in tokens, stage boundary labels, legend entries.
         XCTAssertTrue(collector.texts.contains("tokens seen"))
         XCTAssertTrue(collector.texts.contains("loss (nats / token)"))
