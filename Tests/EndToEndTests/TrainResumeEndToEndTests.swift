@@ -72,11 +72,17 @@ final class TrainResumeEndToEndTests: XCTestCase {
         }
     }
 
-    func onlyRun(_ runsDir: URL) throws -> URL {
+    /// Published run directories (a temporary left by a kill during creation is dot-named).
+    func runDirs(_ runsDir: URL) -> [URL] {
         let nameDir = runsDir.appendingPathComponent("resume-check")
-        let ids = try FileManager.default.contentsOfDirectory(atPath: nameDir.path).filter { !$0.hasPrefix(".") }
-        XCTAssertEqual(ids.count, 1)
-        return nameDir.appendingPathComponent(ids[0])
+        let ids = ((try? FileManager.default.contentsOfDirectory(atPath: nameDir.path)) ?? []).filter { !$0.hasPrefix(".") }
+        return ids.sorted().map { nameDir.appendingPathComponent($0) }
+    }
+
+    func onlyRun(_ runsDir: URL) throws -> URL {
+        let dirs = runDirs(runsDir)
+        XCTAssertEqual(dirs.count, 1, "\(dirs)")
+        return try XCTUnwrap(dirs.first)
     }
 
     func status(_ runDir: URL) throws -> String {
@@ -103,8 +109,9 @@ final class TrainResumeEndToEndTests: XCTestCase {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             kills += 1
-            let runDir = try? onlyRun(killed)
-            guard let runDir, FileManager.default.fileExists(atPath: runDir.appendingPathComponent("run.json").path) else {
+            let published = runDirs(killed)
+            XCTAssertLessThanOrEqual(published.count, 1)
+            guard let runDir = published.first else {
                 // Killed before the run directory was published: start again.
                 process = try launch(["train", "run.yaml", "--runs-dir", killed.path, "--quiet"])
                 continue
@@ -127,7 +134,7 @@ final class TrainResumeEndToEndTests: XCTestCase {
         // Wait for training to be under way.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let runDir = try? onlyRun(runs), let r = try? rows(runDir), r.count >= 3 { break }
+            if let runDir = runDirs(runs).first, let r = try? rows(runDir), r.count >= 3 { break }
             usleep(50_000)
         }
         kill(p.processIdentifier, SIGINT)
