@@ -23,7 +23,7 @@ public struct RunCatalog {
     }
 
     /// Resolves `reference`: a run directory path; a `RUNS/<name>` directory (its latest run);
-    /// a run id or unique id prefix; or a run name (its latest run). Throws an `InputError`
+    /// a run id or unique id prefix; or a run name or unique name prefix (its latest run). Throws an `InputError`
     /// naming the candidates when it matches none or several.
     public func resolve(_ reference: String) throws -> RunDirectory {
         let url = URL(fileURLWithPath: reference)
@@ -38,6 +38,15 @@ public struct RunCatalog {
         if let latest = byName.last { return latest }
         let byPrefix = all.filter { $0.url.lastPathComponent.hasPrefix(reference) }
         if byPrefix.count == 1 { return byPrefix[0] }
+        if byPrefix.isEmpty {
+            let names = Set(all.map { $0.url.deletingLastPathComponent().lastPathComponent }.filter { $0.hasPrefix(reference) })
+            if names.count == 1, let latest = all.last(where: { names.contains($0.url.deletingLastPathComponent().lastPathComponent) }) {
+                return latest
+            }
+            if names.count > 1 {
+                throw InputError(key: reference, "ambiguous run name: matches \(names.sorted().joined(separator: ", "))")
+            }
+        }
         if byPrefix.count > 1 {
             let ids = byPrefix.prefix(5).map(\.url.lastPathComponent).joined(separator: ", ")
             throw InputError(key: reference, "ambiguous run: matches \(byPrefix.count) runs (\(ids)\(byPrefix.count > 5 ? ", ..." : ""))")

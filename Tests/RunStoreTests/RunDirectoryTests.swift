@@ -61,6 +61,8 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(try catalog.resolve("20261123-000100-bbbb").url, b.url)
         XCTAssertEqual(try catalog.resolve("20261123-0002").url, c.url)
         XCTAssertEqual(try catalog.resolve("one").url, b.url)  // latest of that name
+        XCTAssertEqual(try catalog.resolve("tw").url, c.url)   // unique name prefix
+
         XCTAssertEqual(try catalog.resolve(fx.runsDir.appendingPathComponent("one").path).url, b.url)
         XCTAssertThrowsError(try catalog.resolve("20261123-")) { XCTAssertTrue("\($0)".contains("ambiguous"), "\($0)") }
         XCTAssertThrowsError(try catalog.resolve("nope")) { XCTAssertTrue("\($0)".contains("no such run"), "\($0)") }
