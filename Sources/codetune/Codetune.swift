@@ -16,6 +16,7 @@ struct Codetune: ParsableCommand {
             TokenizerCommand.self,
             DataCommand.self,
             Eval.self,
+            SampleCommand.self,
             Bench.self,
         ]
     )
