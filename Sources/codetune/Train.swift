@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileFormats
 import Foundation
+import Evaluation
 import RunStore
 import Training
 
@@ -10,8 +11,9 @@ struct Train: ParsableCommand {
         commandName: "train",
         abstract: "Train the stages of a run config; the run's history lands in RUNS/<name>/<run-id>/.",
         discussion: """
-        Exit status: 0 trained, 1 stopped by a NaN/inf loss, 2 bad config or input, 130 / 143 after \
-        SIGINT / SIGTERM (the step is finished and checkpointed; continue with --resume RUN).
+        Exit status: 0 trained, 1 stopped by a NaN/inf loss or an eval threshold missed, 2 bad config or \
+        input (or an eval that cannot run), 130 / 143 after SIGINT / SIGTERM (the step is finished and \
+        checkpointed; continue with --resume RUN). The config's evals run on the final checkpoint of their stages.
         """)
 
     @Argument(help: "The run config (Runs/*.yaml). Optional with --resume, which uses the run's own config.")
@@ -60,16 +62,31 @@ struct Train: ParsableCommand {
         } else {
             return
         }
-        if !session.config.evals.isEmpty {
-            // The model-backed sampler (a CompletionSource over a checkpoint) plugs in here:
-            // session.evaluate = StageEvaluator(makeSource: { try Sampler(checkpoint: $0) }).evaluate
-            printer.note("evals: \(session.config.evals.count) suite(s) configured but skipped: this build has no model-backed sampler yet")
+        // Evals at the end of stages: a missed threshold makes the exit status 1, an eval that cannot
+        // run (bad suite, no sandbox) 2 — after training has finished and been recorded either way.
+        var missedThresholds = false
+        var evalErrors = 0
+        session.evaluate = { eval, stage, checkpoint, out in
+            printer.note("eval \(eval.suite.lastPathComponent) on stage \(stage)'s checkpoint")
+            do {
+                let summary = try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, out: out, n: eval.n, limit: eval.limit,
+                                                     seed: session.config.seed)
+                let passes = summary.pass_at_k.keys.sorted().map { "\($0) \(String(format: "%.3f", summary.pass_at_k[$0] ?? 0))" }
+                printer.note("eval \(summary.suite) after \(stage): \(passes.joined(separator: ", ")) (\(summary.verdict)) -> \(out.path)")
+                if summary.verdict != "pass" { missedThresholds = true }
+            } catch {
+                printer.finish()
+                printError("eval \(eval.suite.path) after stage \(stage): \(error)")
+                evalErrors += 1
+            }
         }
         let outcome = try session.run(observer: printer.handle, shouldStop: { signals.signal != nil })
         printer.finish()
         switch outcome {
         case .completed:
             printer.note("run \(session.run.url.lastPathComponent) completed: \(session.run.url.path)")
+            if evalErrors > 0 { throw ExitCode(2) }
+            if missedThresholds { throw ExitCode(1) }
         case .interrupted(let step):
             printer.note("interrupted at step \(step); continue with: codetune train --resume \(session.run.url.path)")
             throw ExitCode(signals.exitStatus ?? 130)
