@@ -15,6 +15,10 @@ final class TrainResumeEndToEndTests: XCTestCase {
         binary = bin
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("train-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // Stage 2 trains on the committed telemetry sample (completion-only loss).
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let telemetrySample = root.appendingPathComponent("Datasets/telemetry-sample.jsonl")
+        guard FileManager.default.fileExists(atPath: telemetrySample.path) else { throw XCTSkip("Datasets/telemetry-sample.jsonl not found") }
         // A small slice of the local Python standard library: no download, prepared in about a second.
         try """
         name: stdlib-slice
@@ -36,7 +40,7 @@ final class TrainResumeEndToEndTests: XCTestCase {
         stages:
           - {name: first, data: data.yaml, steps: 30, batch_size: 4, context: 64, lr: 0.003, warmup: 5,
              log_every: 1, eval_every: 10, val_batches: 2, checkpoint_every: 4, keep_last: 2}
-          - {name: second, data: data.yaml, steps: 24, batch_size: 4, context: 64, lr: 0.001, grad_accum: 2,
+          - {name: second, objective: completion, data: \(telemetrySample.path), steps: 24, batch_size: 4, context: 64, lr: 0.001, grad_accum: 2,
              log_every: 1, eval_every: 6, val_batches: 2, checkpoint_every: 5, carry_optimizer: true}
         """.write(to: dir.appendingPathComponent("run.yaml"), atomically: true, encoding: .utf8)
     }
