@@ -4,9 +4,10 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed (eval).",
+        abstract: "Measure speed (eval) and the telemetry scrubber (scrub).",
         subcommands: [
             BenchEval.self,
+            BenchScrub.self,
         ]
     )
 }

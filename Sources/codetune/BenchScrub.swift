@@ -24,6 +24,7 @@ struct BenchScrub: ParsableCommand {
     func run() throws {
         if let code { try review(URL(fileURLWithPath: code)) }
         let r = ScrubLabelledSet.evaluate()
+        let h = ScrubLabelledSet.evaluate(positives: ScrubLabelledSet.heldOutPositives, lookalikes: ScrubLabelledSet.heldOutLookalikes)
         // Throughput over the whole labelled set, repeated to about 4 MB.
         let corpus = (ScrubLabelledSet.positives + ScrubLabelledSet.lookalikes).map(\.text).joined()
         let reps = max(1, (4 << 20) / max(1, corpus.utf8.count))
@@ -39,6 +40,8 @@ struct BenchScrub: ParsableCommand {
                 "recall": r.recall, "false_positive_rate": r.falsePositiveRate,
                 "missed": r.missed.count, "flagged": r.flagged.count,
                 "mb_per_s": mbPerSecond, "spans": counts.values.reduce(0, +),
+                "held_out": ["positives": ScrubLabelledSet.heldOutPositives.count, "lookalikes": ScrubLabelledSet.heldOutLookalikes.count,
+                             "recall": h.recall, "false_positive_rate": h.falsePositiveRate],
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -46,11 +49,16 @@ struct BenchScrub: ParsableCommand {
             print("labelled set: \(positives) positives, \(lookalikes) look-alikes")
             print(String(format: "recall %.1f%% (%d missed)   false positives %.1f%% (%d flagged)",
                          r.recall * 100, r.missed.count, r.falsePositiveRate * 100, r.flagged.count))
+            print(String(format: "held out (written after tuning, %d + %d): recall %.1f%%, false positives %.1f%%",
+                         ScrubLabelledSet.heldOutPositives.count, ScrubLabelledSet.heldOutLookalikes.count,
+                         h.recall * 100, h.falsePositiveRate * 100))
             print(String(format: "speed %.1f MB/s over %.1f MB (rough on a shared machine)", mbPerSecond, Double(text.utf8.count) / 1e6))
         }
         if verbose || !json {
             for c in r.missed { printError("missed \(c.kind?.rawValue ?? "?"): \(c.text.debugDescription)") }
             for (c, out) in r.flagged { printError("flagged: \(c.text.debugDescription) -> \(out.debugDescription)") }
+            for c in h.missed { printError("held out, missed \(c.kind?.rawValue ?? "?"): \(c.text.debugDescription)") }
+            for (c, out) in h.flagged { printError("held out, flagged: \(c.text.debugDescription) -> \(out.debugDescription)") }
         }
     }
 

@@ -29,15 +29,17 @@ struct DataDecontam: ParsableCommand {
         let overlaps = try Decontamination.report(dataset: URL(fileURLWithPath: dataset), suites: suites.map { URL(fileURLWithPath: $0) }, n: n)
         let bad = overlaps.filter(\.contaminated)
         let unchecked = overlaps.filter { $0.promptNgrams + $0.solutionNgrams == 0 }.count
+        let shortSolutions = overlaps.filter { $0.solutionNgrams == 0 }.count
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
             let rows = try JSONSerialization.jsonObject(with: enc.encode(overlaps))
             let o: [String: Any] = ["dataset": dataset, "n": n, "problems": overlaps.count, "contaminated": bad.count,
-                                    "too_short": unchecked, "overlaps": rows]
+                                    "too_short": unchecked, "short_solutions": shortSolutions, "overlaps": rows]
             print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("\(dataset): \(overlaps.count) problems checked with \(n)-grams; \(bad.count) contaminated, \(unchecked) too short to check")
+            print("\(dataset): \(overlaps.count) problems checked with \(n)-grams; \(bad.count) contaminated, \(unchecked) too short to check"
+                  + " (\(shortSolutions) canonical solutions under \(n) words)")
             for o in bad {
                 print("  \(o.taskID): prompt \(o.promptMatched)/\(o.promptNgrams), solution \(o.solutionMatched)/\(o.solutionNgrams) n-grams found (first at \(o.firstMatch ?? "?"))")
             }

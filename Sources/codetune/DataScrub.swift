@@ -27,31 +27,17 @@ struct DataScrub: ParsableCommand {
     var json = false
 
     func run() throws {
-        let inURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: output)
-        if inURL.standardizedFileURL.path == outURL.standardizedFileURL.path {
-            throw InputError(file: output, "output must differ from the input")
-        }
         let key = ProcessInfo.processInfo.environment[keyEnv].flatMap { $0.isEmpty ? nil : Data($0.utf8) }
-        let scrubber = Scrubber(idKey: key)
-        var validator = TelemetryValidator()
-        var lines: [String] = []
-        var counts: [ScrubKind: Int] = [:]
-        try TelemetryLineReader.forEachLine(in: inURL) { place, n, line in
-            guard let event = validator.check(line: line, lineNumber: n, file: place) else { return }
-            let (clean, c) = scrubber.scrub(event)
-            for (k, v) in c { counts[k, default: 0] += v }
-            lines.append(try JSONLines.encodeLine(clean))
-        }
-        for e in validator.errors { printError(e.description) }
-        if strict && validator.badLines > 0 { throw ExitCode(2) }
-        try AtomicFile.write(lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n", to: outURL)
+        let s = try TelemetryScrubbing.scrubFile(URL(fileURLWithPath: input), to: URL(fileURLWithPath: output),
+                                                 scrubber: Scrubber(idKey: key), strict: strict)
+        for e in s.errors { printError(e.description) }
         if json {
-            var o: [String: Any] = ["events": lines.count, "bad_lines": validator.badLines, "random_key": key == nil]
-            o["replacements"] = Dictionary(uniqueKeysWithValues: ScrubKind.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+            var o: [String: Any] = ["events": s.events, "bad_lines": s.badLines, "random_key": key == nil]
+            o["replacements"] = Dictionary(uniqueKeysWithValues: ScrubKind.allCases.map { ($0.rawValue, s.replacements[$0] ?? 0) })
             print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("\(output): \(lines.count) events scrubbed, \(validator.badLines) bad lines dropped")
-            print("replaced: " + ScrubKind.allCases.map { "\($0.placeholder) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+            print("\(output): \(s.events) events scrubbed, \(s.badLines) bad lines dropped")
+            print("replaced: " + ScrubKind.allCases.map { "\($0.placeholder) \(s.replacements[$0] ?? 0)" }.joined(separator: ", "))
             if key == nil { printError("note: ids hashed with a random key for this run; set \(keyEnv) to keep pseudonyms stable across runs") }
         }
     }

@@ -36,54 +36,28 @@ struct DataSynthTelemetry: ParsableCommand {
     }
 
     func run() throws {
-        var events: [TelemetryEvent] = []
-        var sourcePath = "-"
-        if sessions > 0 {
-            let root = try source.map { URL(fileURLWithPath: $0) } ?? CodeDocuments.pythonStandardLibrary()
-            sourcePath = root.path
-            let docs = try CodeDocuments.load(from: root, limit: maxFiles)
-            if docs.isEmpty { throw InputError(file: root.path, "no .py files to simulate sessions over") }
-            var options = EditorSessionSimulator.Options()
-            options.sessions = sessions
-            options.maxPrefixBytes = maxPrefixBytes
-            options.maxSuffixBytes = maxSuffixBytes
-            events += EditorSessionSimulator(options: options).simulate(documents: docs, seed: seed)
-        }
-        var exerciseCounts = ExerciseTelemetry.Counts()
-        if exercises > 0 {
-            let verifier = PythonForkingVerifier(python: python, timeoutSeconds: timeout)
-            let (ev, counts) = ExerciseTelemetry().events(count: exercises, seed: seed, verifier: verifier, workers: workers)
-            if counts.verifierErrors > 0 && counts.accepted == 0 {
-                throw InputError("cannot verify exercises: \(counts.firstProblem ?? "verifier failed")")
-            }
-            events += ev
-            exerciseCounts = counts
-        }
-        // Simulated text comes from real files: scrub it like any telemetry (ids are synthetic already).
-        let scrubber = Scrubber()
-        var replaced = 0
-        var lines: [String] = []
-        lines.reserveCapacity(events.count)
-        for e in events {
-            let (clean, c) = scrubber.scrub(e, hashIDs: false)
-            replaced += c.values.reduce(0, +)
-            lines.append(try JSONLines.encodeLine(clean))
-        }
-        try AtomicFile.write(lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n", to: URL(fileURLWithPath: out))
-        var byOutcome: [String: Int] = [:], byOrigin: [String: Int] = [:]
-        for e in events { byOutcome[e.outcome.rawValue, default: 0] += 1; byOrigin[e.origin ?? "real", default: 0] += 1 }
+        var o = SyntheticTelemetry.Options()
+        o.source = source.map { URL(fileURLWithPath: $0) }
+        o.sessions = sessions; o.exercises = exercises; o.seed = seed; o.maxFiles = maxFiles
+        o.workers = workers; o.python = python; o.timeoutSeconds = timeout
+        o.simulator.maxPrefixBytes = maxPrefixBytes
+        o.simulator.maxSuffixBytes = maxSuffixBytes
+        let (events, s) = try SyntheticTelemetry.generate(o)
+        try SyntheticTelemetry.write(events, to: URL(fileURLWithPath: out))
+        let outcomes = TelemetryOutcome.allCases.map { ($0.rawValue, s.byOutcome[$0] ?? 0) }
         if json {
-            let o: [String: Any] = ["events": events.count, "outcomes": byOutcome, "origins": byOrigin, "seed": seed, "source": sourcePath,
-                                    "scrub_replacements": replaced, "exercise_failed_solutions": exerciseCounts.failedSolutions,
-                                    "exercise_undetected_variants": exerciseCounts.undetectedVariants]
+            let o: [String: Any] = ["events": s.events, "outcomes": Dictionary(uniqueKeysWithValues: outcomes), "seed": seed,
+                                    "source": s.sourcePath ?? "-", "simulated": s.simulated, "exercise_events": s.events - s.simulated,
+                                    "scrub_replacements": s.scrubReplacements, "exercise_failed_solutions": s.exercise.failedSolutions,
+                                    "exercise_undetected_variants": s.exercise.undetectedVariants]
             print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("\(out): \(events.count) events (seed \(seed))")
-            print("  outcomes: " + TelemetryOutcome.allCases.map { "\($0.rawValue) \(byOutcome[$0.rawValue] ?? 0)" }.joined(separator: ", "))
-            print("  simulated \(byOrigin["simulated"] ?? 0) from \(sourcePath); exercise \(byOrigin["exercise"] ?? 0) "
-                  + "(\(exerciseCounts.accepted) verified solutions, \(exerciseCounts.rejected) failing variants, "
-                  + "\(exerciseCounts.undetectedVariants) variants the tests missed dropped, \(exerciseCounts.failedSolutions) failed solutions dropped)")
-            print("  scrubber replacements in simulated text: \(replaced)")
+            print("\(out): \(s.events) events (seed \(seed))")
+            print("  outcomes: " + outcomes.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            print("  simulated \(s.simulated) from \(s.sourcePath ?? "-"); exercise \(s.events - s.simulated) "
+                  + "(\(s.exercise.accepted) verified solutions, \(s.exercise.rejected) failing variants, "
+                  + "\(s.exercise.undetectedVariants) variants the tests missed dropped, \(s.exercise.failedSolutions) failed solutions dropped)")
+            print("  scrubber replacements in simulated text: \(s.scrubReplacements)")
         }
     }
 }

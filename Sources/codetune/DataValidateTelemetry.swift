@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import FileFormats
 import Foundation
+import Tokenizer
 
 /// `codetune data validate-telemetry FILE…`: checks every line against the event format.
 struct DataValidateTelemetry: ParsableCommand {
@@ -22,6 +23,12 @@ struct DataValidateTelemetry: ParsableCommand {
 
     @Option(help: "List at most this many bad lines (all are counted).")
     var maxErrors = 1000
+
+    @Option(help: "Also build stage-2 examples with this tokenizer.json and print what they hold.")
+    var tokenizer: String?
+
+    @Option(help: "Context length for --tokenizer.")
+    var contextLength = 256
 
     func run() throws {
         var totalBad = 0
@@ -47,6 +54,16 @@ struct DataValidateTelemetry: ParsableCommand {
         if json {
             let data = try JSONSerialization.data(withJSONObject: ["files": summaries, "bad": totalBad], options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
+        }
+        if let tokenizer {
+            let tok = try CompletionTokenizer(try BPETokenizer(contentsOf: URL(fileURLWithPath: tokenizer)), source: tokenizer)
+            for file in files {
+                let set = try CompletionExamples.load(from: URL(fileURLWithPath: file), tokenizer: tok, requireScrubbed: false, allowBadLines: true)
+                let st = CompletionExampleStatistics(set, contextLength: contextLength, tokenizer: tok)
+                print("\(file): \(st.examples) examples (\(st.fimExamples) FIM), \(st.rejectedKept) rejected kept, \(st.emptyTargets) empty targets; "
+                      + "at context \(contextLength): \(st.targetTokens) target tokens, \(st.promptsCut) prompts cut, \(st.targetsCut) targets cut, "
+                      + String(format: "%.0f%% padding", st.paddingFraction * 100))
+            }
         }
         if strict && totalBad > 0 { throw ExitCode(2) }
     }

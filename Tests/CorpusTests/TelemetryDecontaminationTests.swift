@@ -76,6 +76,21 @@ final class TelemetryDecontaminationTests: XCTestCase {
         XCTAssertTrue(hits.isEmpty, hits.map { "\($0.taskID) via \($0.firstMatch ?? "")" }.joined(separator: ", "))
     }
 
+    /// …and from the project's own eval problems.
+    func testExercisesAreDistinctFromBasicPython() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Evals/basic-python.jsonl")
+        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("Evals/basic-python.jsonl not present") }
+        var idx = ContaminationIndex(problems: try Decontamination.loadProblems(url))
+        for i in 0..<(ExerciseTelemetry.familyCount * 4) {
+            let ex = ExerciseTelemetry.exercise(seed: UInt64(i / ExerciseTelemetry.familyCount), index: i)
+            idx.scan(ex.prompt + ex.solution + ex.tests, place: ex.family)
+            for v in ex.brokenVariants { idx.scan(ex.prompt + v, place: ex.family + " variant") }
+        }
+        let hits = idx.overlaps.filter(\.contaminated)
+        XCTAssertTrue(hits.isEmpty, hits.map { "\($0.taskID) via \($0.firstMatch ?? "")" }.joined(separator: ", "))
+    }
+
     static func humanEvalPath() -> URL? {
         if let p = ProcessInfo.processInfo.environment["CODETUNE_HUMANEVAL"], FileManager.default.fileExists(atPath: p) { return URL(fileURLWithPath: p) }
         var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -16,7 +16,7 @@ enum ExerciseFamiliesText {
             return i % 2 == 0 ? s.uppercased() : s
         } + ["xyz"]
         let cases = inputs.map { s in ([L.str(s)], String(s.filter { "aeiouAEIOU".contains($0) }.count)) }
-        let body = "    total = 0\n    for ch in \(p).lower():\n        if ch in 'aeiou':\n            total += 1\n    return total\n"
+        let body = "    vowels = set('aeiouAEIOU')\n    return len([c for c in \(p) if c in vowels])\n"
         return g.make(family: "count_vowels", name: name, params: [(p, "str")], returns: "int", doc: doc, body: body, cases: cases)
     }
 
@@ -101,7 +101,7 @@ enum ExerciseFamiliesText {
             let camel = ws[0] + ws.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
             return ([L.str(ws.joined(separator: "_"))], L.str(camel))
         }
-        let body = "    parts = \(p).split('_')\n    return parts[0] + ''.join(part.capitalize() for part in parts[1:])\n"
+        let body = "    head, *rest = \(p).split('_')\n    return head + ''.join(word[:1].upper() + word[1:] for word in rest)\n"
         return g.make(family: "snake_to_camel", name: name, params: [(p, "str")], returns: "str", doc: doc, body: body, cases: cases)
     }
 

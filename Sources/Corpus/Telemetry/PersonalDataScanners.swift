@@ -177,7 +177,7 @@ enum PersonalDataScanners {
                     // dotted IPv4 only as the very last group
                     guard pi == parts.count - 1, gi == groups.count - 1 else { return nil }
                     let octets = g.split(separator: ".", omittingEmptySubsequences: false)
-                    guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }) else { return nil }
+                    guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && (Int($0) ?? 256) <= 255 }) else { return nil }
                     sawIPv4Tail = true
                     groupLengths.append(4); groupLengths.append(4)
                     values.append(String(g))

@@ -229,9 +229,54 @@ public enum ScrubLabelledSet {
         .lookalike("ratio = 1.0 / 255.0\n"),
     ]
 
+    /// Cases written after the scanners were tuned on `positives` / `lookalikes`, and never tuned on:
+    /// a fairer estimate, reported apart by `bench scrub`.
+    public static let heldOutPositives: [ScrubCase] = [
+        .positive(.email, "maria.gonzalez@empresa.es", "# Autora: §\n"),
+        .positive(.email, "ci-bot@builds.example.net", "git config user.email \"§\"\n"),
+        .positive(.ipAddress, "10.244.3.17", "kubectl port-forward pod/web 8080:80 --address §\n"),
+        .positive(.ipAddress, "2a01:4f8:c17:1b2e::1", "AAAA record: §\n"),
+        .positive(.ipAddress, "192.168.100.254", "    gateway: §\n"),
+        .positive(.key, "AKIAZ2X7QWERTY5UIOP3", "os.environ['AWS_ACCESS_KEY_ID'] = '§'\n"),
+        .positive(.key, "ghs_9Lk2Mn8Pq4Rs6Tu1Vw3Xy5Za7Bc0De2Fg4Hi", "auth = {'token': '§'}\n"),
+        .positive(.key, "xoxb-99887766554-11223344556-AbCdEfGhIjKlMnOpQrStUvWx", "SLACK_BOT_TOKEN=§\n"),
+        .positive(.key, "sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ", "Stripe::api_key = '§'\n"),
+        .positive(.privateKey, "-----BEGIN DSA PRIVATE KEY-----\nMIIBuwIBAAKBgQD\n-----END DSA PRIVATE KEY-----", "write_file('id_dsa', '''§''')\n"),
+        .positive(.jwt, "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJhdWQiOiJhcGkiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU", "jwt: §\n"),
+        .positive(.password, "P@ssw0rd!2024", "DATABASES['default']['PASSWORD'] = '§'\n"),
+        .positive(.password, "r3dis-pass", "REDIS_URL=redis://default:§@redis.internal:6379\n"),
+        .positive(.password, "mysecretpw", "smtp.login('noreply', password='§')\n"),
+        .positive(.secret, "f3a9c2e1b7d84f60a5c9e2d1b8f7a6c4", "GITHUB_CLIENT_SECRET = \"§\"\n"),
+        .positive(.secret, "Q2hhbmdlVGhpc1NlY3JldEtleTEyMzQ1Njc4", "jwt_secret: \"§\"\n"),
+        .positive(.user, "jsmith", "/Users/§/Library/Caches/pip\n"),
+        .positive(.user, "maria", "Traceback: File \"C:\\\\Users\\\\§\\\\proj\\\\main.py\", line 3\n"),
+    ]
+
+    public static let heldOutLookalikes: [ScrubCase] = [
+        .lookalike("assert hashlib.md5(b'abc').hexdigest() == '900150983cd24fb0d6963f7d28e17f72'\n"),
+        .lookalike("COMMIT = '9fceb02d0ae598e95dc970b74767f19372d61af8'\n"),
+        .lookalike("session_id = uuid.uuid4().hex\n"),
+        .lookalike("id = '6ba7b810-9dad-11d1-80b4-00c04fd430c8'\n"),
+        .lookalike("python_requires='>=3.8.0.0'\n"),
+        .lookalike("HOST = 'localhost'\nPORT = 5432\n"),
+        .lookalike("if token.type == tokenize.NAME:\n"),
+        .lookalike("password_hash = bcrypt.hashpw(password.encode(), salt)\n"),
+        .lookalike("secret_santa = random.sample(names, len(names))\n"),
+        .lookalike("auth_required = True\n"),
+        .lookalike("print(f'{a}@{b}.com')\n"),
+        .lookalike("x = y @ z.T\n"),
+        .lookalike("home = Path('/home') / username\n"),
+        .lookalike("KEY_SIZE = 2048\nkey = rsa.generate_private_key(65537, KEY_SIZE)\n"),
+        .lookalike("addr = (host, 8080)\nmask = '255.255.0.0'\n"),
+        .lookalike("logger.info('user %s logged in from %s', user, ip)\n"),
+        .lookalike("t = dt.strptime('10:15:30', '%H:%M:%S')\n"),
+        .lookalike("ver = tuple(map(int, '3.11.7.1'.split('.')))  # version\n"),
+    ]
+
     /// Recall over positives (the secret is gone and a placeholder of the right kind is there) and
     /// false-positive rate over look-alikes (the text changed at all), with the failing cases.
-    public static func evaluate() -> (recall: Double, falsePositiveRate: Double, missed: [ScrubCase], flagged: [(ScrubCase, String)]) {
+    public static func evaluate(positives: [ScrubCase] = positives, lookalikes: [ScrubCase] = lookalikes)
+        -> (recall: Double, falsePositiveRate: Double, missed: [ScrubCase], flagged: [(ScrubCase, String)]) {
         var missed: [ScrubCase] = []
         var flagged: [(ScrubCase, String)] = []
         for c in positives {

@@ -129,9 +129,13 @@ public struct Scrubber: Sendable {
         if event.outcome == .partial {
             let kept = main.segments[1].unicodeScalars.count
             let total = e.suggestion.unicodeScalars.count
-            // A partial event stays partial only while it keeps some but not all of the suggestion.
-            e.acceptedLength = min(max(kept, 1), max(total - 1, 1))
-            if total < 2 { e.outcome = .accepted; e.acceptedLength = nil }
+            // A partial event stays partial only while it keeps some but not all of the suggestion. When the
+            // kept part was all inside a secret whose placeholder landed in the prefix, nothing kept is left to
+            // learn from: the event becomes rejected. When the rest of the suggestion vanished into a placeholder
+            // in the kept part, all that is left was kept: accepted.
+            if kept == 0 { e.outcome = .rejected; e.acceptedLength = nil }
+            else if kept >= total { e.outcome = .accepted; e.acceptedLength = nil }
+            else { e.acceptedLength = kept }
         }
         if let edited = event.edited {
             let r = Self.scrubCountingBySegment([event.prefix, edited, event.suffix])

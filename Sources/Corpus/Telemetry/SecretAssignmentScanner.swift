@@ -11,6 +11,27 @@ enum SecretAssignmentScanner {
     static let nonValueWords: Set<String> = ["password", "secret", "token", "none", "null", "nil", "true", "false",
                                              "required", "optional", "string", "str", "bearer", "basic", "hidden"]
 
+    /// `classify` on the bytes of a name, without building a string unless a secret word is in it.
+    static func classify(_ b: [UInt8], _ s: Int, _ e: Int) -> NameClass? {
+        var maybe = false
+        var k = s
+        while k + 2 < e {
+            let c0 = Byte.lower(b[k]), c1 = Byte.lower(b[k + 1]), c2 = Byte.lower(b[k + 2])
+            // first three letters of every word in passwordWords and secretWords
+            if (c0 == 112 && (c1 == 97 && c2 == 115 || c1 == 119 && c2 == 100 || c1 == 114 && c2 == 105))   // pas pwd pri
+                || (c0 == 115 && c1 == 101 && (c2 == 99))                                                      // sec
+                || (c0 == 116 && c1 == 111 && c2 == 107)                                                       // tok
+                || (c0 == 97 && (c1 == 112 && c2 == 105 || c1 == 99 && c2 == 99 || c1 == 117 && c2 == 116))    // api acc aut
+                || (c0 == 99 && c1 == 114 && c2 == 101)                                                        // cre
+                || (c0 == 115 && c1 == 105 && c2 == 103) || (c0 == 101 && c1 == 110 && c2 == 99) {             // sig enc
+                maybe = true
+                break
+            }
+            k += 1
+        }
+        return maybe ? classify(String(decoding: b[s..<e], as: UTF8.self)) : nil
+    }
+
     static func classify(_ name: String) -> NameClass? {
         let lower = name.lowercased()
         for w in passwordWords where lower.contains(w) {
@@ -34,7 +55,7 @@ enum SecretAssignmentScanner {
             while j < n, Byte.isWord(b[j]) || (b[j] == 45 && j + 1 < n && Byte.isAlpha(b[j + 1])) { j += 1 }
             let nameEnd = j
             defer { i = max(nameEnd, i + 1) }
-            guard nameEnd - i >= 3, let cls = classify(String(decoding: b[i..<nameEnd], as: UTF8.self)) else { continue }
+            guard nameEnd - i >= 3, let cls = classify(b, i, nameEnd) else { continue }
             // optional closing quote / bracket of a key: "token": …, ['token'] = …
             var k = nameEnd
             if k < n, b[k] == 34 || b[k] == 39 { k += 1 }

@@ -11,6 +11,9 @@ import Foundation
 public enum TelemetryLineReader {
     /// Calls `body(place, lineNumber, line)` for every line; `place` is the file, or `file(entry)` for an
     /// archive entry, and line numbers are 1-based within it. A last line without a newline is delivered too.
+    /// Longest line accepted (a file without newlines is not JSON lines).
+    public static let maxLineBytes = 64 << 20
+
     public static func forEachLine(in url: URL, _ body: (String, Int, Substring) throws -> Void) throws {
         guard FileManager.default.isReadableFile(atPath: url.path) else {
             throw InputError(file: url.path, "cannot open for reading")
@@ -62,6 +65,9 @@ public enum TelemetryLineReader {
                     start = i + 1
                 }
                 pending.append(contentsOf: buffer[start..<n])
+                if pending.count > maxLineBytes {
+                    throw InputError(file: place, line: lineNumber + 1, "line longer than \(maxLineBytes >> 20) MiB")
+                }
             }
             if !pending.isEmpty {
                 lineNumber += 1
