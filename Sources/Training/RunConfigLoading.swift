@@ -1,3 +1,4 @@
+import Corpus
 import FileFormats
 import Foundation
 import Models
@@ -19,17 +20,30 @@ extension RunConfig {
     /// (datasets, telemetry, tokenizer, checkpoints, suites) must exist.
     public static func load(_ url: URL) throws -> RunConfig {
         let (root, diags) = try YAMLFile.load(url)
-        let config = parse(root, file: url)
-        try diags.throwIfAny()
-        guard let config else { throw InputError(file: url.path, "not a run config") }
-        return config
+        return try finish(parse(root, file: url), diags, file: url)
     }
 
     /// Parses from text (tests); paths resolve against `file`'s directory.
     public static func parse(_ text: String, file: URL) throws -> RunConfig {
         let (root, diags) = try YAMLFile.parse(text, file: file.path)
-        let config = parse(root, file: file)
-        try diags.throwIfAny()
+        return try finish(parse(root, file: file), diags, file: file)
+    }
+
+    /// The config's problems, then those of the dataset recipes it names (each in its own file),
+    /// all at once.
+    static func finish(_ config: RunConfig?, _ diags: Diagnostics, file: URL) throws -> RunConfig {
+        var errors = diags.errors
+        var seen = Set<String>()
+        for stage in config?.stages ?? [] where stage.objective == .nextToken && stage.data.pathExtension != "" {
+            guard !seen.contains(stage.data.path) else { continue }
+            seen.insert(stage.data.path)
+            do { _ = try DatasetRecipe.load(stage.data) } catch let e as InputErrors {
+                errors += e.errors
+            } catch let e as InputError {
+                errors.append(e)
+            }
+        }
+        if !errors.isEmpty { throw InputErrors(errors) }
         guard let config else { throw InputError(file: file.path, "not a run config") }
         return config
     }

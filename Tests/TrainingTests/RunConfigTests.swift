@@ -9,7 +9,7 @@ final class RunConfigTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("runconfig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try Data("name: code\n".utf8).write(to: dir.appendingPathComponent("code.yaml"))
+        try Data("name: code\nsources:\n  - directory: .\ntokenizer: {train: {vocab_size: 512}}\n".utf8).write(to: dir.appendingPathComponent("code.yaml"))
         try Data("{}\n".utf8).write(to: dir.appendingPathComponent("events.jsonl"))
         try Data("name: basic\n".utf8).write(to: dir.appendingPathComponent("suite.yaml"))
     }
@@ -170,6 +170,20 @@ final class RunConfigTests: XCTestCase {
             "DIR/run.yaml:4:16: model.hidden_size: init_from takes the model's shape from the checkpoint; remove this key",
             "DIR/run.yaml:3:14: model.init_from: DIR/ckpt is not a checkpoint: it needs config.json and model.safetensors",
         ])
+    }
+
+    func testProblemsInTheDatasetRecipesAreReportedWithTheConfigs() throws {
+        try Data("name: bad\nsources:\n  - directory: .\ntokenizer: {train: {vocab_size: 512}}\nshard_tokns: 5\n".utf8).write(to: dir.appendingPathComponent("bad.yaml"))
+        let found = errors("""
+        name: demo
+        seed: x
+        model: {hidden_size: 64}
+        stages:
+          - {name: a, data: bad.yaml, steps: 5}
+        """)
+        XCTAssertEqual(found.count, 2, "\(found)")
+        XCTAssertEqual(found.first, "DIR/run.yaml:2:7: seed: expected an integer, found 'x'")
+        XCTAssertTrue(found.last?.hasPrefix("DIR/bad.yaml:5:1: shard_tokns: unknown key") ?? false, "\(found)")
     }
 
     func testYAMLSyntaxErrorsHaveAPlace() {

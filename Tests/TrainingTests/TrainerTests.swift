@@ -11,7 +11,7 @@ final class TrainerTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try Data("name: code\n".utf8).write(to: dir.appendingPathComponent("code.yaml"))
+        try Data("name: code\nsources:\n  - directory: .\ntokenizer: {train: {vocab_size: 512}}\n".utf8).write(to: dir.appendingPathComponent("code.yaml"))
         Parallel.setThreads(2)
     }
 
