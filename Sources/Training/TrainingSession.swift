@@ -58,7 +58,7 @@ public final class TrainingSession {
         let sourcesCopy = sources
         let seed = config.seed
         let trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpointsURL), model: model, rng: rng,
-                                  tokenizer: sources.tokenizer, peakFLOPS: SgemmPeak.measure()) { stage, index in
+                                  tokenizer: sources.tokenizer, peakFLOPS: Parallel.sgemmPeakFLOPS()) { stage, index in
             try sourcesCopy.open(stage, index: index, runSeed: seed)
         }
         return try TrainingSession(config: config, run: run, trainer: trainer)
@@ -103,7 +103,7 @@ public final class TrainingSession {
         let seed = config.seed
         let sourcesCopy = sources
         let trainer = try Trainer(config: config, checkpoints: store, model: model, rng: rng, tokenizer: sources.tokenizer,
-                                  peakFLOPS: SgemmPeak.measure(), resume: latest) { stage, index in
+                                  peakFLOPS: Parallel.sgemmPeakFLOPS(), resume: latest) { stage, index in
             try sourcesCopy.open(stage, index: index, runSeed: seed)
         }
         return try TrainingSession(config: config, run: run, trainer: trainer, replacingLock: earlyLock)
