@@ -39,6 +39,12 @@ public enum EvalReportFormats {
         var out = "# \(s.suite): \(s.verdict == "pass" ? "PASS" : "FAIL")\n\n"
         out += "\(s.samples) samples over \(s.problems) problems, sandbox `\(s.sandbox.rawValue)`, "
         out += "\(s.throughput.workers) workers, \(s.throughput.samples_per_s) samples/s.\n\n"
+        if let g = s.sampling {
+            out += "Sampled from `\(g.checkpoint)`: n \(g.n), temperature \(g.temperature), top-p \(g.top_p), "
+            out += "top-k \(g.top_k), max \(g.max_new_tokens) new tokens, seed \(g.seed); "
+            out += "\(g.generated_tokens) tokens in \(g.sampling_s) s (\(g.tokens_per_s) tokens/s, \(g.samples_per_s) samples/s)"
+            out += g.truncated_prompts > 0 ? "; \(g.truncated_prompts) prompts left-truncated to fit the context.\n\n" : ".\n\n"
+        }
         out += "| metric | value | threshold | |\n|---|---|---|---|\n"
         let names = Set(s.pass_at_k.keys).union(s.thresholds.keys).sorted { (Int($0.dropFirst(5)) ?? 0) < (Int($1.dropFirst(5)) ?? 0) }
         for name in names {

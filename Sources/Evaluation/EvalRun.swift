@@ -8,6 +8,14 @@ public struct EvalRun {
         case file(URL)
         /// Each problem's `canonical_solution` as its single sample (checks a problems file).
         case canonicalSolutions
+        /// `suite.n` completions per problem sampled from a checkpoint directory (config.json,
+        /// model.safetensors, tokenizer.json) with the suite's sampling settings and seed.
+        case model(checkpoint: URL)
+
+        var isSamplesFile: Bool {
+            if case .file = self { return true }
+            return false
+        }
     }
 
     public var suite: EvalSuite
@@ -19,6 +27,10 @@ public struct EvalRun {
     public var ignoreIncomplete = false
     /// Output directory; nothing is written when nil.
     public var outputDirectory: URL?
+    /// Score only the first `problemLimit` problems (with `.model` and `.canonicalSolutions`).
+    public var problemLimit: Int?
+    /// Called on the calling thread after each problem's samples are generated: (problems done, total).
+    public var samplingProgress: ((Int, Int) -> Void)?
 
     public init(suite: EvalSuite, origin: SampleOrigin) {
         self.suite = suite
@@ -33,10 +45,14 @@ public struct EvalRun {
     }
 
     /// Runs everything. Throws `InputError(s)` on bad input and `SandboxError` when the sandbox cannot run.
+    /// With `.model`, completions are sampled on the calling thread while the workers score the samples
+    /// of the problems already done; `progress` reports scored samples (from worker threads).
     public func run(progress: ((Int, Int) -> Void)? = nil) throws -> (summary: EvalSummary, results: [SampleResult]) {
         let path = try problemsPath()
-        let problems = try ProblemFile.load(URL(fileURLWithPath: path))
-        let samples: [Sample]
+        var problems = try ProblemFile.load(URL(fileURLWithPath: path))
+        if let limit = problemLimit, !origin.isSamplesFile { problems = Array(problems.prefix(limit)) }
+        var samples: [Sample] = []
+        var sampler: ModelSampler?
         switch origin {
         case .file(let url):
             let loaded = try SampleFile.loadWithLines(url)
@@ -51,15 +67,41 @@ public struct EvalRun {
                 }
                 return Sample(task_id: p.task_id, completion: solution)
             }
+        case .model(let checkpoint):
+            sampler = try ModelSampler(checkpoint: checkpoint)   // bad checkpoints fail before the sandbox starts
         }
         let python = try PythonInterpreter.locate()
         let evaluator = Evaluator(sandbox: SandboxConfiguration(mode: sandboxMode, python: python, limits: suite.limits), workers: workers)
         try evaluator.probe()
         let start = Date()
-        let results = evaluator.score(samples, problems: problems, progress: progress)
+        let results: [SampleResult]
+        var report: SamplingReport?
+        if let sampler, case .model(let checkpoint) = origin {
+            let suite = self.suite
+            var generations: [Generation] = []
+            let sampled = self.samplingProgress
+            results = try evaluator.score(problems: problems, expected: problems.count * suite.n, progress: progress) { submit in
+                for (i, problem) in problems.enumerated() {
+                    let g = try sampler.generate(prompt: problem.prompt, n: suite.n, settings: suite.sampling,
+                                                 seed: taskSeed(suite.seed, taskID: problem.task_id))
+                    generations.append(g)
+                    for c in g.completions {
+                        let sample = Sample(task_id: problem.task_id, completion: c)
+                        samples.append(sample)
+                        submit(sample)
+                    }
+                    sampled?(i + 1, problems.count)
+                }
+            }
+            report = SamplingReport.make(checkpoint: checkpoint, n: suite.n, seed: suite.seed, settings: suite.sampling,
+                                         generations: generations)
+        } else {
+            results = evaluator.score(samples, problems: problems, progress: progress)
+        }
         let wall = Date().timeIntervalSince(start)
-        let summary = EvalSummary.make(suite: suite, problemsFile: path, problems: problems, results: results,
+        var summary = EvalSummary.make(suite: suite, problemsFile: path, problems: problems, results: results,
                                        sandbox: sandboxMode, wallSeconds: wall, workers: evaluator.workers)
+        summary.sampling = report
         if let dir = outputDirectory {
             try EvalRun.write(samples: samples, results: results, summary: summary, to: dir)
         }

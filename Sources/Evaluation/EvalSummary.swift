@@ -34,6 +34,8 @@ public struct EvalSummary: Codable, Equatable, Sendable {
     public var statuses: [String: Int]
     public var throughput: Throughput
     public var per_problem: [ProblemRow]
+    /// How the samples were generated (`--model` runs only; absent when samples came from a file).
+    public var sampling: SamplingReport? = nil
 
     /// Builds the summary from results in any order.
     public static func make(suite: EvalSuite, problemsFile: String, problems: [Problem], results: [SampleResult],

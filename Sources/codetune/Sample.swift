@@ -1,0 +1,114 @@
+import ArgumentParser
+import Evaluation
+import FileFormats
+import Foundation
+
+/// `codetune sample --model RUN_OR_CHECKPOINT --prompt TEXT`: completions of one prompt.
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Print completions of a prompt sampled from a run or checkpoint.",
+        discussion: """
+            --model is a checkpoint directory, a run directory (its latest checkpoint) or RUN:STAGE (the end of \
+            STAGE). Prints the completion only (not the prompt); with -n > 1 each one follows a "--- sample J ---" \
+            line. Sample J is seeded from (--seed, J), so the same seed gives the same completions. A prompt longer \
+            than the context keeps its last tokens (a note on stderr says how many were dropped).
+            """)
+
+    @Option(help: "Checkpoint directory, run directory, or RUN:STAGE.")
+    var model: String
+
+    @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-code).")
+    var checkpoint: String?
+
+    @Option(help: "The prompt text.")
+    var prompt: String?
+
+    @Option(help: "Read the prompt from this file ('-' for stdin).")
+    var promptFile: String?
+
+    @Option(help: "Most new tokens per completion.")
+    var maxTokens: Int = 256
+
+    @Option(help: "0 = greedy.")
+    var temperature: Double = 0.2
+
+    @Option(help: "Nucleus mass in (0, 1]; 1 disables it.")
+    var topP: Double = 0.95
+
+    @Option(help: "Keep the K most likely tokens; 0 disables it.")
+    var topK: Int = 0
+
+    @Option(help: "Seed; sample J uses a generator seeded from (seed, J).")
+    var seed: UInt64 = 0
+
+    @Option(name: .short, help: "Number of completions.")
+    var n: Int = 1
+
+    @Option(help: "Cut a completion at this text (repeatable; default: none).")
+    var stop: [String] = []
+
+    @Flag(help: "Cut completions at HumanEval's stop sequences (\\nclass, \\ndef, \\n#, \\nif, \\nprint).")
+    var humanevalStops = false
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        if (prompt == nil) == (promptFile == nil) { throw ValidationError("give exactly one of --prompt, --prompt-file") }
+        if n < 1 { throw ValidationError("-n must be at least 1") }
+        if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        if !(temperature >= 0 && temperature.isFinite) { throw ValidationError("--temperature must be ≥ 0") }
+        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
+        if topK < 0 { throw ValidationError("--top-k must be ≥ 0") }
+        if stop.contains("") { throw ValidationError("--stop must not be empty") }
+    }
+
+    func run() throws {
+        let text: String
+        if let prompt {
+            text = prompt
+        } else if let promptFile, promptFile == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            let path = promptFile!
+            guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the prompt file") }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        let reference = try ModelReference.resolve(model, checkpointName: checkpoint)
+        let sampler = try ModelSampler(checkpoint: reference.checkpoint)
+        var settings = SamplingSettings()
+        settings.temperature = temperature
+        settings.topP = topP
+        settings.topK = topK
+        settings.maxNewTokens = maxTokens
+        settings.stop = stop + (humanevalStops ? humanEvalStopSequences : [])
+        let g = try sampler.generate(prompt: text, n: n, settings: settings, seed: seed)
+        if g.droppedPromptTokens > 0 && !json {
+            printError("note: the prompt is longer than the context; its first \(g.droppedPromptTokens) tokens were dropped")
+        }
+        let tokens = g.generatedTokens.reduce(0, +)
+        if json {
+            let object: [String: Any] = [
+                "checkpoint": reference.checkpoint.path,
+                "completions": g.completions,
+                "finish_reasons": g.finishReasons.map(\.rawValue),
+                "generated_tokens": g.generatedTokens,
+                "prompt_tokens": g.promptTokens,
+                "dropped_prompt_tokens": g.droppedPromptTokens,
+                "seconds": g.seconds,
+                "tokens_per_s": g.seconds > 0 ? Double(tokens) / g.seconds : 0,
+                "settings": ["temperature": temperature, "top_p": topP, "top_k": topK, "max_new_tokens": maxTokens,
+                             "seed": seed, "n": n, "stop": settings.stop] as [String: Any],
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        for (j, completion) in g.completions.enumerated() {
+            if n > 1 { print("--- sample \(j) ---") }
+            print(completion, terminator: completion.hasSuffix("\n") ? "" : "\n")
+        }
+        printError(String(format: "%d tokens in %.2f s (%.1f tokens/s)", tokens, g.seconds, g.seconds > 0 ? Double(tokens) / g.seconds : 0))
+    }
+}
