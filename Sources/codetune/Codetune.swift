@@ -10,6 +10,8 @@ struct Codetune: ParsableCommand {
         commandName: "codetune",
         abstract: "Train, evaluate and compare small code models on the CPU.",
         subcommands: [
+            Train.self,
+            Runs.self,
             Export.self,
             TokenizerCommand.self,
             DataCommand.self,

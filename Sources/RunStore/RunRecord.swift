@@ -1,0 +1,81 @@
+import Foundation
+import FileFormats
+
+/// `run.json`: who a run is and where it stands. Rewritten atomically whenever its status changes.
+public struct RunRecord: Codable, Equatable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case running, completed, failed, interrupted
+    }
+
+    public var id: String
+    public var name: String
+    public var status: Status
+    public var created: Date
+    public var updated: Date
+    public var finished: Date?
+    /// sha256 of the resolved `config.yaml` written beside this file.
+    public var configSHA256: String
+    /// `git rev-parse HEAD` of the working directory at launch, when it is a repository.
+    public var gitCommit: String?
+    public var host: String
+    public var threads: Int
+    /// Component versions (`codetune`, `swift`, `os`, ...).
+    public var versions: [String: String]
+    /// Stage names in run order, from the config.
+    public var stages: [String]
+    /// Seconds spent training, summed over every launch of this run (resumes included).
+    public var elapsedSeconds: Double
+    /// How many times the run was resumed.
+    public var resumes: Int
+    /// Why the run failed or stopped, one line.
+    public var message: String?
+
+    public init(id: String, name: String, status: Status = .running, created: Date = Date(), configSHA256: String,
+                gitCommit: String?, host: String, threads: Int, versions: [String: String], stages: [String]) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.created = created
+        self.updated = created
+        self.finished = nil
+        self.configSHA256 = configSHA256
+        self.gitCommit = gitCommit
+        self.host = host
+        self.threads = threads
+        self.versions = versions
+        self.stages = stages
+        self.elapsedSeconds = 0
+        self.resumes = 0
+        self.message = nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, status, created, updated, finished, host, threads, versions, stages, resumes, message
+        case configSHA256 = "config_sha256"
+        case gitCommit = "git_commit"
+        case elapsedSeconds = "elapsed_seconds"
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
+
+    public func encoded() throws -> Data { try Self.encoder.encode(self) + Data("\n".utf8) }
+
+    public static func decode(_ data: Data, file: String) throws -> RunRecord {
+        do { return try decoder.decode(RunRecord.self, from: data) } catch let e as DecodingError {
+            throw InputError(file: file, JSONLines.describe(e))
+        } catch {
+            throw InputError(file: file, "not valid JSON")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Models
+
+/// A training run as its YAML config describes it, with every default filled in and every path
+/// resolved against the config file's directory. Built by `RunConfig.load`; written back into the
+/// run directory as `config.yaml` by `resolvedYAML()`.
+public struct RunConfig: Equatable, Sendable {
+    public var file: URL
+    public var name: String
+    public var seed: UInt64
+    /// Worker threads for the BLAS and parallel kernels.
+    public var threads: Int
+    public var model: ModelSource
+    /// A `tokenizer.json`; nil means the tokenizer of the first stage's dataset.
+    public var tokenizer: URL?
+    public var stages: [StageConfig]
+    public var evals: [EvalConfig]
+
+    /// Where the weights of the first stage come from.
+    public enum ModelSource: Equatable, Sendable {
+        /// A fresh model of this shape; `vocabSize == 0` means "the tokenizer's vocabulary size".
+        case fresh(MistralConfig)
+        /// A checkpoint or exported Hugging Face directory (`config.json` + `model.safetensors`).
+        case initFrom(URL)
+    }
+}
+
+/// One stage of a run: what it trains on, for how long, and how.
+public struct StageConfig: Equatable, Sendable {
+    public enum Objective: String, CaseIterable, Sendable {
+        /// Loss on every token (public code).
+        case nextToken = "next_token"
+        /// Loss only on the completion tokens of prompt/completion examples (telemetry).
+        case completion
+    }
+
+    public enum Schedule: String, CaseIterable, Sendable { case cosine, linear, constant }
+
+    public enum OnNonFinite: String, CaseIterable, Sendable {
+        /// Stop the stage, mark the run failed, name the step and the first bad tensor.
+        case fail
+        /// Skip the update (gradients dropped), count it, continue.
+        case skip
+    }
+
+    public var name: String
+    /// A dataset recipe (`next_token`) or a telemetry events file / recipe (`completion`).
+    public var data: URL
+    public var objective: Objective
+    /// Optimizer steps in the stage (from `steps`, or `tokens` divided by tokens per step, rounded up).
+    public var steps: Int
+    /// Rows per micro-batch.
+    public var batchSize: Int
+    /// Micro-batches whose gradients are summed per optimizer step.
+    public var gradAccum: Int
+    /// Tokens per row (T).
+    public var context: Int
+    /// Peak learning rate.
+    public var lr: Double
+    /// Steps of linear warm-up from lr/warmup to lr.
+    public var warmup: Int
+    public var schedule: Schedule
+    /// Learning rate the schedule decays to at the stage's last step.
+    public var minLR: Double
+    public var weightDecay: Double
+    public var beta1: Double
+    public var beta2: Double
+    /// Clip the global gradient norm to this (0 = no clipping).
+    public var clip: Double
+    /// Steps between training-loss reports (each a mean over the steps since the last).
+    public var logEvery: Int
+    /// Steps between validation measurements (0 = only at the end of the stage).
+    public var evalEvery: Int
+    /// Validation batches per measurement (fixed windows, the same every time).
+    public var valBatches: Int
+    /// Steps between checkpoints (0 = only at the end of the stage).
+    public var checkpointEvery: Int
+    /// Periodic checkpoints kept (the best by validation loss is kept besides).
+    public var keepLast: Int
+    /// Stop the stage after this many validation measurements without improvement (nil = never).
+    public var earlyStoppingPatience: Int?
+    /// Smallest decrease of validation loss that counts as an improvement.
+    public var earlyStoppingMinDelta: Double
+    /// Start from the previous stage's AdamW moments instead of zeros.
+    public var carryOptimizer: Bool
+    public var onNonFinite: OnNonFinite
+
+    /// Tokens consumed per optimizer step (inputs): batch · accumulation · context.
+    public var tokensPerStep: Int { batchSize * gradAccum * context }
+}
+
+/// An eval suite run at the end of stages.
+public struct EvalConfig: Equatable, Sendable {
+    public var suite: URL
+    /// Samples per problem (overrides the suite's).
+    public var n: Int?
+    /// Only the first `limit` problems (overrides the suite's).
+    public var limit: Int?
+    /// Stages after which the suite runs (all stages when empty).
+    public var stages: [String]
+
+    public init(suite: URL, n: Int? = nil, limit: Int? = nil, stages: [String] = []) {
+        self.suite = suite
+        self.n = n
+        self.limit = limit
+        self.stages = stages
+    }
+}

@@ -1,0 +1,255 @@
+import Autograd
+import Corpus
+import FileFormats
+import Foundation
+import Models
+
+/// The training loop: the config's stages in order, each from the previous one's weights.
+///
+/// Per optimizer step: `grad_accum` micro-batches forward and backward (gradients averaged),
+/// global-norm clipping, AdamW at the schedule's learning rate. Reports go to the `progress`
+/// callback; the loop never prints, logs or looks at signals. Checkpoints follow `CheckpointStore`;
+/// a trainer built from a checkpoint continues exactly (weights, moments, data position, RNG,
+/// step, report window), so the loss sequence equals an uninterrupted run's at the same threads.
+public final class Trainer {
+    public let config: RunConfig
+    public let checkpoints: CheckpointStore
+    public private(set) var model: MistralModel
+    public private(set) var state: TrainingState
+    var optimizer: AdamW
+    var rng: WeightGenerator
+    let tokenizer: URL?
+    let openData: (StageConfig, Int) throws -> StageData
+    /// Measured sgemm FLOP/s for MFU (nil: MFU not reported).
+    let peakFLOPS: Double?
+    /// Whether `state` is the middle of a stage (resume) rather than a fresh start of `state.stageIndex`.
+    var resumingStage: Bool
+
+    /// - Parameters:
+    ///   - model: the starting weights (fresh, `init_from`, or loaded from `resume`'s checkpoint).
+    ///   - openData: the data of stage `i` with that stage's seed already applied.
+    ///   - resume: the checkpoint to continue from (its directory and state); nil for a new run.
+    public init(config: RunConfig, checkpoints: CheckpointStore, model: MistralModel, rng: WeightGenerator,
+                tokenizer: URL?, peakFLOPS: Double?, resume: (url: URL, state: TrainingState)? = nil,
+                openData: @escaping (StageConfig, Int) throws -> StageData) throws {
+        self.config = config
+        self.checkpoints = checkpoints
+        self.model = model
+        self.tokenizer = tokenizer
+        self.peakFLOPS = peakFLOPS
+        self.openData = openData
+        optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags)
+        self.rng = rng
+        if let resume {
+            state = resume.state
+            guard state.stageIndex < config.stages.count, config.stages[state.stageIndex].name == state.stage else {
+                throw InputError(file: resume.url.path, key: "stage", "checkpoint is for stage '\(resume.state.stage)', which is not stage \(resume.state.stageIndex + 1) of the config")
+            }
+            try CheckpointStore.readOptimizer(into: optimizer, names: model.parameterSpecs.map(\.name), from: resume.url)
+            optimizer.stepCount = state.optimizerSteps
+            if let words = TrainingState.words(state.rng) { self.rng = WeightGenerator(state: words) }
+            resumingStage = !state.stageFinished
+            if state.stageFinished { state.stageIndex += 1 }
+        } else {
+            state = TrainingState(step: 0, stageIndex: 0, stage: config.stages.first?.name ?? "", stageStep: 0, stageFinished: false,
+                                  tokens: 0, elapsed: 0, dataPosition: LoaderPosition(seed: 0, windowsPerEpoch: 0),
+                                  rng: TrainingState.hex(rng.state), optimizerSteps: 0, bestValLoss: nil, evalsSinceBest: 0,
+                                  windowLossSum: 0, windowSteps: 0, skippedSteps: 0)
+            resumingStage = false
+        }
+    }
+
+    /// Seed of stage `index`'s data order: the run seed mixed with the stage index.
+    public static func stageSeed(_ seed: UInt64, stage index: Int) -> UInt64 {
+        seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// Runs the remaining stages. Returns `.interrupted` when the callback asked to stop (after
+    /// checkpointing the step it stopped at), `.failed` for a non-finite value with `on_nan: fail`.
+    public func run(progress: (TrainingProgress) -> ProgressDisposition) throws -> TrainingOutcome {
+        let launched = ContinuousClock.now
+        let elapsedAtLaunch = state.elapsed
+        func elapsed() -> Double { elapsedAtLaunch + seconds(ContinuousClock.now - launched) }
+        var stopRequested = false
+        func report(_ p: TrainingProgress) { if progress(p) == .stop { stopRequested = true } }
+
+        while state.stageIndex < config.stages.count {
+            let index = state.stageIndex
+            let stage = config.stages[index]
+            var data = try openData(stage, index)
+            if resumingStage {
+                try data.restore(state.dataPosition)
+            } else {
+                if index > 0 && !stage.carryOptimizer {
+                    optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags)
+                }
+                state.stage = stage.name
+                state.stageStep = 0
+                state.stageFinished = false
+                state.bestValLoss = nil
+                state.evalsSinceBest = 0
+                state.windowLossSum = 0
+                state.windowSteps = 0
+                state.skippedSteps = 0
+            }
+            resumingStage = false
+            optimizer.beta1 = stage.beta1
+            optimizer.beta2 = stage.beta2
+            optimizer.eps = 1e-8
+            optimizer.weightDecay = stage.weightDecay
+            report(.stageStarted(.init(stage: stage.name, index: index, stageCount: config.stages.count, totalSteps: stage.steps,
+                                       fromStep: state.stageStep, tokensPerStep: stage.tokensPerStep)))
+            let flopsPerToken = Double(6 * model.parameterCount + 12 * model.config.numHiddenLayers * stage.context * model.config.hiddenSize)
+            let tape = Tape()
+            var windowStart = ContinuousClock.now
+            var windowTokens = 0
+            var lastGradNorm = 0.0
+            var earlyStopped = false
+
+            while state.stageStep < stage.steps && !earlyStopped {
+                let lr = stage.learningRate(at: state.stageStep)
+                optimizer.learningRate = lr
+                optimizer.zeroGrad()
+                var lossSum = 0.0
+                var badTensor: String?
+                for _ in 0..<stage.gradAccum {
+                    let batch = data.nextBatch()
+                    tape.reset()
+                    let loss = model.loss(tape, ids: batch.inputs, targets: batch.targets, batch: batch.rows, length: batch.columns)
+                    let value = Double(loss.item)
+                    if !value.isFinite { badTensor = firstNonFiniteParameter() ?? "loss"; break }
+                    lossSum += value
+                    tape.backward(loss)
+                }
+                tape.reset()
+                var gradNorm = 0.0
+                if badTensor == nil {
+                    if stage.gradAccum > 1 { scaleGradients(by: 1 / Float(stage.gradAccum)) }
+                    gradNorm = Double(stage.clip > 0 ? clipGradientNorm(model.parameters, maxNorm: Float(stage.clip)) : gradientNorm(model.parameters))
+                    if !gradNorm.isFinite { badTensor = (firstNonFiniteGradient() ?? "gradient") + " (gradient)" }
+                }
+                state.step += 1
+                state.stageStep += 1
+                state.tokens += stage.tokensPerStep
+                windowTokens += stage.tokensPerStep
+                if let badTensor {
+                    let skip = stage.onNonFinite == .skip
+                    report(.nonFinite(.init(stage: stage.name, step: state.step, stageStep: state.stageStep, tensor: badTensor, skipped: skip)))
+                    if !skip {
+                        state.elapsed = elapsed()
+                        return .failed(message: "stage \(stage.name) step \(state.stageStep): non-finite value in \(badTensor)")
+                    }
+                    optimizer.zeroGrad()
+                    state.skippedSteps += 1
+                } else {
+                    optimizer.step()
+                    state.windowLossSum += lossSum / Double(stage.gradAccum)
+                    state.windowSteps += 1
+                    lastGradNorm = gradNorm
+                }
+
+                let last = state.stageStep == stage.steps
+                let validating = last || (stage.evalEvery > 0 && state.stageStep % stage.evalEvery == 0)
+                if (last || validating || state.stageStep % stage.logEvery == 0), state.windowSteps > 0 {
+                    let now = ContinuousClock.now
+                    let tps = Double(windowTokens) / max(1e-9, seconds(now - windowStart))
+                    report(.trained(.init(stage: stage.name, step: state.step, stageStep: state.stageStep, totalSteps: stage.steps,
+                                          loss: state.windowLossSum / Double(state.windowSteps), lr: lr, gradNorm: lastGradNorm,
+                                          tokens: state.tokens, tokensPerSecond: tps,
+                                          mfu: peakFLOPS.map { flopsPerToken * tps / $0 }, elapsed: elapsed())))
+                    state.windowLossSum = 0
+                    state.windowSteps = 0
+                    windowTokens = 0
+                    windowStart = now
+                }
+                if validating, let valLoss = validationLoss(data, batches: stage.valBatches) {
+                    let improved = valLoss < (state.bestValLoss ?? .infinity) - stage.earlyStoppingMinDelta
+                    if improved { state.bestValLoss = valLoss; state.evalsSinceBest = 0 } else { state.evalsSinceBest += 1 }
+                    report(.validated(.init(stage: stage.name, step: state.step, stageStep: state.stageStep, loss: valLoss,
+                                            tokens: state.tokens, elapsed: elapsed(), improved: improved)))
+                    if improved {
+                        state.elapsed = elapsed()
+                        try checkpoint(CheckpointStore.bestName(stage.name), data: data, report: report)
+                    }
+                    if let patience = stage.earlyStoppingPatience, state.evalsSinceBest >= patience, !last { earlyStopped = true }
+                    windowStart = ContinuousClock.now  // tokens/s measures training only
+                }
+                let ending = last || earlyStopped
+                let periodic = stage.checkpointEvery > 0 && state.stageStep % stage.checkpointEvery == 0
+                if !ending && (periodic || stopRequested) {
+                    state.elapsed = elapsed()
+                    try checkpoint(CheckpointStore.stepName(state.step), data: data, report: report)
+                    checkpoints.prune(stage: stage.name, keepLast: stage.keepLast)
+                    windowStart = ContinuousClock.now
+                }
+                if stopRequested && !ending { return .interrupted(step: state.step) }
+            }
+            state.stageFinished = true
+            state.elapsed = elapsed()
+            try checkpoint(CheckpointStore.stageName(stage.name), data: data, report: report)
+            checkpoints.prune(stage: stage.name, keepLast: 0)
+            report(.stageFinished(.init(stage: stage.name, steps: state.stageStep, earlyStopped: earlyStopped)))
+            state.stageIndex += 1
+            if stopRequested && state.stageIndex < config.stages.count { return .interrupted(step: state.step) }
+        }
+        return .completed
+    }
+
+    /// Token-weighted mean loss over the first `batches` validation batches; nil when there are none.
+    func validationLoss(_ data: StageData, batches: Int) -> Double? {
+        let count = min(batches, data.validationBatchCount)
+        guard count > 0 else { return nil }
+        let tape = Tape.inference()
+        var sum = 0.0, weight = 0
+        for i in 0..<count {
+            let batch = data.validationBatch(i)
+            let n = batch.targetCount
+            guard n > 0 else { continue }
+            tape.reset()
+            sum += Double(model.loss(tape, ids: batch.inputs, targets: batch.targets, batch: batch.rows, length: batch.columns).item) * Double(n)
+            weight += n
+        }
+        return weight > 0 ? sum / Double(weight) : nil
+    }
+
+    func checkpoint(_ name: String, data: StageData, report: (TrainingProgress) -> Void) throws {
+        state.dataPosition = data.position
+        state.optimizerSteps = optimizer.stepCount
+        state.rng = TrainingState.hex(rng.state)
+        let url = try checkpoints.write(name: name, model: model, optimizer: optimizer, state: state, tokenizer: tokenizer)
+        report(.checkpointed(.init(stage: state.stage, step: state.step, directory: url)))
+    }
+
+    func scaleGradients(by factor: Float) {
+        for p in model.parameters {
+            guard let g = p.grad else { continue }
+            for j in 0..<p.count { g[j] *= factor }
+        }
+    }
+
+    /// The Hugging Face name of the first parameter holding a NaN or infinity, if any.
+    func firstNonFiniteParameter() -> String? {
+        for (spec, p) in zip(model.parameterSpecs, model.parameters) {
+            for j in 0..<p.count where !p.data[j].isFinite { return spec.name }
+        }
+        return nil
+    }
+
+    func firstNonFiniteGradient() -> String? {
+        for (spec, p) in zip(model.parameterSpecs, model.parameters) {
+            guard let g = p.grad else { continue }
+            for j in 0..<p.count where !g[j].isFinite { return spec.name }
+        }
+        return nil
+    }
+}
+
+func seconds(_ d: Duration) -> Double {
+    let c = d.components
+    return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+}
+
+extension MistralModel {
+    /// Learnable values (the tied head counted once).
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+}

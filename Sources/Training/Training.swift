@@ -1,3 +1,0 @@
-// Training
-//
-// Run configs, stages, schedules, the training loop, checkpoints and resume.

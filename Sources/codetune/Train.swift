@@ -1,0 +1,101 @@
+import ArgumentParser
+import FileFormats
+import Foundation
+import Evaluation
+import RunStore
+import Training
+
+/// `codetune train CONFIG.yaml [--runs-dir DIR] [--resume RUN] [--quiet] [--check]`
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the stages of a run config; the run's history lands in RUNS/<name>/<run-id>/.",
+        discussion: """
+        Exit status: 0 trained, 1 stopped by a NaN/inf loss or an eval threshold missed, 2 bad config or \
+        input (or an eval that cannot run), 130 / 143 after SIGINT / SIGTERM (the step is finished and \
+        checkpointed; continue with --resume RUN). The config's evals run on the final checkpoint of their stages.
+        """)
+
+    @Argument(help: "The run config (Runs/*.yaml). Optional with --resume, which uses the run's own config.")
+    var config: String?
+
+    @Option(name: .long, help: "Directory for run histories.")
+    var runsDir: String = "Runs"
+
+    @Option(name: .long, help: "Continue a run (directory, id or name) from its latest checkpoint.")
+    var resume: String?
+
+    @Flag(name: .long, help: "Only validate the config (every problem at once) and exit.")
+    var check = false
+
+    @Flag(name: .long, help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        if config == nil && resume == nil { throw ValidationError("give a config file, or --resume RUN") }
+        if check && config == nil { throw ValidationError("--check needs a config file") }
+    }
+
+    func run() throws {
+        let printer = ProgressPrinter.standardError(quiet: quiet)
+        if check, let config {
+            let parsed = try RunConfig.load(URL(fileURLWithPath: config))
+            print("\(config): ok (\(parsed.stages.count) stage\(parsed.stages.count == 1 ? "" : "s"): \(parsed.stages.map { "\($0.name) \($0.steps) steps" }.joined(separator: ", ")))")
+            return
+        }
+        let signals = StopSignals()
+        signals.install()
+        let session: TrainingSession
+        if let resume {
+            let dir = try RunCatalog(runsDir: URL(fileURLWithPath: runsDir)).resolve(resume)
+            if let config {
+                let given = try RunConfig.load(URL(fileURLWithPath: config)).resolvedYAML()
+                let own = try RunConfig.load(dir.configURL).resolvedYAML()
+                if body(given) != body(own) {
+                    throw InputError(file: config, "differs from the config of run \(dir.url.path); resume takes the run's own config (omit CONFIG)")
+                }
+            }
+            session = try TrainingSession.resume(runDirectory: dir.url, note: printer.note)
+        } else if let config {
+            let parsed = try RunConfig.load(URL(fileURLWithPath: config))
+            session = try TrainingSession.start(config: parsed, runsDir: URL(fileURLWithPath: runsDir), note: printer.note)
+        } else {
+            return
+        }
+        // Evals at the end of stages: a missed threshold makes the exit status 1, an eval that cannot
+        // run (bad suite, no sandbox) 2 — after training has finished and been recorded either way.
+        var missedThresholds = false
+        var evalErrors = 0
+        session.evaluate = { eval, stage, checkpoint, out in
+            printer.note("eval \(eval.suite.lastPathComponent) on stage \(stage)'s checkpoint")
+            do {
+                let summary = try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, out: out, n: eval.n, limit: eval.limit,
+                                                     seed: session.config.seed)
+                let passes = summary.pass_at_k.keys.sorted().map { "\($0) \(String(format: "%.3f", summary.pass_at_k[$0] ?? 0))" }
+                printer.note("eval \(summary.suite) after \(stage): \(passes.joined(separator: ", ")) (\(summary.verdict)) -> \(out.path)")
+                if summary.verdict != "pass" { missedThresholds = true }
+            } catch {
+                printer.finish()
+                printError("eval \(eval.suite.path) after stage \(stage): \(error)")
+                evalErrors += 1
+            }
+        }
+        let outcome = try session.run(observer: printer.handle, shouldStop: { signals.signal != nil })
+        printer.finish()
+        switch outcome {
+        case .completed:
+            printer.note("run \(session.run.url.lastPathComponent) completed: \(session.run.url.path)")
+            if evalErrors > 0 { throw ExitCode(2) }
+            if missedThresholds { throw ExitCode(1) }
+        case .interrupted(let step):
+            printer.note("interrupted at step \(step); continue with: codetune train --resume \(session.run.url.path)")
+            throw ExitCode(signals.exitStatus ?? 130)
+        case .failed(let message):
+            printError("training failed: \(message)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The resolved config without its first (comment) line, which names the source file.
+    func body(_ yaml: String) -> Substring { yaml.drop { $0 != "\n" } }
+}

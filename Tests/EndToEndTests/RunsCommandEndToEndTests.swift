@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+
+/// `codetune runs compare` exit statuses for CI and `codetune train --check` errors, through the
+/// release binary in `CODETUNE_BIN` (skipped when unset).
+final class RunsCommandEndToEndTests: XCTestCase {
+    var binary: String!
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"], !bin.isEmpty else {
+            throw XCTSkip("CODETUNE_BIN is not set")
+        }
+        binary = bin
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
+
+    /// (status, stdout, stderr)
+    func codetune(_ args: [String]) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// A finished one-stage run with final val loss `val` and pass@1 `pass1`.
+    func makeRun(_ id: String, val: Double, pass1: Double) throws {
+        let run = dir.appendingPathComponent("Runs/demo/\(id)")
+        try FileManager.default.createDirectory(at: run.appendingPathComponent("evals/basic/main"), withIntermediateDirectories: true)
+        try """
+        {"id": "\(id)", "name": "demo", "status": "completed", "created": "2026-11-23T00:00:00Z", "updated": "2026-11-23T00:10:00Z",
+         "config_sha256": "", "host": "h", "threads": 2, "versions": {}, "stages": ["main"], "elapsed_seconds": 600, "resumes": 0}
+        """.write(to: run.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)
+        try "name: demo\nstages:\n  - name: main\n    lr: \(val)\n".write(to: run.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        try """
+        {"step":10,"stage":"main","stage_step":10,"split":"train","loss":\(val - 0.1),"tokens":1000,"time":0,"elapsed":60}
+        {"step":10,"stage":"main","stage_step":10,"split":"val","loss":\(val),"tokens":1000,"time":0,"elapsed":60}
+
+        """.write(to: run.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
+        try "{\"pass_at_k\": {\"pass@1\": \(pass1)}}".write(to: run.appendingPathComponent("evals/basic/main/summary.json"), atomically: true, encoding: .utf8)
+    }
+
+    func testRegressionGateExitStatuses() throws {
+        try makeRun("20261123-000000-aaaa", val: 2.0, pass1: 0.30)
+        try makeRun("20261123-000100-bbbb", val: 2.1, pass1: 0.32)
+        let a = "20261123-000000-aaaa", b = "20261123-000100-bbbb"
+
+        var (status, out, err) = try codetune(["runs", "compare", a, b])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("+0.1000"), out)
+
+        (status, _, err) = try codetune(["runs", "compare", a, b, "--fail-if-worse", "val_loss"])
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(err.contains("gate val_loss: run \(b)"), err)
+        XCTAssertEqual(try codetune(["runs", "compare", a, b, "--fail-if-worse", "val_loss:0.15"]).0, 0)
+        XCTAssertEqual(try codetune(["runs", "compare", a, b, "--fail-if-worse", "val_loss:10%"]).0, 0)
+        XCTAssertEqual(try codetune(["runs", "compare", a, b, "--fail-if-worse", "pass@1"]).0, 0)
+        XCTAssertEqual(try codetune(["runs", "compare", b, a, "--fail-if-worse", "pass@1:0.01"]).0, 1)
+
+        (status, out, _) = try codetune(["runs", "compare", a, b, "--json", "--fail-if-worse", "val_loss"])
+        XCTAssertEqual(status, 1)
+        let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["worse"] as? Bool, true)
+
+        (status, _, err) = try codetune(["runs", "compare", a, b, "--fail-if-worse", "val_los"])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(err.contains("did you mean 'val_loss'"), err)
+        XCTAssertEqual(try codetune(["runs", "compare", a, "nope"]).0, 2)
+        XCTAssertEqual(try codetune(["runs", "compare", a]).0, 2)
+    }
+
+    func testPlotWritesAnSVG() throws {
+        try makeRun("20261123-000000-aaaa", val: 2.0, pass1: 0.3)
+        let (status, _, err) = try codetune(["runs", "plot", "demo", "--out", "loss.svg"])
+        XCTAssertEqual(status, 0, err)
+        let svg = try String(contentsOf: dir.appendingPathComponent("loss.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.hasPrefix("<svg") && svg.contains("</svg>"))
+    }
+
+    func testCheckReportsEveryConfigProblemWithItsPlaceAndExits2() throws {
+        try """
+        name: bad
+        model: {hidden_size: 64}
+        stages:
+          - name: a
+            data: nowhere.yaml
+            steps: ten
+            shedule: cosine
+        """.write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let (status, out, err) = try codetune(["train", "--check", "bad.yaml"])
+        XCTAssertEqual(status, 2)
+        XCTAssertEqual(out, "")
+        let lines = err.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasSuffix("bad.yaml:7:5: stages[0].shedule: unknown key; did you mean 'schedule'?") }, err)
+        XCTAssertTrue(lines.contains { $0.contains("bad.yaml:5:11: stages[0].data: no such dataset recipe") }, err)
+        XCTAssertTrue(lines.contains { $0.hasSuffix("bad.yaml:6:12: stages[0].steps: expected an integer, found 'ten'") }, err)
+    }
+}

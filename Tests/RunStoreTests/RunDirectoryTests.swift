@@ -1,0 +1,96 @@
+import FileFormats
+import RunStore
+import XCTest
+
+final class RunDirectoryTests: XCTestCase {
+    func testRunIDsSortByTime() {
+        let a = RunID.make(at: Date(timeIntervalSince1970: 1_800_000_000))
+        let b = RunID.make(at: Date(timeIntervalSince1970: 1_800_000_001))
+        XCTAssertTrue(RunID.isRunID(a))
+        XCTAssertLessThan(a, b)
+        XCTAssertTrue(a.hasPrefix("20270115-080000-"), a)
+    }
+
+    func testCreateWritesRecordConfigAndCheckpointsDirectory() throws {
+        let fx = try RunFixtures(); defer { fx.remove() }
+        let dir = try fx.makeRun(id: "20261123-000000-aaaa")
+        XCTAssertEqual(dir.url.path, fx.runsDir.appendingPathComponent("demo/20261123-000000-aaaa").standardizedFileURL.path)
+        XCTAssertEqual(try dir.readRecord().stages, ["pretrain", "finetune"])
+        XCTAssertTrue(try dir.readConfigText().contains("lr: 0.001"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted(),
+                       ["checkpoints", "config.yaml", "metrics.jsonl", "run.json"])
+        XCTAssertThrowsError(try RunDirectory.create(runsDir: fx.runsDir, record: dir.readRecord(), configYAML: ""))
+    }
+
+    /// A reader polling run.json while it is rewritten never sees a partial file.
+    func testRecordUpdatesAreAtomicForAConcurrentReader() throws {
+        let fx = try RunFixtures(); defer { fx.remove() }
+        let dir = try fx.makeRun(id: "20261123-000000-bbbb")
+        let done = DispatchSemaphore(value: 0)
+        let failures = Locked(0), reads = Locked(0)
+        let stop = Locked(false)
+        DispatchQueue.global().async {
+            while !stop.value {
+                if let data = try? Data(contentsOf: dir.recordURL) {
+                    reads.update { $0 += 1 }
+                    if (try? RunRecord.decode(data, file: "run.json")) == nil { failures.update { $0 += 1 } }
+                } else { failures.update { $0 += 1 } }
+            }
+            done.signal()
+        }
+        for i in 0..<200 {
+            try dir.updateRecord { $0.message = String(repeating: "x", count: i * 50); $0.elapsedSeconds = Double(i) }
+        }
+        stop.update { $0 = true }
+        done.wait()
+        XCTAssertEqual(failures.value, 0)
+        XCTAssertGreaterThan(reads.value, 0)
+        XCTAssertEqual(try dir.readRecord().elapsedSeconds, 199)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testResolveByPathIdPrefixAndName() throws {
+        let fx = try RunFixtures(); defer { fx.remove() }
+        let a = try fx.makeRun(id: "20261123-000000-aaaa", name: "one")
+        let b = try fx.makeRun(id: "20261123-000100-bbbb", name: "one")
+        let c = try fx.makeRun(id: "20261123-000200-cccc", name: "two")
+        let catalog = RunCatalog(runsDir: fx.runsDir)
+        XCTAssertEqual(catalog.runs().map(\.url), [a.url, b.url, c.url])
+        XCTAssertEqual(try catalog.resolve(a.url.path).url, a.url)
+        XCTAssertEqual(try catalog.resolve("20261123-000100-bbbb").url, b.url)
+        XCTAssertEqual(try catalog.resolve("20261123-0002").url, c.url)
+        XCTAssertEqual(try catalog.resolve("one").url, b.url)  // latest of that name
+        XCTAssertEqual(try catalog.resolve("tw").url, c.url)   // unique name prefix
+
+        XCTAssertEqual(try catalog.resolve(fx.runsDir.appendingPathComponent("one").path).url, b.url)
+        XCTAssertThrowsError(try catalog.resolve("20261123-")) { XCTAssertTrue("\($0)".contains("ambiguous"), "\($0)") }
+        XCTAssertThrowsError(try catalog.resolve("nope")) { XCTAssertTrue("\($0)".contains("no such run"), "\($0)") }
+    }
+
+    func testSummaryReadsStagesLossesAndPassAtK() throws {
+        let fx = try RunFixtures(); defer { fx.remove() }
+        let dir = try fx.makeRun(id: "20261123-000000-aaaa", passAt1: 0.25)
+        let s = try RunSummary(directory: dir)
+        XCTAssertEqual(s.stages.map(\.name), ["pretrain", "finetune"])
+        XCTAssertEqual(s.stages[0].finalTrainLoss, 6.5)
+        XCTAssertEqual(s.stages[0].finalValLoss ?? 0, 6.6, accuracy: 1e-12)
+        XCTAssertEqual(s.stages[1].steps, 4)
+        XCTAssertEqual(s.tokens, 8000)
+        XCTAssertEqual(s.finalTrainLoss, 4.5)
+        XCTAssertEqual(s.bestPassAtK["basic"]?["pass@1"], 0.25)
+        let table = RunListing.table([s]).plain()
+        XCTAssertTrue(table.contains("basic pass@1=0.250"), table)
+        XCTAssertTrue(table.contains("2/2"), table)
+        XCTAssertTrue(try RunListing.show(s).contains("lr: 0.001"))
+    }
+}
+
+/// A value shared between the test thread and a reader thread.
+final class Locked<T>: @unchecked Sendable {
+    private var v: T
+    private let lock = NSLock()
+    init(_ v: T) { self.v = v }
+    var value: T { lock.lock(); defer { lock.unlock() }; return v }
+    func update(_ f: (inout T) -> Void) { lock.lock(); f(&v); lock.unlock() }
+}
