@@ -18,8 +18,10 @@ struct Eval: ParsableCommand {
     var suite: String
 
     @Option(help: ArgumentHelp("Generate completions with this run or checkpoint.",
-                               discussion: "A checkpoint directory, a run directory (its latest checkpoint), or RUN:STAGE (the end of STAGE)."))
+                               discussion: "A checkpoint directory, a run directory or a run id or name under --runs-dir (its latest checkpoint), or RUN:STAGE (the end of STAGE)."))
     var model: String?
+
+    @OptionGroup var runs: RunsDirOption
 
     @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-code, step-00000200).")
     var checkpoint: String?
@@ -98,7 +100,7 @@ struct Eval: ParsableCommand {
         let origin: EvalRun.SampleOrigin
         var outputDirectory = out.map { URL(fileURLWithPath: $0) }
         if let model {
-            let reference = try ModelReference.resolve(model, checkpointName: checkpoint)
+            let reference = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url)
             origin = .model(checkpoint: reference.checkpoint)
             if outputDirectory == nil { outputDirectory = reference.evalDirectory(suiteFile: suite.file) }
         } else if let samples {

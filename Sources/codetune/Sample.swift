@@ -9,7 +9,7 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Print completions of a prompt sampled from a run or checkpoint.",
         discussion: """
-            --model is a checkpoint directory, a run directory (its latest checkpoint) or RUN:STAGE (the end of \
+            --model is a checkpoint directory, a run directory or run id/name under --runs-dir (its latest checkpoint) or RUN:STAGE (the end of \
             STAGE). Prints the completion only (not the prompt); with -n > 1 each one follows a "--- sample J ---" \
             line. Sample J is seeded from (--seed, J), so the same seed gives the same completions. A prompt longer \
             than the context keeps its last tokens (a note on stderr says how many were dropped).
@@ -17,6 +17,8 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "Checkpoint directory, run directory, or RUN:STAGE.")
     var model: String
+
+    @OptionGroup var runs: RunsDirOption
 
     @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-code).")
     var checkpoint: String?
@@ -75,7 +77,7 @@ struct SampleCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the prompt file") }
             text = String(decoding: data, as: UTF8.self)
         }
-        let reference = try ModelReference.resolve(model, checkpointName: checkpoint)
+        let reference = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url)
         let sampler = try ModelSampler(checkpoint: reference.checkpoint)
         var settings = SamplingSettings()
         settings.temperature = temperature

@@ -20,6 +20,7 @@ final class SampleCommandTests: XCTestCase {
                                     "--out", checkpoint.appendingPathComponent("tokenizer.json").path])
         XCTAssertEqual(trained.code, 0, trained.stderr)
         try TinyMistralFiles.write(into: checkpoint, vocabSize: 300)
+        try "{}".write(to: run.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)   // enough for the catalog
         try #"{"step": 10, "stage": "code", "stage_finished": true}"#.write(to: checkpoint.appendingPathComponent("state.json"),
                                                                          atomically: true, encoding: .utf8)
         let problems = [
@@ -61,6 +62,11 @@ final class SampleCommandTests: XCTestCase {
         let plain = try codetune(["sample", "--model", run.path + ":code", "--prompt", "def", "--max-tokens", "4", "--temperature", "0"])
         XCTAssertEqual(plain.code, 0, plain.stderr)
         XCTAssertTrue(plain.stderr.contains("tokens/s"), plain.stderr)
+        // A run by name (its latest run) under --runs-dir, with a stage.
+        let byName = try codetune(["sample", "--runs-dir", dir.appendingPathComponent("Runs").path, "--model", "tiny:code",
+                                   "--prompt", "def", "--max-tokens", "4", "--temperature", "0"])
+        XCTAssertEqual(byName.code, 0, byName.stderr)
+        XCTAssertEqual(byName.stdout, plain.stdout)
 
         // Bad input: exit 2 with one line naming the place; bad usage: exit 2.
         for bad in [["sample", "--model", run.path + ":nope", "--prompt", "x"],
