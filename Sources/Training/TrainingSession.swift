@@ -17,7 +17,7 @@ public final class TrainingSession {
     let log: MetricsLog
     let lock: RunLock
     /// Runs an eval suite on a stage's final checkpoint, writing reports into the given directory
-    /// (`evals/<suite>/<stage>/`). Nil until the evaluator can sample from a model.
+    /// (`evals/<suite>/<stage>/`); `codetune train` sets it to call `evaluateCheckpoint`. Nil: no evals.
     public var evaluate: ((EvalConfig, _ stage: String, _ checkpoint: URL, _ output: URL) throws -> Void)?
 
     init(config: RunConfig, run: RunDirectory, trainer: Trainer, replacingLock: RunLock? = nil) throws {
