@@ -63,7 +63,7 @@ struct Train: ParsableCommand {
             return
         }
         // Evals at the end of stages: a missed threshold on the last stage's checkpoint makes the exit
-        // status 1, an eval that cannot run (bad suite, no sandbox) 2 — after training has finished and
+        // status 1 (unless the eval says `gate: false`), an eval that cannot run (bad suite, no sandbox) 2 — after training has finished and
         // been recorded either way.
         var missedThresholds = false
         var evalErrors = 0
@@ -77,10 +77,11 @@ struct Train: ParsableCommand {
                 // The thresholds gate the model the run delivers: its last stage's checkpoint. An earlier
                 // stage's score is recorded for comparison (runs compare / show), not gated.
                 if summary.verdict != "pass" {
-                    if stage == session.config.stages.last?.name {
+                    if eval.gate && stage == session.config.stages.last?.name {
                         missedThresholds = true
                     } else {
-                        printer.note("eval \(summary.suite) after \(stage): below thresholds; not gated (only the last stage is)")
+                        let why = eval.gate ? "only the last stage is" : "gate: false"
+                        printer.note("eval \(summary.suite) after \(stage): below thresholds; not gated (\(why))")
                     }
                 }
             } catch {
