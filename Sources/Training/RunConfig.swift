@@ -98,11 +98,15 @@ public struct EvalConfig: Equatable, Sendable {
     public var limit: Int?
     /// Stages after which the suite runs (all stages when empty).
     public var stages: [String]
+    /// Whether a missed threshold on the last stage's checkpoint fails the run (exit status 1); false
+    /// records pass@k only, for a partial suite (`n` / `limit` overrides) such as a smoke run's.
+    public var gate: Bool
 
-    public init(suite: URL, n: Int? = nil, limit: Int? = nil, stages: [String] = []) {
+    public init(suite: URL, n: Int? = nil, limit: Int? = nil, stages: [String] = [], gate: Bool = true) {
         self.suite = suite
         self.n = n
         self.limit = limit
         self.stages = stages
+        self.gate = gate
     }
 }

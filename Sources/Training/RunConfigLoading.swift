@@ -11,7 +11,7 @@ extension RunConfig {
     static let stageKeys = ["name", "data", "objective", "steps", "tokens", "batch_size", "grad_accum", "context", "lr",
                             "warmup", "schedule", "min_lr", "weight_decay", "betas", "clip", "log_every", "eval_every",
                             "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan"]
-    static let evalKeys = ["suite", "n", "limit", "stages"]
+    static let evalKeys = ["suite", "n", "limit", "stages", "gate"]
 
     /// Reads and validates a run config, reporting every problem at once as
     /// `FILE:LINE:COL: key.path: problem` (`InputErrors`; the command line exits 2).
@@ -213,8 +213,9 @@ extension RunConfig {
         }
         let n = m.value("n")?.int(in: 1...10_000)
         let limit = m.value("limit")?.int(in: 1...1_000_000)
+        let gate = m.value("gate").map { $0.bool ?? true } ?? true
         guard let suite else { return nil }
-        return EvalConfig(suite: suite, n: n, limit: limit, stages: stages)
+        return EvalConfig(suite: suite, n: n, limit: limit, stages: stages, gate: gate)
     }
 
     /// A path from the config resolved against `base`; reports when nothing is there.

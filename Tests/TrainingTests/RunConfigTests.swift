@@ -61,6 +61,9 @@ final class RunConfigTests: XCTestCase {
       - suite: suite.yaml
         n: 5
         stages: [finetune]
+      - suite: suite.yaml
+        limit: 3
+        gate: false
     """
 
     func testAGoodConfigWithDefaultsFilledIn() throws {
@@ -83,6 +86,14 @@ final class RunConfigTests: XCTestCase {
         XCTAssertTrue(s1.carryOptimizer)
         XCTAssertEqual(c.evals.first?.stages, ["finetune"])
         XCTAssertEqual(c.evals.first?.n, 5)
+        XCTAssertEqual(c.evals.map(\.gate), [true, false])
+        XCTAssertTrue(c.resolvedYAML().contains("    gate: false\n"), c.resolvedYAML())
+    }
+
+    func testEvalGateMustBeABoolean() {
+        let text = good.replacingOccurrences(of: "gate: false", with: "gate: sometimes")
+        XCTAssertEqual(errors(text).filter { $0.contains("gate") }.count, 1, "\(errors(text))")
+        XCTAssertTrue(errors(text).contains { $0.contains("evals[1].gate: expected true or false") }, "\(errors(text))")
     }
 
     func testResolvedYAMLReadsBackToTheSameConfig() throws {
