@@ -26,7 +26,7 @@ let package = Package(
         ]),
         .target(name: "Autograd", dependencies: ["CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "Models", dependencies: ["Autograd", "FileFormats"]),
+        .target(name: "Models", dependencies: ["Autograd", "FileFormats", "CBLAS"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "CArchive", "FileFormats"]),
         .target(name: "Training", dependencies: ["Models", "Corpus", "Evaluation", "RunStore", "FileFormats"]),

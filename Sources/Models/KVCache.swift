@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 
 /// The keys and values of every layer for the positions fed so far, for decoding one token at a time
 /// with `MistralModel.advance`. All memory is allocated here, up front: `capacity` positions for each of
@@ -15,9 +16,10 @@ public final class KVCache {
     let layers: [LayerCache]
     /// Next-token logits of the last `advance`, [batch, vocab].
     let logits: Tensor
-    /// The last position's hidden state of each sequence, [batch, 1, hidden].
-    let lastHidden: Tensor
-    let tape = Tape(recording: false)
+    /// RoPE angles of every position the cache can hold: cos and sin, [capacity, headDim / 2] each.
+    let rope: RotaryTable
+    /// Activations of the fused forward, grown to the largest call and then reused.
+    let scratch: DecodeScratch
 
     /// A cache for `config`'s model: `batch` sequences of up to `capacity` positions
     /// (default `max_position_embeddings`).
@@ -30,7 +32,8 @@ public final class KVCache {
         let width = config.numKeyValueHeads * config.headDim
         layers = (0..<config.numHiddenLayers).map { _ in LayerCache(batch: batch, capacity: capacity, width: width) }
         logits = Tensor(zeros: [batch, config.vocabSize])
-        lastHidden = Tensor(zeros: [batch, 1, config.hiddenSize])
+        rope = RotaryTable(positions: capacity, headDim: config.headDim, theta: Float(config.ropeTheta))
+        scratch = DecodeScratch(config: config, batch: batch, capacity: capacity)
     }
 
     /// Forgets every position (keeps the memory).
@@ -85,14 +88,38 @@ final class LayerCache {
         self.width = width
     }
 
-    /// Copies new keys and values, [B, T, KV·d], into positions `start..<start + T` of every sequence.
-    func append(keys k: Tensor, values v: Tensor, at start: Int) {
-        let b = k.shape[0], t = k.shape[1]
+    /// Copies new keys and values, [B, T, KV·d] row-major, into positions `start..<start + T` of every sequence.
+    func append(keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, batch b: Int, length t: Int, at start: Int) {
         precondition(start + t <= capacity, "LayerCache: \(start + t) positions exceed capacity \(capacity)")
         for i in 0..<b {
             let dst = (i * capacity + start) * width, src = i * t * width
-            (keys.data + dst).update(from: k.data + src, count: t * width)
-            (values.data + dst).update(from: v.data + src, count: t * width)
+            (keys.data + dst).update(from: k + src, count: t * width)
+            (values.data + dst).update(from: v + src, count: t * width)
         }
     }
+}
+
+/// cos and sin of RoPE's angles for positions 0..<positions, [positions, headDim / 2] each, computed as
+/// `transformers` does in float32 (angle = Float(position) · invFreq[i], invFreq[i] = θ^(−2i / headDim))
+/// and as `Tape.rotaryEmbedding` does, so cached decoding rotates exactly like the training forward.
+final class RotaryTable {
+    let cos: UnsafeMutablePointer<Float>
+    let sin: UnsafeMutablePointer<Float>
+    let half: Int
+
+    init(positions: Int, headDim: Int, theta: Float) {
+        half = headDim / 2
+        cos = .allocate(capacity: max(1, positions * half))
+        sin = .allocate(capacity: max(1, positions * half))
+        for i in 0..<half {
+            let invFreq = 1 / powf(theta, Float(2 * i) / Float(headDim))
+            for p in 0..<positions {
+                let angle = Double(Float(p) * invFreq)
+                cos[p * half + i] = Float(Foundation.cos(angle))
+                sin[p * half + i] = Float(Foundation.sin(angle))
+            }
+        }
+    }
+
+    deinit { cos.deallocate(); sin.deallocate() }
 }

@@ -11,6 +11,7 @@ struct Codetune: ParsableCommand {
         abstract: "Train, evaluate and compare small code models on the CPU.",
         subcommands: [
             Export.self,
+            Bench.self,
         ]
     )
 

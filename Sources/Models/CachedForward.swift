@@ -1,0 +1,58 @@
+// CachedForward: the model's forward for KV-cache inference, fused and allocation-free.
+//
+// The same math as `MistralModel.logits` (tested against it), written as one pass over preallocated
+// buffers: per layer RMSNorm → q, k, v projections → RoPE → append k, v to the cache → attention over
+// the cache → o projection added into the residual → RMSNorm → gate, up → silu(gate) ∘ up → down
+// projection added into the residual; then the final norm and the tied head for the last position only.
+// Shapes: B batch, T new positions, R = B·T rows, D hidden, H heads, KV kv heads, d head width, M MLP.
+
+import Autograd
+
+extension MistralModel {
+    /// Feeds `ids` [B, T] after the `cache.length` cached positions and writes the next-token logits of
+    /// each sequence's last position into `cache.logits` [B, V]. Preconditions (checked by `advance`):
+    /// ids in the vocabulary, `cache.length + T <= cache.capacity`.
+    func forwardCached(_ cache: KVCache, ids: UnsafeBufferPointer<Int32>, length t: Int) {
+        let b = cache.batch, rows = b * t, cached = cache.length
+        let c = config, d = c.hiddenSize, hd = c.headDim, m = c.intermediateSize
+        let heads = c.numAttentionHeads, kvHeads = c.numKeyValueHeads
+        let qWidth = heads * hd, kvWidth = kvHeads * hd
+        let workers = Parallel.workers
+        let s = cache.scratch
+        s.reserve(rows: rows)
+        let x = s.x, h = s.h, q = s.q, k = s.k, v = s.v, att = s.attention, gate = s.gate, up = s.up
+
+        for r in 0..<rows {   // x = E[ids]   [R, D]
+            (x + r * d).update(from: embedding.data + Int(ids[r]) * d, count: d)
+        }
+        let position: (Int) -> Int = { r in cached + r % t }
+        for (block, layer) in zip(blocks, cache.layers) {
+            let a = block.attention
+            rmsNormRows(x, block.inputNorm.weight.data, h, rows: rows, d: d, eps: block.inputNorm.eps)
+            linearRows(h, a.qProj.data, q, rows: rows, inF: d, outF: qWidth, beta: 0, workers: workers)   // [R, H·d]
+            linearRows(h, a.kProj.data, k, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers)  // [R, KV·d]
+            linearRows(h, a.vProj.data, v, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers)  // [R, KV·d]
+            rotateRows(q, rows: rows, heads: heads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin, positionOfRow: position)
+            rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin, positionOfRow: position)
+            layer.append(keys: k, values: v, batch: b, length: t, at: cached)
+            for bi in 0..<b {   // att [T, H·d] per sequence
+                let seq = bi * layer.capacity * kvWidth
+                attendCached(q: q + bi * t * qWidth, keys: layer.keys.data + seq, values: layer.values.data + seq,
+                             out: att + bi * t * qWidth, t: t, cached: cached, heads: heads, kvHeads: kvHeads,
+                             headDim: hd, window: a.slidingWindow, scores: s.scores)
+            }
+            linearRows(att, a.oProj.data, x, rows: rows, inF: qWidth, outF: d, beta: 1, workers: workers)   // x += o(att)
+            let mlp = block.mlp
+            rmsNormRows(x, block.postAttentionNorm.weight.data, h, rows: rows, d: d, eps: block.postAttentionNorm.eps)
+            linearRows(h, mlp.gateProj.data, gate, rows: rows, inF: d, outF: m, beta: 0, workers: workers)  // [R, M]
+            linearRows(h, mlp.upProj.data, up, rows: rows, inF: d, outF: m, beta: 0, workers: workers)      // [R, M]
+            swigluInPlace(gate, up, count: rows * m)
+            linearRows(gate, mlp.downProj.data, x, rows: rows, inF: m, outF: d, beta: 1, workers: workers)  // x += down(·)
+        }
+        for bi in 0..<b {   // last position of each sequence, final norm   [B, D]
+            rmsNormRows(x + (bi * t + t - 1) * d, finalNorm.weight.data, s.last + bi * d, rows: 1, d: d, eps: finalNorm.eps)
+        }
+        linearRows(s.last, embedding.data, cache.logits.data, rows: b, inF: d, outF: c.vocabSize, beta: 0,
+                   workers: workers)   // tied head: [B, V]
+    }
+}

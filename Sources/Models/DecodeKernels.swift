@@ -1,0 +1,204 @@
+// DecodeKernels: the fused loops of KV-cache inference (no tape, no tensors, no allocation).
+//
+// Every function works on raw row-major Float32 buffers owned by a `KVCache`'s scratch space.
+// Shapes: R rows (batch · new positions), D hidden, H heads, KV kv heads, d head width, M MLP width.
+
+import Autograd
+import CBLAS
+import Dispatch
+
+/// y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1), `x` [rows, inF], `w` [outF, inF] (nn.Linear layout), `y` [rows, outF].
+///
+/// One row is an sgemv (the decoding case: weight-bandwidth bound, single-threaded, no dispatch).
+/// Several rows are an sgemm, split by output columns over `workers` threads when the product is
+/// large enough to pay for the hand-off (the prompt prefill). The split depends only on the sizes and
+/// `workers`, so results are deterministic.
+@inline(__always)
+func linearRows(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                rows: Int, inF: Int, outF: Int, beta: Float, workers: Int) {
+    if rows == 1 {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outF), Int32(inF), 1, w, Int32(inF), x, 1, beta, y, 1)
+        return
+    }
+    let chunks = rows * outF * inF >= 1 << 20 ? min(workers, max(1, outF / 64)) : 1
+    if chunks <= 1 {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF),
+                    w, Int32(inF), beta, y, Int32(outF))
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        // Column blocks that are multiples of 16 outputs (whole SIMD registers for the kernel).
+        let per = (outF / chunks + 15) & ~15
+        let lo = min(outF, c * per), hi = c == chunks - 1 ? outF : min(outF, lo + per)
+        guard hi > lo else { return }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(hi - lo), Int32(inF), 1, x, Int32(inF),
+                    w + lo * inF, Int32(inF), beta, y + lo, Int32(outF))
+    }
+}
+
+/// y[r, :] = x[r, :] / sqrt(mean(x[r, :]²) + eps) ∘ weight, for `rows` rows of width `d`.
+@inline(__always)
+func rmsNormRows(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                 rows: Int, d: Int, eps: Float) {
+    for r in 0..<rows {
+        let xr = x + r * d, yr = y + r * d
+        var ss: Float = 0
+        for j in 0..<d { ss += xr[j] * xr[j] }
+        let s = 1 / (ss / Float(d) + eps).squareRoot()
+        for j in 0..<d { yr[j] = weight[j] * (xr[j] * s) }
+    }
+}
+
+/// RoPE in place (Hugging Face's rotate_half layout) on `rows` rows of `heads` heads of width 2·half;
+/// row r sits at position `positionOfRow(r)`, whose angles are row `position` of the `cos`/`sin` tables [positions, half].
+@inline(__always)
+func rotateRows(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, half: Int,
+                cos cosT: UnsafePointer<Float>, sin sinT: UnsafePointer<Float>, positionOfRow: (Int) -> Int) {
+    let width = 2 * half * heads
+    for r in 0..<rows {
+        let p = positionOfRow(r)
+        let c = cosT + p * half, s = sinT + p * half
+        for h in 0..<heads {
+            let xs = x + r * width + h * 2 * half
+            for i in 0..<half {
+                let x1 = xs[i], x2 = xs[i + half]
+                xs[i] = x1 * c[i] - x2 * s[i]
+                xs[i + half] = x2 * c[i] + x1 * s[i]
+            }
+        }
+    }
+}
+
+/// gate ← silu(gate) ∘ up, `count` floats.
+@inline(__always)
+func swigluInPlace(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let g = UnsafeRawPointer(gate + i).loadUnaligned(as: SIMD8<Float>.self)
+        let u = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Float>.self)
+        let y = g / (1 + exp8(-g)) * u
+        UnsafeMutableRawPointer(gate + i).storeBytes(of: y, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
+        let g = gate[i]
+        gate[i] = g / (1 + exp8(SIMD8(repeating: -g))[0]) * up[i]
+        i += 1
+    }
+}
+
+/// Causal attention of `t` new query rows over a sequence's cached keys and values.
+///
+/// `q` [t, H·d] (after RoPE), `keys` / `values` [capacity, KV·d] of one sequence holding positions
+/// 0..<cached + t (the new ones already appended), `out` [t, H·d]. Query row i sits at position
+/// p = cached + i and sees keys j ≤ p (and j > p − window with a sliding window). Query head h reads kv
+/// head h / (H / KV). `scores` holds at least cached + t floats.
+func attendCached(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                  out: UnsafeMutablePointer<Float>, t: Int, cached: Int, heads: Int, kvHeads: Int, headDim d: Int,
+                  window: Int?, scores: UnsafeMutablePointer<Float>) {
+    let qWidth = heads * d, kvWidth = kvHeads * d, group = heads / kvHeads
+    let scale = 1 / Float(d).squareRoot()
+    for i in 0..<t {
+        let p = cached + i
+        let lo = window.map { max(0, p - $0 + 1) } ?? 0
+        let n = p + 1 - lo
+        for h in 0..<heads {
+            let qh = q + i * qWidth + h * d
+            let kBase = keys + lo * kvWidth + (h / group) * d
+            let vBase = values + lo * kvWidth + (h / group) * d
+            var mx = -Float.infinity
+            for j in 0..<n {
+                let s = dot(qh, kBase + j * kvWidth, count: d) * scale
+                scores[j] = s
+                mx = max(mx, s)
+            }
+            let sum = expShiftedInPlace(scores, count: n, shift: mx)
+            let inv = 1 / sum
+            weightedRowSum(scores, rows: vBase, stride: kvWidth, count: n, width: d, scale: inv,
+                           into: out + i * qWidth + h * d)
+        }
+    }
+}
+
+/// Σ_k a[k] · b[k] (eight partial sums combined in a fixed order).
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    var k = 0
+    while k + 8 <= count {
+        acc += UnsafeRawPointer(a + k).loadUnaligned(as: SIMD8<Float>.self)
+            * UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<Float>.self)
+        k += 8
+    }
+    var tail: Float = 0
+    while k < count { tail += a[k] * b[k]; k += 1 }
+    let h = acc.lowHalf + acc.highHalf
+    return ((h[0] + h[2]) + (h[1] + h[3])) + tail
+}
+
+/// x[j] ← e^(x[j] − shift) for j < count; returns Σ x.
+@inline(__always)
+func expShiftedInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    var j = 0
+    while j + 8 <= count {
+        let e = exp8(UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self) - shift)
+        UnsafeMutableRawPointer(x + j).storeBytes(of: e, as: SIMD8<Float>.self)
+        acc += e
+        j += 8
+    }
+    var tail: Float = 0
+    while j < count {
+        let e = exp8(SIMD8(repeating: x[j] - shift))[0]
+        x[j] = e
+        tail += e
+        j += 1
+    }
+    let h = acc.lowHalf + acc.highHalf
+    return ((h[0] + h[2]) + (h[1] + h[3])) + tail
+}
+
+/// out[0..<width] = scale · Σ_j w[j] · rows[j · stride ..< j · stride + width].
+@inline(__always)
+func weightedRowSum(_ w: UnsafePointer<Float>, rows: UnsafePointer<Float>, stride: Int, count: Int, width: Int,
+                    scale: Float, into out: UnsafeMutablePointer<Float>) {
+    var c = 0
+    while c + 8 <= width {
+        var acc = SIMD8<Float>(repeating: 0)
+        for j in 0..<count {
+            acc += w[j] * UnsafeRawPointer(rows + j * stride + c).loadUnaligned(as: SIMD8<Float>.self)
+        }
+        UnsafeMutableRawPointer(out + c).storeBytes(of: acc * scale, as: SIMD8<Float>.self)
+        c += 8
+    }
+    while c < width {
+        var acc: Float = 0
+        for j in 0..<count { acc += w[j] * rows[j * stride + c] }
+        out[c] = acc * scale
+        c += 1
+    }
+}
+
+/// e^x for 8 lanes (Cephes expf: range reduction by ln 2, degree-6 polynomial, ~1 ulp on [-87, 88];
+/// inputs clamped to that range). The same function as Autograd's softmax uses.
+@inline(__always)
+func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
+    var x = input
+    let lo = SIMD8<Float>(repeating: -87.33), hi = SIMD8<Float>(repeating: 88.72)
+    x.replace(with: lo, where: x .< lo)
+    x.replace(with: hi, where: x .> hi)
+    let t = x * 1.44269504088896341 + 12582912.0
+    let n = t - 12582912.0
+    x = x - n * 0.693359375
+    x = x + n * 2.12194440e-4
+    let x2 = x * x
+    var p = SIMD8<Float>(repeating: 1.9875691500e-4)
+    p = p * x + 1.3981999507e-3
+    p = p * x + 8.3334519073e-3
+    p = p * x + 4.1665795894e-2
+    p = p * x + 1.6666665459e-1
+    p = p * x + 5.0000001201e-1
+    p = p * x2 + x + 1
+    let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &+ 127) &<< 23
+    return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
+}

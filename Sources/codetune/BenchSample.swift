@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Models
+
+/// `codetune bench sample [--json]`: latency of a whole completion request with a KV cache.
+struct BenchSample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Completion latency: prompt prefill + greedy tokens with a KV cache, batch 1.",
+        discussion: """
+            Each request (prefill of --prompt random tokens, then --new greedy tokens) is timed whole; p50 and \
+            p95 are over --runs requests after --warmup. Compare with ../shared/bench/torch_sample_reference.py \
+            in the same sitting.
+            """)
+
+    @OptionGroup var shape: ModelShapeOptions
+    @Option(help: "Prompt tokens.") var prompt = 128
+    @Option(name: .customLong("new"), help: "New tokens per request.") var newTokens = 64
+    @Option(help: "Timed requests.") var runs = 30
+    @Option(help: "Untimed requests first.") var warmup = 3
+    @Option(help: "Worker threads.") var threads = 2
+    @Option(help: "Seed of the weights and the prompt.") var seed: UInt64 = 0
+    @Flag(help: "One JSON object on stdout.") var json = false
+
+    func validate() throws {
+        guard prompt > 0, newTokens > 0, runs > 0, warmup >= 0, threads > 0 else {
+            throw ValidationError("--prompt, --new, --runs and --threads must be positive, --warmup non-negative")
+        }
+    }
+
+    func run() throws {
+        var o = DecodingBenchmark.Options()
+        o.config = try shape.config(positions: prompt + newTokens)
+        o.promptLength = prompt; o.newTokens = newTokens; o.runs = runs; o.warmupRuns = warmup
+        o.threads = threads; o.seed = seed
+        let r = try DecodingBenchmark.run(o)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(r), as: UTF8.self))
+            return
+        }
+        print("shape: vocab \(r.vocab), hidden \(r.hidden), \(r.layers) layers, \(r.heads) heads, \(r.kv_heads) kv heads, MLP \(r.mlp); batch 1, prompt \(r.prompt_tokens), \(r.new_tokens) new tokens, greedy")
+        print(String(format: "request p50 %.2f ms, p95 %.2f ms (min %.2f, max %.2f; %d runs after %d warm-up, %d threads)",
+                     r.request_ms_p50, r.request_ms_p95, r.request_ms_min, r.request_ms_max, r.runs, r.warmup_runs, r.threads))
+        print(String(format: "prefill p50 %.2f ms; per token p50 %.3f ms, p95 %.3f ms; %.0f tokens/s",
+                     r.prefill_ms_p50, r.token_ms_p50, r.token_ms_p95, r.tokens_per_s))
+        print(String(format: "peak RSS %.1f MiB; ", Double(r.peak_rss_bytes) / 1_048_576)
+              + "generated ids checksum \(r.generated_checksum); OPENBLAS_CORETYPE \(r.openblas_coretype ?? "unset")")
+    }
+}
