@@ -7,6 +7,10 @@
 // Shapes: B batch, T new positions, R = B·T rows, D hidden, H heads, KV kv heads, d head width, M MLP.
 
 import Autograd
+import CBLAS
+import Foundation
+
+let experimentBlasThreads = ProcessInfo.processInfo.environment["CODETUNE_DECODE_BLAS_THREADS"] == "1"
 
 extension MistralModel {
     /// Feeds `ids` [B, T] after the `cache.length` cached positions and writes the next-token logits of
@@ -21,6 +25,9 @@ extension MistralModel {
         let s = cache.scratch
         s.reserve(rows: rows)
         let x = s.x, h = s.h, q = s.q, k = s.k, v = s.v, att = s.attention, gate = s.gate, up = s.up
+        let blasThreads = rows == 1 && experimentBlasThreads
+        if blasThreads { openblas_set_num_threads(Int32(workers)) }
+        defer { if blasThreads { openblas_set_num_threads(1) } }
 
         for r in 0..<rows {   // x = E[ids]   [R, D]
             (x + r * d).update(from: embedding.data + Int(ids[r]) * d, count: d)
@@ -36,8 +43,8 @@ extension MistralModel {
             rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin, positionOfRow: position)
             layer.append(keys: k, values: v, batch: b, length: t, at: cached)
             for bi in 0..<b {   // att [T, H·d] per sequence
-                let seq = bi * layer.capacity * kvWidth
-                attendCached(q: q + bi * t * qWidth, keys: layer.keys.data + seq, values: layer.values.data + seq,
+                let (keysT, values) = layer.sequence(bi)
+                attendCached(q: q + bi * t * qWidth, keysT: keysT, values: values, capacity: layer.capacity,
                              out: att + bi * t * qWidth, t: t, cached: cached, heads: heads, kvHeads: kvHeads,
                              headDim: hd, window: a.slidingWindow, scores: s.scores)
             }

@@ -89,11 +89,16 @@ func swigluInPlace(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Floa
 
 /// Causal attention of `t` new query rows over a sequence's cached keys and values.
 ///
-/// `q` [t, H·d] (after RoPE), `keys` / `values` [capacity, KV·d] of one sequence holding positions
-/// 0..<cached + t (the new ones already appended), `out` [t, H·d]. Query row i sits at position
-/// p = cached + i and sees keys j ≤ p (and j > p − window with a sliding window). Query head h reads kv
-/// head h / (H / KV). `scores` holds at least cached + t floats.
-func attendCached(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+/// `q` [t, H·d] (after RoPE); `keysT` [KV·d, capacity] (transposed: one row of positions per feature) and
+/// `values` [capacity, KV·d] of one sequence, holding positions 0..<cached + t (the new ones already
+/// appended); `out` [t, H·d]. Query row i sits at position p = cached + i and sees keys j ≤ p (and
+/// j > p − window with a sliding window). Query head h reads kv head h / (H / KV). `scores` holds at
+/// least cached + t floats.
+///
+/// Scores are accumulated feature by feature over contiguous rows of positions (axpy's, 32 positions
+/// in registers at a time), so no horizontal sums; softmax with the SIMD exp; the output is a weighted
+/// sum of value rows.
+func attendCached(q: UnsafePointer<Float>, keysT: UnsafePointer<Float>, values: UnsafePointer<Float>, capacity: Int,
                   out: UnsafeMutablePointer<Float>, t: Int, cached: Int, heads: Int, kvHeads: Int, headDim d: Int,
                   window: Int?, scores: UnsafeMutablePointer<Float>) {
     let qWidth = heads * d, kvWidth = kvHeads * d, group = heads / kvHeads
@@ -103,37 +108,63 @@ func attendCached(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: U
         let lo = window.map { max(0, p - $0 + 1) } ?? 0
         let n = p + 1 - lo
         for h in 0..<heads {
+            let kv = h / group
             let qh = q + i * qWidth + h * d
-            let kBase = keys + lo * kvWidth + (h / group) * d
-            let vBase = values + lo * kvWidth + (h / group) * d
-            var mx = -Float.infinity
-            for j in 0..<n {
-                let s = dot(qh, kBase + j * kvWidth, count: d) * scale
-                scores[j] = s
-                mx = max(mx, s)
-            }
+            scoresOverPositions(query: qh, keysT: keysT + kv * d * capacity + lo, capacity: capacity, features: d,
+                                count: n, scale: scale, into: scores)
+            let mx = maxOf(scores, count: n)
             let sum = expShiftedInPlace(scores, count: n, shift: mx)
-            let inv = 1 / sum
-            weightedRowSum(scores, rows: vBase, stride: kvWidth, count: n, width: d, scale: inv,
-                           into: out + i * qWidth + h * d)
+            weightedRowSum(scores, rows: values + lo * kvWidth + kv * d, stride: kvWidth, count: n, width: d,
+                           scale: 1 / sum, into: out + i * qWidth + h * d)
         }
     }
 }
 
-/// Σ_k a[k] · b[k] (eight partial sums combined in a fixed order).
+/// scores[j] = scale · Σ_c query[c] · keysT[c · capacity + j] for j < count.
 @inline(__always)
-func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-    var acc = SIMD8<Float>(repeating: 0)
-    var k = 0
-    while k + 8 <= count {
-        acc += UnsafeRawPointer(a + k).loadUnaligned(as: SIMD8<Float>.self)
-            * UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<Float>.self)
-        k += 8
+func scoresOverPositions(query: UnsafePointer<Float>, keysT: UnsafePointer<Float>, capacity: Int, features: Int,
+                         count: Int, scale: Float, into scores: UnsafeMutablePointer<Float>) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    var j = 0
+    while j + 32 <= count {   // 32 positions in four registers
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+        for c in 0..<features {
+            let row = keysT + c * capacity + j, qc = V(repeating: query[c])
+            a0.addProduct(qc, load(row)); a1.addProduct(qc, load(row + 8))
+            a2.addProduct(qc, load(row + 16)); a3.addProduct(qc, load(row + 24))
+        }
+        store(a0 * scale, scores + j); store(a1 * scale, scores + j + 8)
+        store(a2 * scale, scores + j + 16); store(a3 * scale, scores + j + 24)
+        j += 32
     }
-    var tail: Float = 0
-    while k < count { tail += a[k] * b[k]; k += 1 }
-    let h = acc.lowHalf + acc.highHalf
-    return ((h[0] + h[2]) + (h[1] + h[3])) + tail
+    while j + 8 <= count {
+        var a = V()
+        for c in 0..<features { a.addProduct(V(repeating: query[c]), load(keysT + c * capacity + j)) }
+        store(a * scale, scores + j)
+        j += 8
+    }
+    while j < count {
+        var a: Float = 0
+        for c in 0..<features { a += query[c] * keysT[c * capacity + j] }
+        scores[j] = a * scale
+        j += 1
+    }
+}
+
+/// max_j x[j] (−∞ for count 0).
+@inline(__always)
+func maxOf(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    var m = SIMD8<Float>(repeating: -.infinity)
+    var j = 0
+    while j + 8 <= count {
+        m = pointwiseMax(m, UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self))
+        j += 8
+    }
+    var best = m.max()
+    while j < count { best = max(best, x[j]); j += 1 }
+    return best
 }
 
 /// x[j] ← e^(x[j] − shift) for j < count; returns Σ x.
@@ -159,16 +190,29 @@ func expShiftedInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Floa
 }
 
 /// out[0..<width] = scale · Σ_j w[j] · rows[j · stride ..< j · stride + width].
+/// Features in blocks of 32 (four registers) so each row is read once per block.
 @inline(__always)
 func weightedRowSum(_ w: UnsafePointer<Float>, rows: UnsafePointer<Float>, stride: Int, count: Int, width: Int,
                     scale: Float, into out: UnsafeMutablePointer<Float>) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
     var c = 0
-    while c + 8 <= width {
-        var acc = SIMD8<Float>(repeating: 0)
+    while c + 32 <= width {
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
         for j in 0..<count {
-            acc += w[j] * UnsafeRawPointer(rows + j * stride + c).loadUnaligned(as: SIMD8<Float>.self)
+            let row = rows + j * stride + c, wj = V(repeating: w[j])
+            a0.addProduct(wj, load(row)); a1.addProduct(wj, load(row + 8))
+            a2.addProduct(wj, load(row + 16)); a3.addProduct(wj, load(row + 24))
         }
-        UnsafeMutableRawPointer(out + c).storeBytes(of: acc * scale, as: SIMD8<Float>.self)
+        store(a0 * scale, out + c); store(a1 * scale, out + c + 8)
+        store(a2 * scale, out + c + 16); store(a3 * scale, out + c + 24)
+        c += 32
+    }
+    while c + 8 <= width {
+        var acc = V()
+        for j in 0..<count { acc.addProduct(V(repeating: w[j]), load(rows + j * stride + c)) }
+        store(acc * scale, out + c)
         c += 8
     }
     while c < width {

@@ -2,8 +2,9 @@ import Autograd
 import Foundation
 
 /// The keys and values of every layer for the positions fed so far, for decoding one token at a time
-/// with `MistralModel.advance`. All memory is allocated here, up front: `capacity` positions for each of
-/// `batch` sequences, plus an inference tape whose arena is reused every step.
+/// with `MistralModel.advance`. Memory is allocated here, up front: `capacity` positions for each of
+/// `batch` sequences, the RoPE table of those positions, and the forward's activation buffers (grown once
+/// for the longest call, e.g. the prompt), so decoding allocates nothing per token.
 ///
 /// The sequences of a batch advance together (same number of positions each); reuse a cache for a new
 /// prompt with `reset()`.
@@ -53,11 +54,7 @@ public final class KVCache {
                      && source.layers.first?.width == layers.first?.width, "KVCache.replicate: caches of different models")
         precondition(source.length <= capacity, "KVCache.replicate: \(source.length) positions exceed capacity \(capacity)")
         for (dst, src) in zip(layers, source.layers) {
-            let n = source.length * src.width
-            for b in 0..<batch {
-                (dst.keys.data + b * capacity * dst.width).update(from: src.keys.data, count: n)
-                (dst.values.data + b * capacity * dst.width).update(from: src.values.data, count: n)
-            }
+            for b in 0..<batch { dst.copySequence(b, from: src, sequence: 0, positions: source.length) }
         }
         let v = logits.shape[1]
         for b in 0..<batch { (logits.data + b * v).update(from: source.logits.data, count: v) }
@@ -74,28 +71,48 @@ public final class KVCache {
     public var bytes: Int { layers.count * 2 * batch * capacity * (layers.first?.width ?? 0) * MemoryLayout<Float>.size }
 }
 
-/// One layer's cache: keys (after RoPE) and values, [batch, capacity, KV·d] each.
+/// One layer's cache: keys (after RoPE) and values of every sequence.
+///
+/// Keys are stored transposed, [batch, KV·d, capacity] (each feature's row of positions), so the scores
+/// of a query over all positions are axpy's over contiguous rows (see `attendCached`); values are
+/// [batch, capacity, KV·d] (each position's row), as the weighted sum over positions reads them.
 final class LayerCache {
     let keys: Tensor
     let values: Tensor
     let capacity: Int
+    /// KV·d, the features of one position.
     let width: Int
 
     init(batch: Int, capacity: Int, width: Int) {
-        keys = Tensor(zeros: [batch, capacity, width])
+        keys = Tensor(zeros: [batch, width, capacity])
         values = Tensor(zeros: [batch, capacity, width])
         self.capacity = capacity
         self.width = width
     }
 
-    /// Copies new keys and values, [B, T, KV·d] row-major, into positions `start..<start + T` of every sequence.
+    /// Sequence `b`'s transposed keys [KV·d, capacity] and values [capacity, KV·d].
+    func sequence(_ b: Int) -> (keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>) {
+        (keys.data + b * width * capacity, values.data + b * capacity * width)
+    }
+
+    /// Writes new keys and values, [B, T, KV·d] row-major, at positions `start..<start + T` of every sequence.
     func append(keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, batch b: Int, length t: Int, at start: Int) {
         precondition(start + t <= capacity, "LayerCache: \(start + t) positions exceed capacity \(capacity)")
         for i in 0..<b {
-            let dst = (i * capacity + start) * width, src = i * t * width
-            (keys.data + dst).update(from: k + src, count: t * width)
-            (values.data + dst).update(from: v + src, count: t * width)
+            let (kt, vs) = sequence(i)
+            (vs + start * width).update(from: v + i * t * width, count: t * width)
+            for pos in 0..<t {
+                let src = k + (i * t + pos) * width
+                for f in 0..<width { kt[f * capacity + start + pos] = src[f] }
+            }
         }
+    }
+
+    /// Copies the first `positions` positions of `source`'s sequence `s` into sequence `b` of this cache.
+    func copySequence(_ b: Int, from source: LayerCache, sequence s: Int, positions: Int) {
+        let (dk, dv) = sequence(b), (sk, sv) = source.sequence(s)
+        for f in 0..<width { (dk + f * capacity).update(from: sk + f * source.capacity, count: positions) }
+        dv.update(from: sv, count: positions * width)
     }
 }
 
