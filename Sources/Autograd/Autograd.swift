@@ -27,7 +27,7 @@
 ///     let loss = tape.crossEntropy(logits: logits, targets: labels)    // ignore index -100; scalar
 ///     optimizer.zeroGrad()            // gradients accumulate until zeroed
 ///     tape.backward(loss)             // fills .grad of every parameter reached
-///     let norm = clipGradientNorm(params, maxNorm: 1.0)   // pre-clip norm
+///     let gradNorm = clipGradientNorm(params, maxNorm: 1.0)   // pre-clip norm, as torch returns
 ///     optimizer.step()
 ///     let value = loss.item           // read what you need before…
 ///     tape.reset()                    // …recycling the tape's memory (its tensors become invalid)
@@ -61,5 +61,6 @@
 /// hand-written loops. `Parallel.sgemmPeakFLOPS()` measures the sgemm peak in-process (the MFU denominator).
 /// The same inputs, seed and thread count give bit-identical results. `tape.arenaBytes` is the activation
 /// memory a step reserved; after the first step a step allocates no tensor memory (only small bookkeeping
-/// objects: tensor headers, backward closures).
+/// objects: tensor headers, backward closures). A `Tape` is used from one thread at a time; the kernels
+/// parallelise internally.
 public enum Autograd {}

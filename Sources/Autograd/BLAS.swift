@@ -50,6 +50,23 @@ func sgemmSerial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Floa
         else if beta != 1 { for r in 0..<m { for j in 0..<n { c[r * ldc + j] *= beta } } }
         return
     }
+    if (m == 1 || n == 1) && beta == 0 {
+        // sgemv scales y by beta; make sure stale NaNs in a reused buffer cannot survive as NaN · 0.
+        if m == 1 { c.update(repeating: 0, count: n) } else { for r in 0..<m { c[r * ldc] = 0 } }
+    }
+    if m == 1 {
+        // A row vector times a matrix: sgemv (sgemm would pack all of B for one row).
+        // c[0, :] = alpha · op(B)ᵀ · a + beta · c, a = op(A)[0, :] (stride lda when A is stored [k, 1]).
+        cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(transB ? n : k), Int32(transB ? k : n),
+                    alpha, b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
+        return
+    }
+    if n == 1 {
+        // A matrix times a column vector: c[:, 0] = alpha · op(A) · b + beta · c (c has stride ldc).
+        cblas_sgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, Int32(transA ? k : m), Int32(transA ? m : k),
+                    alpha, a, Int32(lda), b, Int32(transB ? 1 : ldb), beta, c, Int32(ldc))
+        return
+    }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }

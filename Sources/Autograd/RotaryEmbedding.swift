@@ -18,33 +18,60 @@ extension Tape {
                      "rotaryEmbedding: headDim \(headDim) must be even and divide \(x.shape[2])")
         let b = x.shape[0], t = x.shape[1], width = x.shape[2], heads = width / headDim, half = headDim / 2
         let out = makeTensor(x.shape, requiresGrad: needsGrad(x))
-        let (cosT, sinT) = rotaryTable(positions: t, offset: positionOffset, headDim: headDim, theta: theta)
-        applyRotation(src: x.data, dst: out.data, accumulate: false, inverse: false,
-                      b: b, t: t, heads: heads, half: half, cos: cosT, sin: sinT)
+        let table = rotaryTable(headDim: headDim, theta: theta)
+        table.cover(positionOffset + t)
+        applyRotation(src: x.data, dst: out.data, accumulate: false, inverse: false, b: b, t: t, heads: heads,
+                      half: half, cos: table.cos + positionOffset * half, sin: table.sin + positionOffset * half)
         guard out.requiresGrad else { return out }
         record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             let (dx, overwrite) = self.gradientForWrite(of: x)
-            applyRotation(src: dy, dst: dx, accumulate: !overwrite, inverse: true,
-                          b: b, t: t, heads: heads, half: half, cos: cosT, sin: sinT)
+            // Read the table's pointers now: a later forward may have grown (moved) it.
+            applyRotation(src: dy, dst: dx, accumulate: !overwrite, inverse: true, b: b, t: t, heads: heads,
+                          half: half, cos: table.cos + positionOffset * half, sin: table.sin + positionOffset * half)
         }
         return out
     }
+}
 
-    /// cos/sin tables [t, headDim/2] for positions offset..<offset+t, in the arena.
-    func rotaryTable(positions t: Int, offset: Int, headDim: Int, theta: Float)
-        -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
-        let half = headDim / 2
-        let cosT = scratch(t * half), sinT = scratch(t * half)
-        for i in 0..<half {
-            let invFreq = 1 / powf(theta, Float(2 * i) / Float(headDim))
-            for p in 0..<t {
-                let angle = Double(Float(offset + p) * invFreq)
-                cosT[p * half + i] = Float(cos(angle))
-                sinT[p * half + i] = Float(sin(angle))
+/// cos/sin of θ = pos · invFreq[i] for positions 0..<positions, row-major [positions, headDim/2] each,
+/// computed once per (headDim, theta) per tape and grown on demand. Each value depends only on (pos, i),
+/// so growing never changes a value already handed out.
+final class RotaryTable {
+    let headDim: Int
+    let invFreq: [Float]
+    private(set) var positions = 0
+    private(set) var cos: UnsafeMutablePointer<Float>
+    private(set) var sin: UnsafeMutablePointer<Float>
+
+    init(headDim: Int, theta: Float) {
+        self.headDim = headDim
+        // As HF: inv_freq = 1 / theta^(arange(0, dim, 2) / dim) in float32.
+        self.invFreq = (0..<(headDim / 2)).map { 1 / powf(theta, Float(2 * $0) / Float(headDim)) }
+        cos = .allocate(capacity: 1)
+        sin = .allocate(capacity: 1)
+    }
+
+    deinit { cos.deallocate(); sin.deallocate() }
+
+    /// Makes positions 0..<n available.
+    func cover(_ n: Int) {
+        guard n > positions else { return }
+        let half = headDim / 2, newCount = max(n, 2 * positions, 256)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: newCount * half)
+        let s = UnsafeMutablePointer<Float>.allocate(capacity: newCount * half)
+        c.update(from: cos, count: positions * half)
+        s.update(from: sin, count: positions * half)
+        for p in positions..<newCount {
+            for i in 0..<half {
+                let angle = Double(Float(p) * invFreq[i])   // HF: float32 product, then cos/sin
+                c[p * half + i] = Float(Foundation.cos(angle))
+                s[p * half + i] = Float(Foundation.sin(angle))
             }
         }
-        return (cosT, sinT)
+        cos.deallocate(); sin.deallocate()
+        cos = c; sin = s
+        positions = newCount
     }
 }
 

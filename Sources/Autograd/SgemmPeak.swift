@@ -8,7 +8,12 @@ extension Parallel {
     /// current worker count: the better of OpenBLAS threading the product itself and our split of it, so
     /// an MFU computed against it is never flattered. Takes about `repeats` products per variant after one
     /// warm-up each (n = 1024: ~2 GFLOP per product).
-    public static func sgemmPeakFLOPS(size n: Int = 1024, repeats: Int = 8) -> Double {
+    ///
+    /// Memory: the OpenBLAS-threaded variant starts OpenBLAS's thread pool, whose buffers stay resident
+    /// (about 200 MB here). Pass `includeOpenBLASThreading: false` (only our split is timed) when peak
+    /// resident memory is being measured in the same process, or measure the peak in another process.
+    public static func sgemmPeakFLOPS(size n: Int = 1024, repeats: Int = 8,
+                                      includeOpenBLASThreading: Bool = true) -> Double {
         let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
         let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
@@ -27,6 +32,7 @@ extension Parallel {
         let split = time {
             sgemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, beta: 0, c: c, ldc: n)
         }
+        guard includeOpenBLASThreading && workers > 1 else { return split }
         openblas_set_num_threads(Int32(workers))
         let native = time {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n),

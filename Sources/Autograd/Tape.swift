@@ -21,6 +21,8 @@ public final class Tape {
     /// Gradient buffers of intermediate tensors whose producer's backward has run, by element count,
     /// reused by later `gradient(of:)` calls in the same backward pass.
     private var freeGradients: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    /// RoPE cos/sin tables by (headDim, theta bits), kept across steps.
+    private var rotaryTables: [Int: RotaryTable] = [:]
 
     /// A tape. `recording: false` is inference mode (nothing recorded, no gradients).
     public init(recording: Bool = true) {
@@ -110,6 +112,15 @@ public final class Tape {
         to.setGrad(g, fromTape: true)
         from.setGrad(nil, fromTape: false)
         return true
+    }
+
+    /// The cached RoPE table for (headDim, theta).
+    func rotaryTable(headDim: Int, theta: Float) -> RotaryTable {
+        let key = headDim << 32 | Int(theta.bitPattern)
+        if let t = rotaryTables[key] { return t }
+        let t = RotaryTable(headDim: headDim, theta: theta)
+        rotaryTables[key] = t
+        return t
     }
 
     private func takeBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {

@@ -109,6 +109,12 @@ public final class Tensor {
         scalars.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
     }
 
+    /// Overwrites the values with another tensor's (same element count; shapes may differ).
+    public func copy(from other: Tensor) {
+        precondition(other.count == count, "Tensor.copy: \(other.count) elements into \(count)")
+        data.update(from: other.data, count: count)
+    }
+
     /// Product of all dimensions but the last (the number of "rows" of a [..., n] tensor).
     var rows: Int { shape.isEmpty ? 1 : count / max(shape[shape.count - 1], 1) }
     /// The last dimension (1 for a scalar).

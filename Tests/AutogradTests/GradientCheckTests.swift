@@ -80,6 +80,15 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    func testRotaryTableGrowingMidStep() {
+        // The second call needs positions past the cached table, which then moves; the first call's backward
+        // must still read the right values.
+        check("rotaryEmbedding table growth", [randomTensor([1, 3, 8], seed: 35)]) { t, x in
+            let a = t.rotaryEmbedding(x[0], headDim: 4, theta: 500, positionOffset: 2)
+            return t.rotaryEmbedding(a, headDim: 4, theta: 500, positionOffset: 1000)
+        }
+    }
+
     func testSiLUAndSwiGLU() {
         check("silu", [randomTensor([3, 7], std: 2, seed: 20)]) { t, x in t.silu(x[0]) }
         check("swiglu", [randomTensor([3, 7], std: 2, seed: 21), randomTensor([3, 7], seed: 22)]) { t, x in
@@ -135,7 +144,7 @@ final class GradientCheckTests: XCTestCase {
 final class ComposedGradientCheckTests: XCTestCase {
     func testDecoderBlockChain() {
         // x [1, 6, 8] → rmsNorm → q/k/v → rope → attention (2 heads, 1 kv head, window 4) → o → residual
-        // → rmsNorm → swiglu MLP → residual → reshape → head (matmul with Eᵀ) → cross-entropy.
+        // → rmsNorm → swiglu MLP → residual → rmsNorm → reshape → head (matmul with Eᵀ) → cross-entropy.
         let inputs = [randomTensor([1, 6, 8], seed: 80), randomTensor([8], std: 0.1, seed: 81),
                       randomTensor([8, 8], std: 0.4, seed: 82), randomTensor([4, 8], std: 0.4, seed: 83),
                       randomTensor([4, 8], std: 0.4, seed: 84), randomTensor([8, 8], std: 0.4, seed: 85),
@@ -151,7 +160,8 @@ final class ComposedGradientCheckTests: XCTestCase {
             let x1 = t.add(p[0], t.linear(a, p[5]))
             let h2 = t.rmsNorm(x1, weight: p[1], eps: 1e-5)
             let x2 = t.add(x1, t.linear(t.swiglu(gate: t.linear(h2, p[6]), up: t.linear(h2, p[7])), p[8]))
-            let logits = t.matmul(t.reshape(x2, [6, 8]), p[9], transposeB: true)
+            let final = t.rmsNorm(x2, weight: p[1], eps: 1e-5)   // first consumer of x2 in backward: overwrite path
+            let logits = t.matmul(t.reshape(final, [6, 8]), p[9], transposeB: true)
             return t.scale(t.crossEntropy(logits: logits, targets: targets), by: 1)
         }
         GradientCheckLog.report("decoder block chain", err)

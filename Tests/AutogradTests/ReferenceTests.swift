@@ -215,3 +215,40 @@ final class ReferenceTests: XCTestCase {
         assertClose(y.scalars, want, tolerance: 1e-6)
     }
 }
+
+/// Row-vector and column-vector products take the sgemv path; they must agree with the general one.
+final class VectorProductTests: XCTestCase {
+    func testSingleRowAndColumnProductsMatchNaive() {
+        let k = 5
+        for ta in [false, true] {
+            for tb in [false, true] {
+                for (m, n) in [(1, 4), (4, 1), (1, 1)] {
+                    let a = randomTensor(ta ? [k, m] : [m, k], seed: 57, requiresGrad: false)
+                    let b = randomTensor(tb ? [n, k] : [k, n], seed: 58, requiresGrad: false)
+                    let c = Tape.inference().matmul(a, b, transposeA: ta, transposeB: tb)
+                    var want = [Float]()
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var acc = 0.0
+                            for p in 0..<k {
+                                let av = ta ? a.data[p * m + i] : a.data[i * k + p]
+                                let bv = tb ? b.data[j * k + p] : b.data[p * n + j]
+                                acc += Double(av) * Double(bv)
+                            }
+                            want.append(Float(acc))
+                        }
+                    }
+                    assertClose(c.scalars, want, tolerance: 1e-6, "m \(m) n \(n) tA \(ta) tB \(tb)")
+                }
+            }
+        }
+    }
+
+    func testGradientCheckThroughVectorProducts() {
+        let err = gradientCheckError(inputs: [randomTensor([1, 6], seed: 59), randomTensor([3, 6], seed: 60)]) { t, p in
+            t.linear(p[0], p[1])   // m = 1: forward sgemv, dW = dyᵀ·x has k = 1
+        }
+        GradientCheckLog.report("linear single row", err)
+        XCTAssertLessThan(err, 2e-2)
+    }
+}

@@ -141,3 +141,26 @@ final class SeededGeneratorTests: XCTestCase {
         for _ in 0..<1000 { let f = u.nextFloat(); XCTAssertTrue(f >= 0 && f < 1) }
     }
 }
+
+final class ThreadingTests: XCTestCase {
+    /// Attention splits work by (batch, kv head), so its output does not depend on the worker count; and a
+    /// repeated call with concurrent single-threaded sgemm calls gives the same bits every time.
+    func testAttentionIndependentOfWorkerCountAndRepeatable() {
+        let q = randomTensor([2, 96, 64], seed: 100, requiresGrad: false)
+        let k = randomTensor([2, 96, 32], seed: 101, requiresGrad: false)
+        let v = randomTensor([2, 96, 32], seed: 102, requiresGrad: false)
+        let saved = Parallel.workers
+        defer { Parallel.setThreads(saved) }
+        Parallel.setThreads(1)
+        let one = Tape.inference().attention(query: q, key: k, value: v, heads: 4, kvHeads: 2, slidingWindow: 50).scalars
+        Parallel.setThreads(2)
+        for _ in 0..<5 {
+            let two = Tape.inference().attention(query: q, key: k, value: v, heads: 4, kvHeads: 2, slidingWindow: 50).scalars
+            XCTAssertEqual(one, two)
+        }
+    }
+
+    func testSgemmPeakIsPositive() {
+        XCTAssertGreaterThan(Parallel.sgemmPeakFLOPS(size: 128, repeats: 2), 1e8)
+    }
+}
