@@ -40,7 +40,8 @@ public enum TrainingBenchmark {
         public var peak_gflops: Double?
         /// Achieved over peak, 0…1.
         public var mfu: Double?
-        /// Peak resident memory of the process so far (getrusage ru_maxrss), bytes.
+        /// Peak resident memory of the process during training (VmHWM, or getrusage ru_maxrss), bytes;
+        /// read before the sgemm peak is measured.
         public var peak_rss_bytes: Int
         /// Activation memory the tape reserved (arena high-water mark), bytes.
         public var activation_bytes: Int
@@ -53,7 +54,6 @@ public enum TrainingBenchmark {
     public static func run(_ o: Options, progress: (Int, Float) -> Void = { _, _ in }) -> Result {
         precondition(o.batch > 0 && o.context > 0 && o.steps > 0 && o.warmupSteps >= 0, "TrainingBenchmark: bad options")
         Parallel.setThreads(o.threads)
-        let peak = o.measurePeak ? Parallel.sgemmPeakFLOPS() : nil
         var config = o.config
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.context)
         var rng = SeededGenerator(seed: o.seed)
@@ -79,6 +79,10 @@ public enum TrainingBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<o.steps { step() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        // Peak memory before the sgemm peak: its OpenBLAS-threaded variant starts a thread pool whose
+        // buffers stay resident and are not part of training.
+        let peakResident = ProcessMemory.peakResidentBytes
+        let peak = o.measurePeak ? Parallel.sgemmPeakFLOPS() : nil
         let tokensPerSecond = Double(n * o.steps) / seconds
         let flopsPerToken = config.trainingFLOPsPerToken(context: o.context)
         let achieved = tokensPerSecond * flopsPerToken
@@ -89,7 +93,7 @@ public enum TrainingBenchmark {
             warmup_steps: o.warmupSteps, steps: o.steps, tokens_per_s: tokensPerSecond,
             ms_per_step: 1000 * seconds / Double(o.steps), flops_per_token: flopsPerToken,
             gflops: achieved / 1e9, peak_gflops: peak.map { $0 / 1e9 }, mfu: peak.map { achieved / $0 },
-            peak_rss_bytes: ProcessMemory.peakResidentBytes, activation_bytes: tape.arenaBytes,
+            peak_rss_bytes: peakResident, activation_bytes: tape.arenaBytes,
             losses: losses, openblas_coretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
     }
 }
