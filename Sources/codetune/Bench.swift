@@ -4,10 +4,12 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed (train, sample).",
+        abstract: "Measure speed (train, sample, eval) and the telemetry scrubber (scrub).",
         subcommands: [
             BenchTrain.self,
             BenchSample.self,
+            BenchEval.self,
+            BenchScrub.self,
         ]
     )
 }

@@ -11,6 +11,9 @@ struct Codetune: ParsableCommand {
         abstract: "Train, evaluate and compare small code models on the CPU.",
         subcommands: [
             Export.self,
+            TokenizerCommand.self,
+            DataCommand.self,
+            Eval.self,
             Bench.self,
         ]
     )

@@ -1,0 +1,88 @@
+import Foundation
+
+/// `junit.xml` and `summary.md` renderings of an `EvalSummary`.
+public enum EvalReportFormats {
+    /// One `<testcase>` per problem; a problem with no passing sample is a `<failure>` carrying the first
+    /// failing sample's status and detail. Missed thresholds add a `thresholds` test case that fails.
+    public static func junit(_ s: EvalSummary) -> String {
+        let failing = s.per_problem.filter { $0.passed == 0 }.count + (s.missed.isEmpty ? 0 : 1)
+        let tests = s.per_problem.count + (s.thresholds.isEmpty ? 0 : 1)
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites>\n"
+        out += "  <testsuite name=\"\(xml(s.suite))\" tests=\"\(tests)\" failures=\"\(failing)\" errors=\"0\" time=\"\(s.throughput.wall_s)\">\n"
+        for row in s.per_problem {
+            out += "    <testcase classname=\"\(xml(s.suite))\" name=\"\(xml(row.task_id))\">"
+            if row.passed == 0 {
+                let detail = row.first_failure ?? "no sample passed"
+                out += "\n      <failure message=\"\(xml(detail))\" type=\"\(xml(String(detail.prefix(while: { $0 != ":" }))))\">"
+                out += xml("0/\(row.n) samples passed; first: \(detail)") + "</failure>\n    "
+            } else {
+                out += "<system-out>\(row.passed)/\(row.n) samples passed</system-out>"
+            }
+            out += "</testcase>\n"
+        }
+        if !s.thresholds.isEmpty {
+            out += "    <testcase classname=\"\(xml(s.suite))\" name=\"thresholds\">"
+            if !s.missed.isEmpty {
+                let text = s.missed.map { k in "\(k) \(s.pass_at_k[k].map { format($0) } ?? "not computed") < \(format(s.thresholds[k] ?? 0))" }
+                    .joined(separator: "; ")
+                out += "\n      <failure message=\"\(xml(text))\" type=\"threshold\">\(xml(text))</failure>\n    "
+            }
+            out += "</testcase>\n"
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    /// A short Markdown report: verdict, pass@k against thresholds, statuses, per-problem table.
+    public static func markdown(_ s: EvalSummary) -> String {
+        var out = "# \(s.suite): \(s.verdict == "pass" ? "PASS" : "FAIL")\n\n"
+        out += "\(s.samples) samples over \(s.problems) problems, sandbox `\(s.sandbox.rawValue)`, "
+        out += "\(s.throughput.workers) workers, \(s.throughput.samples_per_s) samples/s.\n\n"
+        out += "| metric | value | threshold | |\n|---|---|---|---|\n"
+        let names = Set(s.pass_at_k.keys).union(s.thresholds.keys).sorted { (Int($0.dropFirst(5)) ?? 0) < (Int($1.dropFirst(5)) ?? 0) }
+        for name in names {
+            let value = s.pass_at_k[name].map { format($0) } ?? "n/a"
+            let threshold = s.thresholds[name].map { "≥ " + format($0) } ?? ""
+            let mark = s.thresholds[name] == nil ? "" : (s.missed.contains(name) ? "missed" : "met")
+            out += "| \(name) | \(value) | \(threshold) | \(mark) |\n"
+        }
+        out += "\n| status | samples |\n|---|---|\n"
+        for status in SampleStatus.allCases { out += "| \(status.rawValue) | \(s.statuses[status.rawValue] ?? 0) |\n" }
+        let ks = s.reportedK
+        out += "\n| task | passed/n |" + ks.map { " pass@\($0) |" }.joined() + " first failure |\n"
+        out += "|---|---|" + ks.map { _ in "---|" }.joined() + "---|\n"
+        for row in s.per_problem {
+            out += "| \(md(row.task_id)) | \(row.passed)/\(row.n) |"
+            out += ks.map { " \(format(row.pass_at_k["pass@\($0)"] ?? 0)) |" }.joined()
+            out += " \(md(row.first_failure ?? "")) |\n"
+        }
+        return out
+    }
+
+    static func format(_ v: Double) -> String { String(format: "%.4f", v) }
+
+    static func md(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// XML-escapes text and drops characters XML 1.0 cannot carry.
+    static func xml(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                let v = u.value
+                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+}

