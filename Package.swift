@@ -6,7 +6,7 @@ import PackageDescription
 // Corpus → Tokenizer, CArchive; Training → Corpus; Evaluation → Models, Tokenizer.
 // FileFormats (errors with file:line:col, YAML with locations, atomic writes, JSON lines)
 // sits below everything that reads user input.
-// The numeric kernels (Autograd, Models' inference path) are built for AVX2 + FMA in release on x86-64
+// The numeric kernels (Autograd) are built for AVX2 + FMA in release on x86-64
 // (every x86-64 CPU since 2013-2015), so their SIMD8 loops use whole 256-bit registers.
 #if arch(x86_64)
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
@@ -35,7 +35,7 @@ let package = Package(
         ]),
         .target(name: "Autograd", dependencies: ["CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] + kernelSettings),
-        .target(name: "Models", dependencies: ["Autograd", "FileFormats", "CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "Models", dependencies: ["Autograd", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "CArchive", "FileFormats"]),
         .target(name: "Training", dependencies: ["Models", "Corpus", "Evaluation", "RunStore", "FileFormats"]),

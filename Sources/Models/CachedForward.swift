@@ -7,7 +7,6 @@
 // Shapes: B batch, T new positions, R = B·T rows, D hidden, H heads, KV kv heads, d head width, M MLP.
 
 import Autograd
-import CBLAS
 import Foundation
 
 let experimentBlasThreads = ProcessInfo.processInfo.environment["CODETUNE_DECODE_BLAS_THREADS"] == "1"
@@ -25,41 +24,40 @@ extension MistralModel {
         let s = cache.scratch
         s.reserve(rows: rows)
         let x = s.x, h = s.h, q = s.q, k = s.k, v = s.v, att = s.attention, gate = s.gate, up = s.up
-        let blasThreads = rows == 1 && experimentBlasThreads
-        if blasThreads { openblas_set_num_threads(Int32(workers)) }
-        defer { if blasThreads { openblas_set_num_threads(1) } }
 
         for r in 0..<rows {   // x = E[ids]   [R, D]
             (x + r * d).update(from: embedding.data + Int(ids[r]) * d, count: d)
         }
-        let position: (Int) -> Int = { r in cached + r % t }
+        typealias K = InferenceKernels
         for (block, layer) in zip(blocks, cache.layers) {
             let a = block.attention
-            rmsNormRows(x, block.inputNorm.weight.data, h, rows: rows, d: d, eps: block.inputNorm.eps)
-            linearRows(h, a.qProj.data, q, rows: rows, inF: d, outF: qWidth, beta: 0, workers: workers)   // [R, H·d]
-            linearRows(h, a.kProj.data, k, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers)  // [R, KV·d]
-            linearRows(h, a.vProj.data, v, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers)  // [R, KV·d]
-            rotateRows(q, rows: rows, heads: heads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin, positionOfRow: position)
-            rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin, positionOfRow: position)
+            K.rmsNormRows(x, block.inputNorm.weight.data, h, rows: rows, d: d, eps: block.inputNorm.eps)
+            K.linearRows(h, a.qProj.data, q, rows: rows, inF: d, outF: qWidth, beta: 0, workers: workers)   // [R, H·d]
+            K.linearRows(h, a.kProj.data, k, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers)  // [R, KV·d]
+            K.linearRows(h, a.vProj.data, v, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers)  // [R, KV·d]
+            K.rotateRows(q, rows: rows, heads: heads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
+                         firstPosition: cached, rowsPerSequence: t)
+            K.rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
+                         firstPosition: cached, rowsPerSequence: t)
             layer.append(keys: k, values: v, batch: b, length: t, at: cached)
             for bi in 0..<b {   // att [T, H·d] per sequence
                 let (keysT, values) = layer.sequence(bi)
-                attendCached(q: q + bi * t * qWidth, keysT: keysT, values: values, capacity: layer.capacity,
+                K.attendCached(q: q + bi * t * qWidth, keysT: keysT, values: values, capacity: layer.capacity,
                              out: att + bi * t * qWidth, t: t, cached: cached, heads: heads, kvHeads: kvHeads,
                              headDim: hd, window: a.slidingWindow, scores: s.scores)
             }
-            linearRows(att, a.oProj.data, x, rows: rows, inF: qWidth, outF: d, beta: 1, workers: workers)   // x += o(att)
+            K.linearRows(att, a.oProj.data, x, rows: rows, inF: qWidth, outF: d, beta: 1, workers: workers)   // x += o(att)
             let mlp = block.mlp
-            rmsNormRows(x, block.postAttentionNorm.weight.data, h, rows: rows, d: d, eps: block.postAttentionNorm.eps)
-            linearRows(h, mlp.gateProj.data, gate, rows: rows, inF: d, outF: m, beta: 0, workers: workers)  // [R, M]
-            linearRows(h, mlp.upProj.data, up, rows: rows, inF: d, outF: m, beta: 0, workers: workers)      // [R, M]
-            swigluInPlace(gate, up, count: rows * m)
-            linearRows(gate, mlp.downProj.data, x, rows: rows, inF: m, outF: d, beta: 1, workers: workers)  // x += down(·)
+            K.rmsNormRows(x, block.postAttentionNorm.weight.data, h, rows: rows, d: d, eps: block.postAttentionNorm.eps)
+            K.linearRows(h, mlp.gateProj.data, gate, rows: rows, inF: d, outF: m, beta: 0, workers: workers)  // [R, M]
+            K.linearRows(h, mlp.upProj.data, up, rows: rows, inF: d, outF: m, beta: 0, workers: workers)      // [R, M]
+            K.swigluInPlace(gate, up, count: rows * m)
+            K.linearRows(gate, mlp.downProj.data, x, rows: rows, inF: m, outF: d, beta: 1, workers: workers)  // x += down(·)
         }
         for bi in 0..<b {   // last position of each sequence, final norm   [B, D]
-            rmsNormRows(x + (bi * t + t - 1) * d, finalNorm.weight.data, s.last + bi * d, rows: 1, d: d, eps: finalNorm.eps)
+            K.rmsNormRows(x + (bi * t + t - 1) * d, finalNorm.weight.data, s.last + bi * d, rows: 1, d: d, eps: finalNorm.eps)
         }
-        linearRows(s.last, embedding.data, cache.logits.data, rows: b, inF: d, outF: c.vocabSize, beta: 0,
+        K.linearRows(s.last, embedding.data, cache.logits.data, rows: b, inF: d, outF: c.vocabSize, beta: 0,
                    workers: workers)   // tied head: [B, V]
     }
 }

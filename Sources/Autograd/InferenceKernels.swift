@@ -1,0 +1,242 @@
+// InferenceKernels: the fused loops of KV-cache inference (no tape, no tensors, no allocation).
+//
+// Every function works on raw row-major Float32 buffers (Models' `KVCache` owns them); they live in this
+// kernel target so they build with the kernels' flags. Shapes: R rows (batch · new positions), D hidden,
+// H heads, KV kv heads, d head width, M MLP width.
+
+import CBLAS
+import Dispatch
+
+/// The building blocks of `MistralModel.advance`'s fused forward.
+public enum InferenceKernels {}
+
+extension InferenceKernels {
+    /// Runs `body` with OpenBLAS threading each of its calls over `threads` threads, then puts OpenBLAS back
+    /// to one thread (its setting outside `Parallel.blasThreadsItself`). For single-row products (sgemv),
+    /// where the hand-off of `Parallel`'s split costs more than the product.
+    public static func withBLASThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        guard threads > 1, !Parallel.blasThreadsItself else { return try body() }
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        return try body()
+    }
+
+
+    /// y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1), `x` [rows, inF], `w` [outF, inF] (nn.Linear layout), `y` [rows, outF].
+    ///
+    /// One row is an sgemv (the decoding case: weight-bandwidth bound, single-threaded, no dispatch).
+    /// Several rows are an sgemm, split by output columns over `workers` threads when the product is
+    /// large enough to pay for the hand-off (the prompt prefill). The split depends only on the sizes and
+    /// `workers`, so results are deterministic.
+    @inline(__always)
+    public static func linearRows(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                    rows: Int, inF: Int, outF: Int, beta: Float, workers: Int) {
+        if rows == 1 {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outF), Int32(inF), 1, w, Int32(inF), x, 1, beta, y, 1)
+            return
+        }
+        let chunks = rows * outF * inF >= 1 << 20 ? min(workers, max(1, outF / 64)) : 1
+        if chunks <= 1 {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF),
+                        w, Int32(inF), beta, y, Int32(outF))
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            // Column blocks that are multiples of 16 outputs (whole SIMD registers for the kernel).
+            let per = (outF / chunks + 15) & ~15
+            let lo = min(outF, c * per), hi = c == chunks - 1 ? outF : min(outF, lo + per)
+            guard hi > lo else { return }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(hi - lo), Int32(inF), 1, x, Int32(inF),
+                        w + lo * inF, Int32(inF), beta, y + lo, Int32(outF))
+        }
+    }
+
+    /// y[r, :] = x[r, :] / sqrt(mean(x[r, :]²) + eps) ∘ weight, for `rows` rows of width `d`.
+    @inline(__always)
+    public static func rmsNormRows(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                     rows: Int, d: Int, eps: Float) {
+        for r in 0..<rows {
+            let xr = x + r * d, yr = y + r * d
+            var ss: Float = 0
+            for j in 0..<d { ss += xr[j] * xr[j] }
+            let s = 1 / (ss / Float(d) + eps).squareRoot()
+            for j in 0..<d { yr[j] = weight[j] * (xr[j] * s) }
+        }
+    }
+
+    /// RoPE in place (Hugging Face's rotate_half layout) on `rows` rows of `heads` heads of width 2·half,
+    /// the rows being sequences of `rowsPerSequence` consecutive positions starting at `firstPosition`
+    /// (row r sits at firstPosition + r % rowsPerSequence). `cos`/`sin` are [positions, half] tables,
+    /// cos(p · invFreq[i]) and sin(p · invFreq[i]).
+    public static func rotateRows(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, half: Int,
+                                  cos cosT: UnsafePointer<Float>, sin sinT: UnsafePointer<Float>,
+                                  firstPosition: Int, rowsPerSequence: Int) {
+        let width = 2 * half * heads
+        for r in 0..<rows {
+            let p = firstPosition + r % rowsPerSequence
+            let c = cosT + p * half, s = sinT + p * half
+            for h in 0..<heads {
+                let xs = x + r * width + h * 2 * half
+                for i in 0..<half {
+                    let x1 = xs[i], x2 = xs[i + half]
+                    xs[i] = x1 * c[i] - x2 * s[i]
+                    xs[i + half] = x2 * c[i] + x1 * s[i]
+                }
+            }
+        }
+    }
+
+    /// gate ← silu(gate) ∘ up, `count` floats.
+    @inline(__always)
+    public static func swigluInPlace(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            let g = UnsafeRawPointer(gate + i).loadUnaligned(as: SIMD8<Float>.self)
+            let u = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Float>.self)
+            let y = g / (1 + exp8(-g)) * u
+            UnsafeMutableRawPointer(gate + i).storeBytes(of: y, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            let g = gate[i]
+            gate[i] = g / (1 + exp8(SIMD8(repeating: -g))[0]) * up[i]
+            i += 1
+        }
+    }
+
+    /// Causal attention of `t` new query rows over a sequence's cached keys and values.
+    ///
+    /// `q` [t, H·d] (after RoPE); `keysT` [KV·d, capacity] (transposed: one row of positions per feature) and
+    /// `values` [capacity, KV·d] of one sequence, holding positions 0..<cached + t (the new ones already
+    /// appended); `out` [t, H·d]. Query row i sits at position p = cached + i and sees keys j ≤ p (and
+    /// j > p − window with a sliding window). Query head h reads kv head h / (H / KV). `scores` holds at
+    /// least cached + t floats.
+    ///
+    /// Scores are accumulated feature by feature over contiguous rows of positions (axpy's, 32 positions
+    /// in registers at a time), so no horizontal sums; softmax with the SIMD exp; the output is a weighted
+    /// sum of value rows.
+    public static func attendCached(q: UnsafePointer<Float>, keysT: UnsafePointer<Float>, values: UnsafePointer<Float>, capacity: Int,
+                      out: UnsafeMutablePointer<Float>, t: Int, cached: Int, heads: Int, kvHeads: Int, headDim d: Int,
+                      window: Int?, scores: UnsafeMutablePointer<Float>) {
+        let qWidth = heads * d, kvWidth = kvHeads * d, group = heads / kvHeads
+        let scale = 1 / Float(d).squareRoot()
+        for i in 0..<t {
+            let p = cached + i
+            let lo = window.map { max(0, p - $0 + 1) } ?? 0
+            let n = p + 1 - lo
+            for h in 0..<heads {
+                let kv = h / group
+                let qh = q + i * qWidth + h * d
+                scoresOverPositions(query: qh, keysT: keysT + kv * d * capacity + lo, capacity: capacity, features: d,
+                                    count: n, scale: scale, into: scores)
+                let mx = maxOf(scores, count: n)
+                let sum = expShiftedInPlace(scores, count: n, shift: mx)
+                weightedRowSum(scores, rows: values + lo * kvWidth + kv * d, stride: kvWidth, count: n, width: d,
+                               scale: 1 / sum, into: out + i * qWidth + h * d)
+            }
+        }
+    }
+
+    /// scores[j] = scale · Σ_c query[c] · keysT[c · capacity + j] for j < count.
+    @inline(__always)
+    static func scoresOverPositions(query: UnsafePointer<Float>, keysT: UnsafePointer<Float>, capacity: Int, features: Int,
+                             count: Int, scale: Float, into scores: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        var j = 0
+        while j + 32 <= count {   // 32 positions in four registers
+            var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+            for c in 0..<features {
+                let row = keysT + c * capacity + j, qc = V(repeating: query[c])
+                a0.addProduct(qc, load(row)); a1.addProduct(qc, load(row + 8))
+                a2.addProduct(qc, load(row + 16)); a3.addProduct(qc, load(row + 24))
+            }
+            store(a0 * scale, scores + j); store(a1 * scale, scores + j + 8)
+            store(a2 * scale, scores + j + 16); store(a3 * scale, scores + j + 24)
+            j += 32
+        }
+        while j + 8 <= count {
+            var a = V()
+            for c in 0..<features { a.addProduct(V(repeating: query[c]), load(keysT + c * capacity + j)) }
+            store(a * scale, scores + j)
+            j += 8
+        }
+        while j < count {
+            var a: Float = 0
+            for c in 0..<features { a += query[c] * keysT[c * capacity + j] }
+            scores[j] = a * scale
+            j += 1
+        }
+    }
+
+    /// max_j x[j] (−∞ for count 0).
+    @inline(__always)
+    static func maxOf(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var m = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= count {
+            m = pointwiseMax(m, UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self))
+            j += 8
+        }
+        var best = m.max()
+        while j < count { best = max(best, x[j]); j += 1 }
+        return best
+    }
+
+    /// x[j] ← e^(x[j] − shift) for j < count; returns Σ x.
+    @inline(__always)
+    static func expShiftedInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        var acc = SIMD8<Float>(repeating: 0)
+        var j = 0
+        while j + 8 <= count {
+            let e = exp8(UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self) - shift)
+            UnsafeMutableRawPointer(x + j).storeBytes(of: e, as: SIMD8<Float>.self)
+            acc += e
+            j += 8
+        }
+        var tail: Float = 0
+        while j < count {
+            let e = exp8(SIMD8(repeating: x[j] - shift))[0]
+            x[j] = e
+            tail += e
+            j += 1
+        }
+        let h = acc.lowHalf + acc.highHalf
+        return ((h[0] + h[2]) + (h[1] + h[3])) + tail
+    }
+
+    /// out[0..<width] = scale · Σ_j w[j] · rows[j · stride ..< j · stride + width].
+    /// Features in blocks of 32 (four registers) so each row is read once per block.
+    @inline(__always)
+    static func weightedRowSum(_ w: UnsafePointer<Float>, rows: UnsafePointer<Float>, stride: Int, count: Int, width: Int,
+                        scale: Float, into out: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        var c = 0
+        while c + 32 <= width {
+            var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+            for j in 0..<count {
+                let row = rows + j * stride + c, wj = V(repeating: w[j])
+                a0.addProduct(wj, load(row)); a1.addProduct(wj, load(row + 8))
+                a2.addProduct(wj, load(row + 16)); a3.addProduct(wj, load(row + 24))
+            }
+            store(a0 * scale, out + c); store(a1 * scale, out + c + 8)
+            store(a2 * scale, out + c + 16); store(a3 * scale, out + c + 24)
+            c += 32
+        }
+        while c + 8 <= width {
+            var acc = V()
+            for j in 0..<count { acc.addProduct(V(repeating: w[j]), load(rows + j * stride + c)) }
+            store(acc * scale, out + c)
+            c += 8
+        }
+        while c < width {
+            var acc: Float = 0
+            for j in 0..<count { acc += w[j] * rows[j * stride + c] }
+            out[c] = acc * scale
+            c += 1
+        }
+    }
+}
