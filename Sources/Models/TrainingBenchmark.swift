@@ -14,6 +14,8 @@ public enum TrainingBenchmark {
         public var context = 256
         /// Worker threads for every kernel (`Parallel.setThreads`).
         public var threads = 2
+        /// Let OpenBLAS thread each large product itself instead of `Parallel`'s split (`Parallel.setThreads`).
+        public var blasThreadsItself = false
         public var warmupSteps = 2
         public var steps = 10
         public var seed: UInt64 = 0
@@ -53,7 +55,7 @@ public enum TrainingBenchmark {
     /// Runs the benchmark; `progress` is told each step's index and loss (warm-up steps included).
     public static func run(_ o: Options, progress: (Int, Float) -> Void = { _, _ in }) -> Result {
         precondition(o.batch > 0 && o.context > 0 && o.steps > 0 && o.warmupSteps >= 0, "TrainingBenchmark: bad options")
-        Parallel.setThreads(o.threads)
+        Parallel.setThreads(o.threads, blasThreadsItself: o.blasThreadsItself)
         var config = o.config
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.context)
         var rng = SeededGenerator(seed: o.seed)

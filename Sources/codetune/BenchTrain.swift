@@ -18,6 +18,8 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Positions per sequence.") var context = 256
     @Option(help: "Sequences per step.") var batch = 16
     @Option(help: "Worker threads.") var threads = 2
+    @Flag(name: .customLong("blas-threads"), help: "Let OpenBLAS thread large products itself (default: codetune splits them).")
+    var blasThreads = false
     @Option(help: "Untimed steps first.") var warmup = 2
     @Option(help: "Timed steps.") var steps = 10
     @Option(help: "Seed of the weights and the batch.") var seed: UInt64 = 0
@@ -35,6 +37,7 @@ struct BenchTrain: ParsableCommand {
         var o = TrainingBenchmark.Options()
         o.config = try shape.config(positions: context)
         o.context = context; o.batch = batch; o.threads = threads
+        o.blasThreadsItself = blasThreads
         o.warmupSteps = warmup; o.steps = steps; o.seed = seed; o.measurePeak = !noPeak
         let r = TrainingBenchmark.run(o) { step, loss in
             if verbose { printError("step \(step) loss \(loss)") }
