@@ -109,22 +109,23 @@ extension InferenceKernels {
     /// `q` [t, H·d] (after RoPE); `keysT` [KV·d, capacity] (transposed: one row of positions per feature) and
     /// `values` [capacity, KV·d] of one sequence, holding positions 0..<cached + t (the new ones already
     /// appended); `out` [t, H·d]. Query row i sits at position p = cached + i and sees keys j ≤ p (and
-    /// j > p − window with a sliding window). Query head h reads kv head h / (H / KV). `scores` holds at
-    /// least cached + t floats.
+    /// j > p − window with a sliding window). Query head h reads kv head h / (H / KV). Only the query heads
+    /// in `headRange` (default all) are computed, so heads can be shared out between threads. `scores` holds
+    /// at least cached + t floats.
     ///
     /// Scores are accumulated feature by feature over contiguous rows of positions (axpy's, 32 positions
     /// in registers at a time), so no horizontal sums; softmax with the SIMD exp; the output is a weighted
     /// sum of value rows.
     public static func attendCached(q: UnsafePointer<Float>, keysT: UnsafePointer<Float>, values: UnsafePointer<Float>, capacity: Int,
                       out: UnsafeMutablePointer<Float>, t: Int, cached: Int, heads: Int, kvHeads: Int, headDim d: Int,
-                      window: Int?, scores: UnsafeMutablePointer<Float>) {
+                      window: Int?, scores: UnsafeMutablePointer<Float>, headRange: Range<Int>? = nil) {
         let qWidth = heads * d, kvWidth = kvHeads * d, group = heads / kvHeads
         let scale = 1 / Float(d).squareRoot()
         for i in 0..<t {
             let p = cached + i
             let lo = window.map { max(0, p - $0 + 1) } ?? 0
             let n = p + 1 - lo
-            for h in 0..<heads {
+            for h in headRange ?? 0..<heads {
                 let kv = h / group
                 let qh = q + i * qWidth + h * d
                 scoresOverPositions(query: qh, keysT: keysT + kv * d * capacity + lo, capacity: capacity, features: d,

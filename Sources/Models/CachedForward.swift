@@ -40,12 +40,23 @@ extension MistralModel {
             K.rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
                          firstPosition: cached, rowsPerSequence: t)
             layer.append(keys: k, values: v, batch: b, length: t, at: cached)
-            for bi in 0..<b {   // att [T, H·d] per sequence
-                let (keysT, values) = layer.sequence(bi)
-                K.attendCached(q: q + bi * t * qWidth, keysT: keysT, values: values, capacity: layer.capacity,
-                             out: att + bi * t * qWidth, t: t, cached: cached, heads: heads, kvHeads: kvHeads,
-                             headDim: hd, window: a.slidingWindow, scores: s.scores)
+            // att [T, H·d] per sequence. A prompt's attention is shared out over the workers by (sequence, head);
+            // a decoding step's is a few microseconds, done on this thread.
+            let items = b * heads, chunks = t > 1 ? min(workers, items, s.scoreRows) : 1
+            let attend = { (c: Int) in
+                let lo = c * items / chunks, hi = (c + 1) * items / chunks
+                var item = lo
+                while item < hi {
+                    let bi = item / heads, h0 = item % heads, h1 = min(heads, h0 + (hi - item))
+                    let (keysT, values) = layer.sequence(bi)
+                    K.attendCached(q: q + bi * t * qWidth, keysT: keysT, values: values, capacity: layer.capacity,
+                                   out: att + bi * t * qWidth, t: t, cached: cached, heads: heads, kvHeads: kvHeads,
+                                   headDim: hd, window: a.slidingWindow, scores: s.scores + c * layer.capacity,
+                                   headRange: h0..<h1)
+                    item += h1 - h0
+                }
             }
+            if chunks > 1 { DispatchQueue.concurrentPerform(iterations: chunks, execute: attend) } else { attend(0) }
             K.linearRows(att, a.oProj.data, x, rows: rows, inF: qWidth, outF: d, beta: 1, workers: workers)   // x += o(att)
             let mlp = block.mlp
             K.rmsNormRows(x, block.postAttentionNorm.weight.data, h, rows: rows, d: d, eps: block.postAttentionNorm.eps)

@@ -1,5 +1,7 @@
 // DecodeScratch: the activation buffers of KV-cache inference, allocated once per size and reused.
 
+import Autograd
+
 /// Row buffers of the fused cached forward for up to `rows` rows (batch · new positions), grown when a
 /// call feeds more rows than any before (a longer prompt) and otherwise reused, so decoding token after
 /// token allocates nothing.
@@ -10,8 +12,11 @@ final class DecodeScratch {
     /// Residual stream x [rows, D], normed input h [rows, D], q [rows, H·d], new keys and values
     /// [rows, KV·d], attention output [rows, H·d], MLP gate (then silu(gate) ∘ up) and up [rows, M].
     private(set) var x, h, q, k, v, attention, gate, up: UnsafeMutablePointer<Float>
-    /// Attention scores of one query row over every cached position, [capacity].
+    /// Attention scores of one query row over every cached position, one row per worker thread,
+    /// [workers, capacity] (workers as when the cache was made).
     let scores: UnsafeMutablePointer<Float>
+    /// Rows of `scores`: how many threads may attend at once.
+    let scoreRows: Int
     /// Final-normed last position of each sequence, [batch, D].
     let last: UnsafeMutablePointer<Float>
 
@@ -22,7 +27,8 @@ final class DecodeScratch {
         mlp = config.intermediateSize
         (x, h, q, k, v, attention, gate, up) = (.allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1),
             .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1))
-        scores = .allocate(capacity: max(capacity, 1))
+        scoreRows = Parallel.workers
+        scores = .allocate(capacity: max(capacity, 1) * scoreRows)
         last = .allocate(capacity: max(batch * hidden, 1))
     }
 
