@@ -58,6 +58,32 @@ public enum TrainingBenchmark {
         Parallel.setThreads(o.threads, blasThreadsItself: o.blasThreadsItself)
         var config = o.config
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.context)
+        let n = o.batch * o.context
+        let (seconds, losses, activationBytes) = train(config: config, o, progress: progress)
+        // Peak memory of training, read after its memory is released and before the sgemm peak, whose
+        // OpenBLAS-threaded variant starts a thread pool (buffers that stay resident, not part of training).
+        let peakResident = ProcessMemory.peakResidentBytes
+        let peak = o.measurePeak ? Parallel.sgemmPeakFLOPS() : nil
+        let tokensPerSecond = Double(n * o.steps) / seconds
+        let flopsPerToken = config.trainingFLOPsPerToken(context: o.context)
+        let achieved = tokensPerSecond * flopsPerToken
+        return Result(
+            vocab: config.vocabSize, hidden: config.hiddenSize, layers: config.numHiddenLayers,
+            heads: config.numAttentionHeads, kv_heads: config.numKeyValueHeads, mlp: config.intermediateSize,
+            context: o.context, batch: o.batch, params: config.parameterCount, threads: Parallel.workers,
+            warmup_steps: o.warmupSteps, steps: o.steps, tokens_per_s: tokensPerSecond,
+            ms_per_step: 1000 * seconds / Double(o.steps), flops_per_token: flopsPerToken,
+            gflops: achieved / 1e9, peak_gflops: peak.map { $0 / 1e9 }, mfu: peak.map { achieved / $0 },
+            peak_rss_bytes: peakResident, activation_bytes: activationBytes,
+            losses: losses, openblas_coretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+    }
+}
+
+extension TrainingBenchmark {
+    /// Warm-up and timed steps; returns the timed seconds, every step's loss and the tape's arena bytes.
+    /// Model, optimizer and tape are freed on return.
+    static func train(config: MistralConfig, _ o: Options, progress: (Int, Float) -> Void)
+        -> (seconds: Double, losses: [Float], activationBytes: Int) {
         var rng = SeededGenerator(seed: o.seed)
         let model = MistralModel(config: config, generator: &rng)
         let optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags, learningRate: o.learningRate,
@@ -81,22 +107,7 @@ public enum TrainingBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<o.steps { step() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        // Peak memory before the sgemm peak: its OpenBLAS-threaded variant starts a thread pool whose
-        // buffers stay resident and are not part of training.
-        let peakResident = ProcessMemory.peakResidentBytes
-        let peak = o.measurePeak ? Parallel.sgemmPeakFLOPS() : nil
-        let tokensPerSecond = Double(n * o.steps) / seconds
-        let flopsPerToken = config.trainingFLOPsPerToken(context: o.context)
-        let achieved = tokensPerSecond * flopsPerToken
-        return Result(
-            vocab: config.vocabSize, hidden: config.hiddenSize, layers: config.numHiddenLayers,
-            heads: config.numAttentionHeads, kv_heads: config.numKeyValueHeads, mlp: config.intermediateSize,
-            context: o.context, batch: o.batch, params: config.parameterCount, threads: Parallel.workers,
-            warmup_steps: o.warmupSteps, steps: o.steps, tokens_per_s: tokensPerSecond,
-            ms_per_step: 1000 * seconds / Double(o.steps), flops_per_token: flopsPerToken,
-            gflops: achieved / 1e9, peak_gflops: peak.map { $0 / 1e9 }, mfu: peak.map { achieved / $0 },
-            peak_rss_bytes: peakResident, activation_bytes: tape.arenaBytes,
-            losses: losses, openblas_coretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+        return (seconds, losses, tape.arenaBytes)
     }
 }
 
