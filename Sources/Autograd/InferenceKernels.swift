@@ -11,27 +11,22 @@ import Dispatch
 public enum InferenceKernels {}
 
 extension InferenceKernels {
-    /// Runs `body` with OpenBLAS threading each of its calls over `threads` threads, then puts OpenBLAS back
-    /// to one thread (its setting outside `Parallel.blasThreadsItself`). For single-row products (sgemv),
-    /// where the hand-off of `Parallel`'s split costs more than the product.
-    public static func withBLASThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
-        guard threads > 1, !Parallel.blasThreadsItself else { return try body() }
-        openblas_set_num_threads(Int32(threads))
-        defer { openblas_set_num_threads(1) }
-        return try body()
-    }
-
-
     /// y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1), `x` [rows, inF], `w` [outF, inF] (nn.Linear layout), `y` [rows, outF].
     ///
     /// One row is an sgemv (the decoding case: weight-bandwidth bound, single-threaded, no dispatch).
     /// Several rows are an sgemm, split by output columns over `workers` threads when the product is
     /// large enough to pay for the hand-off (the prompt prefill). The split depends only on the sizes and
-    /// `workers`, so results are deterministic.
+    /// `workers`, so results are deterministic. With `Parallel.blasThreadsItself`, every product is one
+    /// call that OpenBLAS threads itself (sgemv included).
     @inline(__always)
     public static func linearRows(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                     rows: Int, inF: Int, outF: Int, beta: Float, workers: Int) {
-        if rows == 1 {
+        if rows == 1 || Parallel.blasThreadsItself {
+            if rows > 1 {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF),
+                            w, Int32(inF), beta, y, Int32(outF))
+                return
+            }
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outF), Int32(inF), 1, w, Int32(inF), x, 1, beta, y, 1)
             return
         }

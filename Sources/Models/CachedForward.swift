@@ -9,7 +9,6 @@
 import Autograd
 import Foundation
 
-let experimentBlasThreads = ProcessInfo.processInfo.environment["CODETUNE_DECODE_BLAS_THREADS"] == "1"
 
 extension MistralModel {
     /// Feeds `ids` [B, T] after the `cache.length` cached positions and writes the next-token logits of

@@ -17,6 +17,8 @@ public enum DecodingBenchmark {
         public var warmupRuns = 3
         /// Worker threads for the kernels (`Parallel.setThreads`).
         public var threads = 2
+        /// Let OpenBLAS thread every product itself, sgemv included (`Parallel.setThreads`).
+        public var blasThreadsItself = false
         public var seed: UInt64 = 0
 
         public init() {}
@@ -26,6 +28,7 @@ public enum DecodingBenchmark {
     public struct Result: Codable, Sendable {
         public var vocab, hidden, layers, heads, kv_heads, mlp: Int
         public var prompt_tokens, new_tokens, runs, warmup_runs, threads: Int
+        public var blas_threads_itself: Bool
         public var request_ms_p50, request_ms_p95, request_ms_min, request_ms_max: Double
         public var prefill_ms_p50: Double
         public var token_ms_p50, token_ms_p95: Double
@@ -39,7 +42,7 @@ public enum DecodingBenchmark {
 
     public static func run(_ o: Options) throws -> Result {
         precondition(o.promptLength > 0 && o.newTokens > 0 && o.runs > 0 && o.warmupRuns >= 0, "DecodingBenchmark: bad options")
-        Parallel.setThreads(o.threads)
+        Parallel.setThreads(o.threads, blasThreadsItself: o.blasThreadsItself)
         var config = o.config
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.promptLength + o.newTokens)
         var rng = SeededGenerator(seed: o.seed)
@@ -74,7 +77,7 @@ public enum DecodingBenchmark {
             vocab: config.vocabSize, hidden: config.hiddenSize, layers: config.numHiddenLayers,
             heads: config.numAttentionHeads, kv_heads: config.numKeyValueHeads, mlp: config.intermediateSize,
             prompt_tokens: o.promptLength, new_tokens: o.newTokens, runs: o.runs, warmup_runs: o.warmupRuns,
-            threads: Parallel.workers, request_ms_p50: p50, request_ms_p95: percentile(requests, 0.95),
+            threads: Parallel.workers, blas_threads_itself: Parallel.blasThreadsItself, request_ms_p50: p50, request_ms_p95: percentile(requests, 0.95),
             request_ms_min: requests.min() ?? 0, request_ms_max: requests.max() ?? 0,
             prefill_ms_p50: percentile(prefills, 0.5), token_ms_p50: percentile(tokenTimes, 0.5),
             token_ms_p95: percentile(tokenTimes, 0.95), tokens_per_s: Double(o.newTokens) / (p50 / 1000),

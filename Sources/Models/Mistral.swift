@@ -198,11 +198,7 @@ public final class MistralModel {
         for id in ids where id < 0 || Int(id) >= config.vocabSize {
             throw InputError("token id \(id) is outside the vocabulary 0..<\(config.vocabSize)")
         }
-        if cache.batch * length == 1 && experimentBlasThreads {
-            InferenceKernels.withBLASThreads(Parallel.workers) { ids.withUnsafeBufferPointer { forwardCached(cache, ids: $0, length: length) } }
-        } else {
-            ids.withUnsafeBufferPointer { forwardCached(cache, ids: $0, length: length) }
-        }
+        ids.withUnsafeBufferPointer { forwardCached(cache, ids: $0, length: length) }
         cache.length += length
         return UnsafeBufferPointer(start: cache.logits.data, count: cache.logits.count)
     }

@@ -19,6 +19,8 @@ struct BenchSample: ParsableCommand {
     @Option(help: "Timed requests.") var runs = 30
     @Option(help: "Untimed requests first.") var warmup = 3
     @Option(help: "Worker threads.") var threads = 2
+    @Flag(name: .customLong("blas-threads"), help: "Let OpenBLAS thread every product itself, one-row products too.")
+    var blasThreads = false
     @Option(help: "Seed of the weights and the prompt.") var seed: UInt64 = 0
     @Flag(help: "One JSON object on stdout.") var json = false
 
@@ -32,7 +34,7 @@ struct BenchSample: ParsableCommand {
         var o = DecodingBenchmark.Options()
         o.config = try shape.config(positions: prompt + newTokens)
         o.promptLength = prompt; o.newTokens = newTokens; o.runs = runs; o.warmupRuns = warmup
-        o.threads = threads; o.seed = seed
+        o.threads = threads; o.seed = seed; o.blasThreadsItself = blasThreads
         let r = try DecodingBenchmark.run(o)
         if json {
             let encoder = JSONEncoder()
@@ -41,8 +43,9 @@ struct BenchSample: ParsableCommand {
             return
         }
         print("shape: vocab \(r.vocab), hidden \(r.hidden), \(r.layers) layers, \(r.heads) heads, \(r.kv_heads) kv heads, MLP \(r.mlp); batch 1, prompt \(r.prompt_tokens), \(r.new_tokens) new tokens, greedy")
-        print(String(format: "request p50 %.2f ms, p95 %.2f ms (min %.2f, max %.2f; %d runs after %d warm-up, %d threads)",
-                     r.request_ms_p50, r.request_ms_p95, r.request_ms_min, r.request_ms_max, r.runs, r.warmup_runs, r.threads))
+        print(String(format: "request p50 %.2f ms, p95 %.2f ms (min %.2f, max %.2f; %d runs after %d warm-up, %d threads",
+                     r.request_ms_p50, r.request_ms_p95, r.request_ms_min, r.request_ms_max, r.runs, r.warmup_runs, r.threads)
+              + (r.blas_threads_itself ? ", OpenBLAS-threaded)" : ")"))
         print(String(format: "prefill p50 %.2f ms; per token p50 %.3f ms, p95 %.3f ms; %.0f tokens/s",
                      r.prefill_ms_p50, r.token_ms_p50, r.token_ms_p95, r.tokens_per_s))
         print(String(format: "peak RSS %.1f MiB; ", Double(r.peak_rss_bytes) / 1_048_576)
