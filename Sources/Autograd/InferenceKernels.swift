@@ -101,17 +101,18 @@ extension InferenceKernels {
 
     /// Causal attention of `t` new query rows over a sequence's cached keys and values.
     ///
-    /// `q` [t, H·d] (after RoPE); `keysT` [KV·d, capacity] (transposed: one row of positions per feature) and
+    /// `q` [t, H·d] (after RoPE); `keysT` [KV·d, keyStride] (transposed: one row of positions per feature,
+    /// each row readable at least 7 floats past the last position, as `LayerCache` pads it) and
     /// `values` [capacity, KV·d] of one sequence, holding positions 0..<cached + t (the new ones already
     /// appended); `out` [t, H·d]. Query row i sits at position p = cached + i and sees keys j ≤ p (and
     /// j > p − window with a sliding window). Query head h reads kv head h / (H / KV). Only the query heads
     /// in `headRange` (default all) are computed, so heads can be shared out between threads. `scores` holds
-    /// at least cached + t floats.
+    /// at least cached + t + 8 floats.
     ///
     /// Scores are accumulated feature by feature over contiguous rows of positions (axpy's, 32 positions
     /// in registers at a time), so no horizontal sums; softmax with the SIMD exp; the output is a weighted
     /// sum of value rows.
-    public static func attendCached(q: UnsafePointer<Float>, keysT: UnsafePointer<Float>, values: UnsafePointer<Float>, capacity: Int,
+    public static func attendCached(q: UnsafePointer<Float>, keysT: UnsafePointer<Float>, values: UnsafePointer<Float>, keyStride: Int,
                       out: UnsafeMutablePointer<Float>, t: Int, cached: Int, heads: Int, kvHeads: Int, headDim d: Int,
                       window: Int?, scores: UnsafeMutablePointer<Float>, headRange: Range<Int>? = nil) {
         let qWidth = heads * d, kvWidth = kvHeads * d, group = heads / kvHeads
@@ -123,7 +124,7 @@ extension InferenceKernels {
             for h in headRange ?? 0..<heads {
                 let kv = h / group
                 let qh = q + i * qWidth + h * d
-                scoresOverPositions(query: qh, keysT: keysT + kv * d * capacity + lo, capacity: capacity, features: d,
+                scoresOverPositions(query: qh, keysT: keysT + kv * d * keyStride + lo, stride: keyStride, features: d,
                                     count: n, scale: scale, into: scores)
                 let mx = maxOf(scores, count: n)
                 let sum = expShiftedInPlace(scores, count: n, shift: mx)
@@ -133,9 +134,10 @@ extension InferenceKernels {
         }
     }
 
-    /// scores[j] = scale · Σ_c query[c] · keysT[c · capacity + j] for j < count.
+    /// scores[j] = scale · Σ_c query[c] · keysT[c · stride + j] for j < count, in whole blocks of 8: the
+    /// last block also writes up to 7 scores past `count` (from the rows' padding; never read).
     @inline(__always)
-    static func scoresOverPositions(query: UnsafePointer<Float>, keysT: UnsafePointer<Float>, capacity: Int, features: Int,
+    static func scoresOverPositions(query: UnsafePointer<Float>, keysT: UnsafePointer<Float>, stride: Int, features: Int,
                              count: Int, scale: Float, into scores: UnsafeMutablePointer<Float>) {
         typealias V = SIMD8<Float>
         @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -144,7 +146,7 @@ extension InferenceKernels {
         while j + 32 <= count {   // 32 positions in four registers
             var a0 = V(), a1 = V(), a2 = V(), a3 = V()
             for c in 0..<features {
-                let row = keysT + c * capacity + j, qc = V(repeating: query[c])
+                let row = keysT + c * stride + j, qc = V(repeating: query[c])
                 a0.addProduct(qc, load(row)); a1.addProduct(qc, load(row + 8))
                 a2.addProduct(qc, load(row + 16)); a3.addProduct(qc, load(row + 24))
             }
@@ -152,54 +154,50 @@ extension InferenceKernels {
             store(a2 * scale, scores + j + 16); store(a3 * scale, scores + j + 24)
             j += 32
         }
-        while j + 8 <= count {
+        while j < count {
             var a = V()
-            for c in 0..<features { a.addProduct(V(repeating: query[c]), load(keysT + c * capacity + j)) }
+            for c in 0..<features { a.addProduct(V(repeating: query[c]), load(keysT + c * stride + j)) }
             store(a * scale, scores + j)
             j += 8
         }
-        while j < count {
-            var a: Float = 0
-            for c in 0..<features { a += query[c] * keysT[c * capacity + j] }
-            scores[j] = a * scale
-            j += 1
-        }
     }
 
-    /// max_j x[j] (−∞ for count 0).
+    /// Lanes 0..<n of 8 (all when n ≥ 8).
+    @inline(__always)
+    static func firstLanes(_ n: Int) -> SIMDMask<SIMD8<Int32>> {
+        SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<Int32>(repeating: Int32(min(n, 8)))
+    }
+
+    /// max_j x[j] (−∞ for count 0). Reads whole blocks of 8 (x padded to a multiple of 8).
     @inline(__always)
     static func maxOf(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var m = SIMD8<Float>(repeating: -.infinity)
         var j = 0
-        while j + 8 <= count {
-            m = pointwiseMax(m, UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self))
+        while j < count {
+            var v = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+            if count - j < 8 { v.replace(with: -.infinity, where: .!firstLanes(count - j)) }
+            m = pointwiseMax(m, v)
             j += 8
         }
-        var best = m.max()
-        while j < count { best = max(best, x[j]); j += 1 }
-        return best
+        let h = pointwiseMax(m.lowHalf, m.highHalf)
+        return max(max(h[0], h[1]), max(h[2], h[3]))
     }
 
-    /// x[j] ← e^(x[j] − shift) for j < count; returns Σ x.
+    /// x[j] ← e^(x[j] − shift) for j < count; returns Σ x. Works in whole blocks of 8 (x padded to a
+    /// multiple of 8; lanes past `count` are set to 0).
     @inline(__always)
     static func expShiftedInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
         var acc = SIMD8<Float>(repeating: 0)
         var j = 0
-        while j + 8 <= count {
-            let e = exp8(UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self) - shift)
+        while j < count {
+            var e = exp8(UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self) - shift)
+            if count - j < 8 { e.replace(with: 0, where: .!firstLanes(count - j)) }
             UnsafeMutableRawPointer(x + j).storeBytes(of: e, as: SIMD8<Float>.self)
             acc += e
             j += 8
         }
-        var tail: Float = 0
-        while j < count {
-            let e = exp8(SIMD8(repeating: x[j] - shift))[0]
-            x[j] = e
-            tail += e
-            j += 1
-        }
         let h = acc.lowHalf + acc.highHalf
-        return ((h[0] + h[2]) + (h[1] + h[3])) + tail
+        return (h[0] + h[2]) + (h[1] + h[3])
     }
 
     /// out[0..<width] = scale · Σ_j w[j] · rows[j · stride ..< j · stride + width].

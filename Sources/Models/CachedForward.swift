@@ -48,9 +48,9 @@ extension MistralModel {
                 while item < hi {
                     let bi = item / heads, h0 = item % heads, h1 = min(heads, h0 + (hi - item))
                     let (keysT, values) = layer.sequence(bi)
-                    K.attendCached(q: q + bi * t * qWidth, keysT: keysT, values: values, capacity: layer.capacity,
+                    K.attendCached(q: q + bi * t * qWidth, keysT: keysT, values: values, keyStride: layer.keyStride,
                                    out: att + bi * t * qWidth, t: t, cached: cached, heads: heads, kvHeads: kvHeads,
-                                   headDim: hd, window: a.slidingWindow, scores: s.scores + c * layer.capacity,
+                                   headDim: hd, window: a.slidingWindow, scores: s.scores + c * s.scoreStride,
                                    headRange: h0..<h1)
                     item += h1 - h0
                 }

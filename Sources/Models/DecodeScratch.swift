@@ -13,10 +13,12 @@ final class DecodeScratch {
     /// [rows, KV·d], attention output [rows, H·d], MLP gate (then silu(gate) ∘ up) and up [rows, M].
     private(set) var x, h, q, k, v, attention, gate, up: UnsafeMutablePointer<Float>
     /// Attention scores of one query row over every cached position, one row per worker thread,
-    /// [workers, capacity] (workers as when the cache was made).
+    /// [workers, scoreStride] (workers as when the cache was made; rows padded by 8 for whole SIMD blocks).
     let scores: UnsafeMutablePointer<Float>
     /// Rows of `scores`: how many threads may attend at once.
     let scoreRows: Int
+    /// Floats per row of `scores`: capacity + 8.
+    let scoreStride: Int
     /// Final-normed last position of each sequence, [batch, D].
     let last: UnsafeMutablePointer<Float>
 
@@ -28,7 +30,8 @@ final class DecodeScratch {
         (x, h, q, k, v, attention, gate, up) = (.allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1),
             .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1))
         scoreRows = Parallel.workers
-        scores = .allocate(capacity: max(capacity, 1) * scoreRows)
+        scoreStride = capacity + 8
+        scores = .allocate(capacity: scoreStride * scoreRows)
         last = .allocate(capacity: max(batch * hidden, 1))
     }
 

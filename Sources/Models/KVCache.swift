@@ -73,26 +73,30 @@ public final class KVCache {
 
 /// One layer's cache: keys (after RoPE) and values of every sequence.
 ///
-/// Keys are stored transposed, [batch, KV·d, capacity] (each feature's row of positions), so the scores
-/// of a query over all positions are axpy's over contiguous rows (see `attendCached`); values are
-/// [batch, capacity, KV·d] (each position's row), as the weighted sum over positions reads them.
+/// Keys are stored transposed, [batch, KV·d, keyStride] (each feature's row of positions, padded by 8 so
+/// the attention kernel reads whole SIMD blocks), so the scores of a query over all positions are axpy's
+/// over contiguous rows (see `InferenceKernels.attendCached`); values are [batch, capacity, KV·d] (each
+/// position's row), as the weighted sum over positions reads them.
 final class LayerCache {
     let keys: Tensor
     let values: Tensor
     let capacity: Int
     /// KV·d, the features of one position.
     let width: Int
+    /// Row stride of the transposed keys: capacity + 8.
+    let keyStride: Int
 
     init(batch: Int, capacity: Int, width: Int) {
-        keys = Tensor(zeros: [batch, width, capacity])
+        keyStride = capacity + 8
+        keys = Tensor(zeros: [batch, width, capacity + 8])
         values = Tensor(zeros: [batch, capacity, width])
         self.capacity = capacity
         self.width = width
     }
 
-    /// Sequence `b`'s transposed keys [KV·d, capacity] and values [capacity, KV·d].
+    /// Sequence `b`'s transposed keys [KV·d, keyStride] and values [capacity, KV·d].
     func sequence(_ b: Int) -> (keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>) {
-        (keys.data + b * width * capacity, values.data + b * capacity * width)
+        (keys.data + b * width * keyStride, values.data + b * capacity * width)
     }
 
     /// Writes new keys and values, [B, T, KV·d] row-major, at positions `start..<start + T` of every sequence.
@@ -103,7 +107,7 @@ final class LayerCache {
             (vs + start * width).update(from: v + i * t * width, count: t * width)
             for pos in 0..<t {
                 let src = k + (i * t + pos) * width
-                for f in 0..<width { kt[f * capacity + start + pos] = src[f] }
+                for f in 0..<width { kt[f * keyStride + start + pos] = src[f] }
             }
         }
     }
@@ -111,7 +115,7 @@ final class LayerCache {
     /// Copies the first `positions` positions of `source`'s sequence `s` into sequence `b` of this cache.
     func copySequence(_ b: Int, from source: LayerCache, sequence s: Int, positions: Int) {
         let (dk, dv) = sequence(b), (sk, sv) = source.sequence(s)
-        for f in 0..<width { (dk + f * capacity).update(from: sk + f * source.capacity, count: positions) }
+        for f in 0..<width { (dk + f * keyStride).update(from: sk + f * source.keyStride, count: positions) }
         dv.update(from: sv, count: positions * width)
     }
 }
