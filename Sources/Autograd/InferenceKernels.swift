@@ -176,10 +176,11 @@ extension InferenceKernels {
         while j < count {
             var v = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
             if count - j < 8 { v.replace(with: -.infinity, where: .!firstLanes(count - j)) }
-            m = pointwiseMax(m, v)
+            m.replace(with: v, where: v .> m)   // compare + blend (pointwiseMax checks NaNs lane by lane)
             j += 8
         }
-        let h = pointwiseMax(m.lowHalf, m.highHalf)
+        var h = m.lowHalf
+        h.replace(with: m.highHalf, where: m.highHalf .> h)
         return max(max(h[0], h[1]), max(h[2], h[3]))
     }
 
