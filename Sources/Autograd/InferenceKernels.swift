@@ -11,6 +11,24 @@ import Dispatch
 public enum InferenceKernels {}
 
 extension InferenceKernels {
+    /// Index of the largest of `count` floats (the first one on ties; NaNs are never chosen unless all are
+    /// NaN, then 0), as greedy decoding picks: one SIMD pass for the maximum, one for its first index.
+    public static func argmax(_ x: UnsafePointer<Float>, count: Int) -> Int {
+        precondition(count > 0, "argmax: empty")
+        var m = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= count {
+            let v = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+            m.replace(with: v, where: v .> m)
+            j += 8
+        }
+        var best = -Float.infinity
+        for l in 0..<8 where m[l] > best { best = m[l] }
+        while j < count { if x[j] > best { best = x[j] }; j += 1 }
+        for i in 0..<count where x[i] == best { return i }
+        return 0
+    }
+
     /// y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1), `x` [rows, inF], `w` [outF, inF] (nn.Linear layout), `y` [rows, outF].
     ///
     /// One row is an sgemv (the decoding case: weight-bandwidth bound, single-threaded, no dispatch).

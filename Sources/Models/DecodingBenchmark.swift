@@ -87,9 +87,7 @@ public enum DecodingBenchmark {
 
     /// Index of the largest value (the first one on ties), as greedy decoding picks.
     static func argmax(_ xs: UnsafeBufferPointer<Float>) -> Int {
-        var best = 0
-        for j in 1..<xs.count where xs[j] > xs[best] { best = j }
-        return best
+        InferenceKernels.argmax(xs.baseAddress!, count: xs.count)
     }
 
     /// The q-quantile (0…1) of `xs` by the nearest-rank method: the smallest value with at least
