@@ -11,6 +11,16 @@ import Dispatch
 public enum InferenceKernels {}
 
 extension InferenceKernels {
+    /// Runs `body` with OpenBLAS threading each of its calls over `threads` threads, then puts OpenBLAS back
+    /// to one thread (its setting unless `Parallel.blasThreadsItself`). A prompt's products are faster
+    /// threaded by OpenBLAS (shared packing) than split by columns; see `linearRows(splitColumns:)`.
+    public static func withBLASThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        guard threads > 1, !Parallel.blasThreadsItself else { return try body() }
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        return try body()
+    }
+
     /// Index of the largest of `count` floats (the first one on ties; NaNs are never chosen unless all are
     /// NaN, then 0), as greedy decoding picks: one SIMD pass for the maximum, one for its first index.
     public static func argmax(_ x: UnsafePointer<Float>, count: Int) -> Int {
@@ -34,12 +44,12 @@ extension InferenceKernels {
     /// One row is an sgemv (the decoding case: weight-bandwidth bound, single-threaded, no dispatch).
     /// Several rows are an sgemm, split by output columns over `workers` threads when the product is
     /// large enough to pay for the hand-off (the prompt prefill). The split depends only on the sizes and
-    /// `workers`, so results are deterministic. With `Parallel.blasThreadsItself`, every product is one
-    /// call that OpenBLAS threads itself (sgemv included).
+    /// `workers`, so results are deterministic. With `splitColumns: false` (inside `withBLASThreads`) or
+    /// `Parallel.blasThreadsItself`, every product is one call that OpenBLAS threads itself.
     @inline(__always)
     public static func linearRows(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                    rows: Int, inF: Int, outF: Int, beta: Float, workers: Int) {
-        if rows == 1 || Parallel.blasThreadsItself {
+                    rows: Int, inF: Int, outF: Int, beta: Float, workers: Int, splitColumns: Bool = true) {
+        if rows == 1 || !splitColumns || Parallel.blasThreadsItself {
             if rows > 1 {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF),
                             w, Int32(inF), beta, y, Int32(outF))

@@ -198,7 +198,8 @@ public final class MistralModel {
         for id in ids where id < 0 || Int(id) >= config.vocabSize {
             throw InputError("token id \(id) is outside the vocabulary 0..<\(config.vocabSize)")
         }
-        ids.withUnsafeBufferPointer { forwardCached(cache, ids: $0, length: length) }
+        let run = { ids.withUnsafeBufferPointer { self.forwardCached(cache, ids: $0, length: length) } }
+        if length > 1 { InferenceKernels.withBLASThreads(Parallel.workers, run) } else { run() }
         cache.length += length
         return UnsafeBufferPointer(start: cache.logits.data, count: cache.logits.count)
     }
