@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // Dependencies point one way (see DESIGN.md):
@@ -6,6 +7,22 @@ import PackageDescription
 // Corpus → Tokenizer; FileFormats → CArchive (one libarchive reader for every input); Training → Corpus; Evaluation → Models, Tokenizer.
 // FileFormats (errors with file:line:col, YAML with locations, atomic writes, JSON lines)
 // sits below everything that reads user input.
+// The numeric kernels (Autograd) are built for AVX2 + FMA in release when the building x86-64 host
+// has them (read from /proc/cpuinfo), so their SIMD8 loops use whole 256-bit registers; a host
+// without them gets the portable build rather than a binary that stops on an illegal instruction.
+#if arch(x86_64)
+let hostHasAVX2FMA: Bool = {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let set = Set(flags.split(separator: " "))
+    return set.contains("avx2") && set.contains("fma")
+}()
+let kernelSettings: [SwiftSetting] = hostHasAVX2FMA
+    ? [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))] : []
+#else
+let kernelSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "codetune",
     platforms: [.macOS(.v14)],
@@ -26,7 +43,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Autograd", dependencies: ["CBLAS"],
-                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] + kernelSettings),
         .target(name: "Models", dependencies: ["Autograd", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats"]),

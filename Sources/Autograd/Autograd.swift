@@ -43,6 +43,9 @@
 /// view the cache with `Tensor(viewing:shape:)` or pass it whole with `attention(..., keyLength:)`, and use
 /// `rotaryEmbedding(..., positionOffset: cacheLength)`. Call `reset()` after each decoding step.
 ///
+/// KV-cache decoding in Models does not use the tape: `InferenceKernels` holds its fused loops (row-wise
+/// linear via sgemv/sgemm, RMSNorm, RoPE, SwiGLU, attention over a transposed key cache) on raw buffers.
+///
 /// ## Ops (all on `Tape`)
 ///
 /// `linear`, `matmul`, `add`, `multiply`, `scale`, `reshape`, `embedding`, `rmsNorm`, `rotaryEmbedding`,

@@ -34,23 +34,14 @@ struct CausalSelfAttention {
     let ropeTheta: Float
     let slidingWindow: Int?
 
-    /// `x` [B, T, D] → [B, T, D]. Without a cache the T positions are 0..<T. With one (inference only),
-    /// they follow the `cached` positions already in `cache`; their keys and values are appended to it.
-    func forward(_ tape: Tape, _ x: Tensor, cache: LayerCache? = nil, cached: Int = 0) -> Tensor {
-        let q = tape.rotaryEmbedding(tape.linear(x, qProj), headDim: headDim, theta: ropeTheta,
-                                     positionOffset: cached)                        // [B, T, H·d]
-        let k = tape.rotaryEmbedding(tape.linear(x, kProj), headDim: headDim, theta: ropeTheta,
-                                     positionOffset: cached)                        // [B, T, KV·d]
-        let v = tape.linear(x, vProj)                                               // [B, T, KV·d]
-        let y: Tensor
-        if let cache {
-            cache.append(keys: k, values: v, at: cached)                            // cache [B, cap, KV·d]
-            y = tape.attention(query: q, key: cache.keys, value: cache.values, heads: heads, kvHeads: kvHeads,
-                               slidingWindow: slidingWindow, keyLength: cached + x.shape[1])
-        } else {
-            y = tape.attention(query: q, key: k, value: v, heads: heads, kvHeads: kvHeads,
-                               slidingWindow: slidingWindow)                         // [B, T, H·d]
-        }
+    /// `x` [B, T, D] → [B, T, D], positions 0..<T. (KV-cache inference runs the fused
+    /// `MistralModel.forwardCached` instead, tested against this.)
+    func forward(_ tape: Tape, _ x: Tensor) -> Tensor {
+        let q = tape.rotaryEmbedding(tape.linear(x, qProj), headDim: headDim, theta: ropeTheta)   // [B, T, H·d]
+        let k = tape.rotaryEmbedding(tape.linear(x, kProj), headDim: headDim, theta: ropeTheta)   // [B, T, KV·d]
+        let v = tape.linear(x, vProj)                                                             // [B, T, KV·d]
+        let y = tape.attention(query: q, key: k, value: v, heads: heads, kvHeads: kvHeads,
+                               slidingWindow: slidingWindow)                                      // [B, T, H·d]
         return tape.linear(y, oProj)                                                // [B, T, D]
     }
 }
@@ -78,8 +69,8 @@ struct DecoderBlock {
     let postAttentionNorm: RMSNorm
     let mlp: MLP
 
-    func forward(_ tape: Tape, _ x: Tensor, cache: LayerCache? = nil, cached: Int = 0) -> Tensor {
-        let h = tape.add(x, attention.forward(tape, inputNorm.forward(tape, x), cache: cache, cached: cached))
+    func forward(_ tape: Tape, _ x: Tensor) -> Tensor {
+        let h = tape.add(x, attention.forward(tape, inputNorm.forward(tape, x)))
         return tape.add(h, mlp.forward(tape, postAttentionNorm.forward(tape, h)))
     }
 }
@@ -193,7 +184,8 @@ public final class MistralModel {
     /// [cache.batch, V] row-major — a view of `cache.logits`, overwritten by the next call.
     ///
     /// Prefill a prompt with one call (length = prompt length), then decode one token per sequence
-    /// per call (length 1). Records nothing and, after the first call, allocates no tensor memory.
+    /// per call (length 1). A fused forward over the cache's own buffers (see `CachedForward.swift`): it
+    /// records nothing and, once a call of this length has been made, allocates nothing.
     /// Throws when `ids` holds an id outside the vocabulary or the cache would overflow its capacity.
     @discardableResult
     public func advance(_ cache: KVCache, ids: [Int32], length: Int) throws -> UnsafeBufferPointer<Float> {
@@ -206,22 +198,9 @@ public final class MistralModel {
         for id in ids where id < 0 || Int(id) >= config.vocabSize {
             throw InputError("token id \(id) is outside the vocabulary 0..<\(config.vocabSize)")
         }
-        let tape = cache.tape
-        tape.reset()
-        let cached = cache.length
-        var x = tape.embedding(embedding, ids: ids, batchShape: [cache.batch, length])   // [B, T, D]
-        for (block, layerCache) in zip(blocks, cache.layers) {
-            x = block.forward(tape, x, cache: layerCache, cached: cached)
-        }
-        // Only the last position's logits are needed: gather it, then norm and head on [B, 1, D].
-        let d = config.hiddenSize
-        for b in 0..<cache.batch {
-            (cache.lastHidden.data + b * d).update(from: x.data + (b * length + length - 1) * d, count: d)
-        }
-        let logits = tape.linear(finalNorm.forward(tape, cache.lastHidden), embedding)   // [B, 1, V]
-        cache.logits.data.update(from: logits.data, count: cache.logits.count)
-        cache.length = cached + length
-        tape.reset()
+        let run = { ids.withUnsafeBufferPointer { self.forwardCached(cache, ids: $0, length: length) } }
+        if length > 1 { InferenceKernels.withBLASThreads(Parallel.workers, run) } else { run() }
+        cache.length += length
         return UnsafeBufferPointer(start: cache.logits.data, count: cache.logits.count)
     }
 }

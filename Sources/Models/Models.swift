@@ -32,4 +32,13 @@
 ///     logits = try model.advance(cache, ids: [next], length: 1)                   // one token per sequence
 ///
 /// For n samples of one prompt: prefill a batch-1 cache, then `many.replicate(one)` into a batch-n cache.
+///
+/// `advance` runs a fused forward (`CachedForward.swift`, kernels in `Autograd.InferenceKernels`) over
+/// buffers the cache owns: no tape, no tensors, nothing allocated per token. One new row per call is a
+/// chain of sgemv's on the calling thread; a prompt's projections are sgemm's split over `Parallel.workers`.
+///
+/// ## Benchmarks
+///
+/// `TrainingBenchmark.run(_:)` (`codetune bench train`) and `DecodingBenchmark.run(_:)` (`codetune bench
+/// sample`) measure the reference shape against `../shared/bench`'s PyTorch scripts.
 public enum Models {}

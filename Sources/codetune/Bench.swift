@@ -4,10 +4,12 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed (eval, sample) and the telemetry scrubber (scrub).",
+        abstract: "Measure speed (train, sample, sampling, eval) and the telemetry scrubber (scrub).",
         subcommands: [
-            BenchEval.self,
+            BenchTrain.self,
             BenchSample.self,
+            BenchSampling.self,
+            BenchEval.self,
             BenchScrub.self,
         ]
     )

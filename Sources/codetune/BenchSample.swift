@@ -1,63 +1,54 @@
 import ArgumentParser
-import Autograd
-import Evaluation
 import Foundation
+import Models
 
-/// `codetune bench sample [--json]`: KV-cache sampling speed on a random model of the reference shape.
+/// `codetune bench sample [--json]`: latency of a whole completion request with a KV cache.
 struct BenchSample: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract: "Tokens per second of KV-cache sampling (reference shape, random weights).",
-        discussion: "Vocabulary 4096, hidden 256, 4 layers, 8 heads, 4 kv heads, MLP 768, context 256. Each -n value: one prefill, then n samples of exactly --new-tokens tokens; best of --repeats."
-    )
+        abstract: "Completion latency: prompt prefill + greedy tokens with a KV cache, batch 1.",
+        discussion: """
+            Each request (prefill of --prompt random tokens, then --new greedy tokens) is timed whole; p50 and \
+            p95 are over --runs requests after --warmup. Compare with ../shared/bench/torch_sample_reference.py \
+            in the same sitting.
+            """)
 
-    @Option(name: .short, parsing: .upToNextOption, help: "Samples decoded together (one or more values).")
-    var n: [Int] = [1, 10]
-
-    @Option(help: "Prompt tokens.")
-    var promptTokens: Int = 64
-
-    @Option(help: "New tokens per sample.")
-    var newTokens: Int = 128
-
-    @Option(help: "Sampling temperature (0 = greedy).")
-    var temperature: Double = 0.8
-
-    @Option(help: "Nucleus mass.")
-    var topP: Double = 0.95
-
-    @Option(help: "Threads (default: number of cores).")
-    var threads: Int?
-
-    @Option(help: "Timed runs after one warm-up; the fastest is kept.")
-    var repeats: Int = 3
-
-    @Flag(help: "One JSON object on stdout.")
-    var json = false
+    @OptionGroup var shape: ModelShapeOptions
+    @Option(help: "Prompt tokens.") var prompt = 128
+    @Option(name: .customLong("new"), help: "New tokens per request.") var newTokens = 64
+    @Option(help: "Timed requests.") var runs = 30
+    @Option(help: "Untimed requests first.") var warmup = 3
+    @Option(help: "Worker threads.") var threads = 2
+    @Flag(name: .customLong("blas-threads"), help: "Let OpenBLAS thread every product itself, one-row products too.")
+    var blasThreads = false
+    @Option(help: "Seed of the weights and the prompt.") var seed: UInt64 = 0
+    @Flag(help: "One JSON object on stdout.") var json = false
 
     func validate() throws {
-        if n.isEmpty || n.contains(where: { $0 < 1 }) { throw ValidationError("-n values must be at least 1") }
-        if promptTokens < 1 || newTokens < 1 || repeats < 1 { throw ValidationError("--prompt-tokens, --new-tokens and --repeats must be at least 1") }
-        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
-        if !(temperature >= 0) { throw ValidationError("--temperature must be ≥ 0") }
+        guard prompt > 0, newTokens > 0, runs > 0, warmup >= 0, threads > 0 else {
+            throw ValidationError("--prompt, --new, --runs and --threads must be positive, --warmup non-negative")
+        }
     }
 
     func run() throws {
-        if let threads { Parallel.setThreads(threads) }
-        var results: [SamplingBenchmark.Result] = []
-        for count in n {
-            let r = try SamplingBenchmark.run(n: count, promptTokens: promptTokens, newTokens: newTokens,
-                                              temperature: temperature, topP: topP, repeats: repeats)
-            results.append(r)
-            if !json {
-                print(String(format: "n %3d: %7.1f tokens/s, %6.2f samples/s (%d prompt + %d new tokens each, %.3f s, %d threads)",
-                             r.n, r.tokens_per_s, r.samples_per_s, r.prompt_tokens, r.new_tokens, r.seconds, r.threads))
-            }
-        }
+        var o = DecodingBenchmark.Options()
+        o.config = try shape.config(positions: prompt + newTokens)
+        o.promptLength = prompt; o.newTokens = newTokens; o.runs = runs; o.warmupRuns = warmup
+        o.threads = threads; o.seed = seed; o.blasThreadsItself = blasThreads
+        let r = try DecodingBenchmark.run(o)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(["sampling": results]), as: UTF8.self))
+            print(String(decoding: try encoder.encode(r), as: UTF8.self))
+            return
         }
+        print("shape: vocab \(r.vocab), hidden \(r.hidden), \(r.layers) layers, \(r.heads) heads, \(r.kv_heads) kv heads, MLP \(r.mlp); batch 1, prompt \(r.prompt_tokens), \(r.new_tokens) new tokens, greedy")
+        print(String(format: "request p50 %.2f ms, p95 %.2f ms (min %.2f, max %.2f; %d runs after %d warm-up, %d threads",
+                     r.request_ms_p50, r.request_ms_p95, r.request_ms_min, r.request_ms_max, r.runs, r.warmup_runs, r.threads)
+              + (r.blas_threads_itself ? ", OpenBLAS-threaded)" : ")"))
+        print(String(format: "prefill p50 %.2f ms; per token p50 %.3f ms, p95 %.3f ms; %.0f tokens/s",
+                     r.prefill_ms_p50, r.token_ms_p50, r.token_ms_p95, r.tokens_per_s))
+        print(String(format: "peak RSS %.1f MiB; ", Double(r.peak_rss_bytes) / 1_048_576)
+              + "generated ids checksum \(r.generated_checksum); OPENBLAS_CORETYPE \(r.openblas_coretype ?? "unset")")
     }
 }

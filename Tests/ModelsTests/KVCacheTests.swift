@@ -5,8 +5,10 @@ import XCTest
 
 /// Decoding with a KV cache (prefill, then one token at a time) must give the logits of the full forward.
 final class KVCacheTests: XCTestCase {
-    /// Float32, different summation orders (prefill of 5 vs full 16): |Δ| stays around 1e-6.
-    static let tolerance: Float = 2e-5
+    /// Float32, different summation orders (prefill of 5 vs full 16): |Δ| stays around 1e-6 on logits of
+    /// size ~4, a few 1e-6 relative to the largest logit on wider models. Checked relative to the
+    /// largest |logit| of the full forward (at least 1), so it is as strict as an absolute 2e-5 on ~4.
+    static let relativeTolerance: Float = 5e-6
 
     func check(config: MistralConfig, batch: Int, length: Int, prefill: Int, seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
@@ -17,6 +19,7 @@ final class KVCacheTests: XCTestCase {
         let tape = Tape(recording: false)
         let full = model.logits(tape, ids: ids, batch: batch, length: length)   // [B, T, V]
         let v = config.vocabSize
+        let tolerance = Self.relativeTolerance * max(1, full.scalars.reduce(0) { max($0, abs($1)) })
 
         let cache = KVCache(config: config, batch: batch, capacity: length)
         func rows(_ t0: Int, _ t1: Int) -> [Int32] {
@@ -33,7 +36,7 @@ final class KVCacheTests: XCTestCase {
             compare(try model.advance(cache, ids: rows(t, t + 1), length: 1), position: t)
         }
         XCTAssertEqual(cache.length, length)
-        XCTAssertLessThanOrEqual(worst, Self.tolerance, "KV-cache logits differ from the full forward by \(worst)")
+        XCTAssertLessThanOrEqual(worst, tolerance, "KV-cache logits differ from the full forward by \(worst)")
         print("kv-cache (window \(config.slidingWindow.map(String.init) ?? "none"), batch \(batch)): max |Δ| \(worst)")
 
         // Full cache: one more token is an error, not a trap.
@@ -42,7 +45,7 @@ final class KVCacheTests: XCTestCase {
         cache.reset()
         let again = try model.advance(cache, ids: rows(0, length), length: length)
         compare(again, position: length - 1)
-        XCTAssertLessThanOrEqual(worst, Self.tolerance)
+        XCTAssertLessThanOrEqual(worst, tolerance)
     }
 
     func testCachedDecodingMatchesFullForward() throws {
@@ -55,6 +58,14 @@ final class KVCacheTests: XCTestCase {
         let config = MistralConfig(vocabSize: 50, hiddenSize: 32, intermediateSize: 48, numHiddenLayers: 2,
                                    numAttentionHeads: 4, numKeyValueHeads: 1, maxPositionEmbeddings: 64, slidingWindow: 3)
         try check(config: config, batch: 3, length: 12, prefill: 4, seed: 8)
+    }
+
+    /// Batch 1 decodes through sgemv (one row per call), and a prompt this wide is large enough that
+    /// the prefill projections are split over the worker threads: both must match the full forward.
+    func testBatchOneDecodingAndSplitPrefillMatchFullForward() throws {
+        let config = MistralConfig(vocabSize: 300, hiddenSize: 128, intermediateSize: 512, numHiddenLayers: 2,
+                                   numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 96)
+        try check(config: config, batch: 1, length: 80, prefill: 64, seed: 9)
     }
 
     /// Prefill once with batch 1, replicate into a batch of 3, decode 3 different continuations:
@@ -81,7 +92,7 @@ final class KVCacheTests: XCTestCase {
         let full = model.logits(tape, ids: ids, batch: 3, length: 9)
         var worst: Float = 0
         for b in 0..<3 { for j in 0..<40 { worst = max(worst, abs(many.lastLogits[b * 40 + j] - full.data[(b * 9 + 8) * 40 + j])) } }
-        XCTAssertLessThanOrEqual(worst, Self.tolerance)
+        XCTAssertLessThanOrEqual(worst, Self.relativeTolerance * max(1, full.scalars.reduce(0) { max($0, abs($1)) }))
     }
 
     func testRejectsOutOfVocabularyIds() throws {
