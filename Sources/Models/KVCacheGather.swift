@@ -19,10 +19,8 @@ extension KVCache {
             precondition(source !== self || r >= i, "KVCache.gather: in place, rows must not move up")
         }
         for (dst, src) in zip(layers, source.layers) {
-            let n = source.length * src.width
             for (i, r) in rows.enumerated() where source !== self || r != i {
-                (dst.keys.data + i * capacity * dst.width).update(from: src.keys.data + r * src.capacity * src.width, count: n)
-                (dst.values.data + i * capacity * dst.width).update(from: src.values.data + r * src.capacity * src.width, count: n)
+                dst.copySequence(i, from: src, sequence: r, positions: source.length)
             }
         }
         let v = logits.shape[1]
