@@ -53,7 +53,10 @@ final class TrainResumeEndToEndTests: XCTestCase {
         p.arguments = args
         p.currentDirectoryURL = dir
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        // The last launch's stderr, so a failing exit status comes with its reason.
+        let log = dir.appendingPathComponent("last-stderr.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: log)
         try p.run()
         return p
     }
@@ -127,7 +130,7 @@ final class TrainResumeEndToEndTests: XCTestCase {
             }
             process = try launch(["train", "--resume", runDir.path, "--runs-dir", killed.path, "--quiet"])
         }
-        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(process.terminationStatus, 0, (try? String(contentsOf: dir.appendingPathComponent("last-stderr.log"), encoding: .utf8)) ?? "")
         print("train e2e: \(kills) kills before the run completed")
         let runDir = try onlyRun(killed)
         XCTAssertEqual(try status(runDir), "completed")
