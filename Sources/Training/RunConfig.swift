@@ -84,6 +84,9 @@ public struct StageConfig: Equatable, Sendable {
     /// Start from the previous stage's AdamW moments instead of zeros.
     public var carryOptimizer: Bool
     public var onNonFinite: OnNonFinite
+    /// Train even when this stage's data shares 13-grams with a problem of the run's eval suites
+    /// (checked before any work starts; see `TrainingSession.requireUncontaminatedData`).
+    public var allowContaminated: Bool = false
 
     /// Tokens consumed per optimizer step (inputs): batch · accumulation · context.
     public var tokensPerStep: Int { batchSize * gradAccum * context }

@@ -10,7 +10,7 @@ extension RunConfig {
                             "rope_theta", "rms_norm_eps", "sliding_window", "initializer_range", "tie_word_embeddings"]
     static let stageKeys = ["name", "data", "objective", "steps", "tokens", "batch_size", "grad_accum", "context", "lr",
                             "warmup", "schedule", "min_lr", "weight_decay", "betas", "clip", "log_every", "eval_every",
-                            "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan"]
+                            "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan", "allow_contaminated"]
     static let evalKeys = ["suite", "n", "limit", "stages", "gate"]
 
     /// Reads and validates a run config, reporting every problem at once as
@@ -194,7 +194,8 @@ extension RunConfig {
             keepLast: m.value("keep_last")?.int(in: 1...1000) ?? 2,
             earlyStoppingPatience: patience, earlyStoppingMinDelta: minDelta,
             carryOptimizer: m.value("carry_optimizer")?.bool ?? false,
-            onNonFinite: m.value("on_nan")?.choice(StageConfig.OnNonFinite.allCases.map(\.rawValue)).flatMap(StageConfig.OnNonFinite.init) ?? .fail)
+            onNonFinite: m.value("on_nan")?.choice(StageConfig.OnNonFinite.allCases.map(\.rawValue)).flatMap(StageConfig.OnNonFinite.init) ?? .fail,
+            allowContaminated: m.value("allow_contaminated")?.bool ?? false)
     }
 
     static func parseEval(_ item: YAMLValue, base: URL, stageNames: [String]) -> EvalConfig? {

@@ -58,6 +58,7 @@ extension RunConfig {
                 out += "    early_stopping: {patience: \(p), min_delta: \(number(s.earlyStoppingMinDelta))}\n"
             }
             out += "    carry_optimizer: \(s.carryOptimizer)\n    on_nan: \(s.onNonFinite.rawValue)\n"
+            out += "    allow_contaminated: \(s.allowContaminated)\n"
         }
         if !evals.isEmpty {
             out += "evals:\n"

@@ -34,6 +34,7 @@ public final class TrainingSession {
         Parallel.setThreads(config.threads)
         var sources = try StageDataSources.prepare(config, note: note)
         sources.completionData = completionData
+        try requireUncontaminatedData(config, note: note)
         var config = config
         var rng = WeightGenerator(seed: config.seed)
         let model: MistralModel
