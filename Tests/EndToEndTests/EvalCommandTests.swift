@@ -22,17 +22,8 @@ final class EvalCommandTests: XCTestCase {
     override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
 
     func run(_ args: [String]) throws -> (code: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["CODETUNE_BIN"]!)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try runCodetune(args)
+        return (r.status, r.stdoutText, r.stderr)
     }
 
     func samples(_ lines: [(String, String)]) throws -> String {

@@ -5,17 +5,8 @@ import XCTest
 /// exit 2 and one stderr line naming the file for a broken one. Runs the binary in `CODETUNE_BIN`.
 final class ExportCommandTests: XCTestCase {
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let bin = try XCTUnwrap(ProcessInfo.processInfo.environment["CODETUNE_BIN"])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try runCodetune(arguments)
+        return (r.status, r.stdoutText, r.stderr)
     }
 
     func testExportGoodAndBrokenCheckpoints() throws {

@@ -20,17 +20,8 @@ final class RunsCommandEndToEndTests: XCTestCase {
 
     /// (status, stdout, stderr)
     func codetune(_ args: [String]) throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try runCodetune(args, in: dir)
+        return (r.status, r.stdoutText, r.stderr)
     }
 
     /// A finished one-stage run with final val loss `val` and pass@1 `pass1`.

@@ -10,20 +10,8 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func codetune(_ arguments: [String]) throws -> Run {
-        guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"] else {
-            throw XCTSkip("CODETUNE_BIN is not set")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+        let r = try runCodetune(arguments)
+        return Run(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     func testTrainEncodeDecode() throws {

@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+/// What one run of the built `codetune` left behind.
+struct CodetuneResult {
+    var status: Int32
+    var stdout: Data
+    var stderr: String
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+/// Runs the release binary named by `CODETUNE_BIN` with `arguments` (in `directory` when given) to its end,
+/// reading stdout and stderr at the same time so neither pipe can fill and stall the child.
+/// Throws `XCTSkip` when `CODETUNE_BIN` is unset (`Scripts/test` sets it).
+func runCodetune(_ arguments: [String], in directory: URL? = nil) throws -> CodetuneResult {
+    guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"] else { throw XCTSkip("CODETUNE_BIN is not set") }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: bin)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    var errData = Data()
+    let reader = DispatchGroup()
+    DispatchQueue.global().async(group: reader) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    reader.wait()
+    process.waitUntilExit()
+    return CodetuneResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+}
