@@ -13,7 +13,7 @@ public enum InferenceKernels {}
 extension InferenceKernels {
     /// Runs `body` with OpenBLAS threading each of its calls over `threads` threads, then puts OpenBLAS back
     /// to one thread (its setting unless `Parallel.blasThreadsItself`). A prompt's products are faster
-    /// threaded by OpenBLAS (shared packing) than split by columns; see `linearRows(splitColumns:)`.
+    /// threaded by OpenBLAS (shared packing) than split by columns.
     public static func withBLASThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
         guard threads > 1, !Parallel.blasThreadsItself else { return try body() }
         openblas_set_num_threads(Int32(threads))
@@ -41,36 +41,16 @@ extension InferenceKernels {
 
     /// y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1), `x` [rows, inF], `w` [outF, inF] (nn.Linear layout), `y` [rows, outF].
     ///
-    /// One row is an sgemv (the decoding case: weight-bandwidth bound, single-threaded, no dispatch).
-    /// Several rows are an sgemm, split by output columns over `workers` threads when the product is
-    /// large enough to pay for the hand-off (the prompt prefill). The split depends only on the sizes and
-    /// `workers`, so results are deterministic. With `splitColumns: false` (inside `withBLASThreads`) or
-    /// `Parallel.blasThreadsItself`, every product is one call that OpenBLAS threads itself.
+    /// One row is an sgemv (the decoding case: weight-bandwidth bound, single-threaded, no dispatch);
+    /// several rows are one sgemm, which OpenBLAS threads itself inside `withBLASThreads` (the prompt prefill).
     @inline(__always)
     public static func linearRows(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                    rows: Int, inF: Int, outF: Int, beta: Float, workers: Int, splitColumns: Bool = true) {
-        if rows == 1 || !splitColumns || Parallel.blasThreadsItself {
-            if rows > 1 {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF),
-                            w, Int32(inF), beta, y, Int32(outF))
-                return
-            }
+                                  rows: Int, inF: Int, outF: Int, beta: Float) {
+        if rows == 1 {
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outF), Int32(inF), 1, w, Int32(inF), x, 1, beta, y, 1)
-            return
-        }
-        let chunks = rows * outF * inF >= 1 << 20 ? min(workers, max(1, outF / 64)) : 1
-        if chunks <= 1 {
+        } else {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF),
                         w, Int32(inF), beta, y, Int32(outF))
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            // Column blocks that are multiples of 16 outputs (whole SIMD registers for the kernel).
-            let per = (outF / chunks + 15) & ~15
-            let lo = min(outF, c * per), hi = c == chunks - 1 ? outF : min(outF, lo + per)
-            guard hi > lo else { return }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(hi - lo), Int32(inF), 1, x, Int32(inF),
-                        w + lo * inF, Int32(inF), beta, y + lo, Int32(outF))
         }
     }
 

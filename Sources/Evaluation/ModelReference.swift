@@ -23,15 +23,17 @@ public struct ModelReference: Equatable, Sendable {
     static let checkpointsDirectory = "checkpoints"
     static let stagePrefix = "stage-"
 
+    /// Splits `RUN:STAGE` into the run and the stage; a spec that exists as a path is taken whole.
+    public static func splitStage(_ spec: String) throws -> (path: String, stage: String?) {
+        guard !FileManager.default.fileExists(atPath: spec), let colon = spec.lastIndex(of: ":") else { return (spec, nil) }
+        let stage = String(spec[spec.index(after: colon)...])
+        if stage.isEmpty { throw InputError(file: spec, "empty stage after ':' (write RUN:STAGE)") }
+        return (String(spec[..<colon]), stage)
+    }
+
     public static func resolve(_ spec: String, checkpointName: String? = nil) throws -> ModelReference {
         let fm = FileManager.default
-        var path = spec
-        var stage: String?
-        if !fm.fileExists(atPath: spec), let colon = spec.lastIndex(of: ":") {
-            path = String(spec[..<colon])
-            stage = String(spec[spec.index(after: colon)...])
-            if stage!.isEmpty { throw InputError(file: spec, "empty stage after ':' (write RUN:STAGE)") }
-        }
+        let (path, stage) = try splitStage(spec)
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

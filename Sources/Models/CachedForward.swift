@@ -30,13 +30,12 @@ extension MistralModel {
         typealias K = InferenceKernels
         // A prompt's products (many rows) go to OpenBLAS threaded over the workers (set by `advance`);
         // a decoding step's (one row per sequence) run as sgemv / small sgemm on this thread.
-        let split = false
         for (block, layer) in zip(blocks, cache.layers) {
             let a = block.attention
             K.rmsNormRows(x, block.inputNorm.weight.data, h, rows: rows, d: d, eps: block.inputNorm.eps)
-            K.linearRows(h, a.qProj.data, q, rows: rows, inF: d, outF: qWidth, beta: 0, workers: workers, splitColumns: split)   // [R, H·d]
-            K.linearRows(h, a.kProj.data, k, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers, splitColumns: split)  // [R, KV·d]
-            K.linearRows(h, a.vProj.data, v, rows: rows, inF: d, outF: kvWidth, beta: 0, workers: workers, splitColumns: split)  // [R, KV·d]
+            K.linearRows(h, a.qProj.data, q, rows: rows, inF: d, outF: qWidth, beta: 0)   // [R, H·d]
+            K.linearRows(h, a.kProj.data, k, rows: rows, inF: d, outF: kvWidth, beta: 0)  // [R, KV·d]
+            K.linearRows(h, a.vProj.data, v, rows: rows, inF: d, outF: kvWidth, beta: 0)  // [R, KV·d]
             K.rotateRows(q, rows: rows, heads: heads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
                          firstPosition: cached, rowsPerSequence: t)
             K.rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
@@ -59,18 +58,17 @@ extension MistralModel {
                 }
             }
             if chunks > 1 { DispatchQueue.concurrentPerform(iterations: chunks, execute: attend) } else { attend(0) }
-            K.linearRows(att, a.oProj.data, x, rows: rows, inF: qWidth, outF: d, beta: 1, workers: workers, splitColumns: split)   // x += o(att)
+            K.linearRows(att, a.oProj.data, x, rows: rows, inF: qWidth, outF: d, beta: 1)   // x += o(att)
             let mlp = block.mlp
             K.rmsNormRows(x, block.postAttentionNorm.weight.data, h, rows: rows, d: d, eps: block.postAttentionNorm.eps)
-            K.linearRows(h, mlp.gateProj.data, gate, rows: rows, inF: d, outF: m, beta: 0, workers: workers, splitColumns: split)  // [R, M]
-            K.linearRows(h, mlp.upProj.data, up, rows: rows, inF: d, outF: m, beta: 0, workers: workers, splitColumns: split)      // [R, M]
+            K.linearRows(h, mlp.gateProj.data, gate, rows: rows, inF: d, outF: m, beta: 0)  // [R, M]
+            K.linearRows(h, mlp.upProj.data, up, rows: rows, inF: d, outF: m, beta: 0)      // [R, M]
             K.swigluInPlace(gate, up, count: rows * m)
-            K.linearRows(gate, mlp.downProj.data, x, rows: rows, inF: m, outF: d, beta: 1, workers: workers, splitColumns: split)  // x += down(·)
+            K.linearRows(gate, mlp.downProj.data, x, rows: rows, inF: m, outF: d, beta: 1)  // x += down(·)
         }
         for bi in 0..<b {   // last position of each sequence, final norm   [B, D]
             K.rmsNormRows(x + (bi * t + t - 1) * d, finalNorm.weight.data, s.last + bi * d, rows: 1, d: d, eps: finalNorm.eps)
         }
-        K.linearRows(s.last, embedding.data, cache.logits.data, rows: b, inF: d, outF: c.vocabSize, beta: 0,
-                   workers: workers, splitColumns: split)   // tied head: [B, V]
+        K.linearRows(s.last, embedding.data, cache.logits.data, rows: b, inF: d, outF: c.vocabSize, beta: 0)   // tied head: [B, V]
     }
 }

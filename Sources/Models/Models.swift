@@ -23,7 +23,7 @@
 /// `MistralModel.load(checkpoint:)` reads `config.json` + `model.safetensors` (F32, or BF16/F16 converted) with
 /// Hugging Face names; every problem is one `InputError` line naming the file and tensor or key.
 /// `MistralConfig.load(from:)`, `SafeTensorsFile(contentsOf:)` and `SafeTensorsWriter` are there for other files
-/// (optimizer state). `resolveCheckpointDirectory(_:)` and `exportCheckpoint(from:to:)` back `codetune export`.
+/// (optimizer state). `exportCheckpoint(from:to:)` backs `codetune export`; `resolveCheckpointDirectory(_:)` checks a bare checkpoint directory.
 ///
 /// ## Decode with a KV cache
 ///

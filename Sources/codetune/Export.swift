@@ -1,8 +1,9 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import Models
 
-/// `codetune export --model CHECKPOINT --out DIR`: a directory `transformers` loads.
+/// `codetune export --model RUN_OR_CHECKPOINT --out DIR`: a directory `transformers` loads.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a checkpoint as a Hugging Face model directory.",
@@ -11,14 +12,19 @@ struct Export: ParsableCommand {
             checkpoint loads. The result loads with transformers.AutoModelForCausalLM.from_pretrained(DIR).
             """)
 
-    @Option(name: .long, help: "Checkpoint directory (config.json + model.safetensors).")
+    @Option(name: .long, help: "A checkpoint directory, a run (its latest checkpoint), RUN:STAGE, or a run id or name.")
     var model: String
+
+    @OptionGroup var runs: RunsDirOption
+
+    @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-finetune).")
+    var checkpoint: String?
 
     @Option(name: .long, help: "Directory to write (replaced if it holds an earlier export).")
     var out: String
 
     func run() throws {
-        let source = try resolveCheckpointDirectory(model)
+        let source = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url).checkpoint
         let summary = try exportCheckpoint(from: source, to: URL(fileURLWithPath: out))
         let c = summary.config
         print("exported \(source.path) to \(summary.directory.path): \(summary.files.joined(separator: ", "))")

@@ -3,17 +3,11 @@ import FileFormats
 import Foundation
 import RunStore
 
-/// Resolves `--model` for `eval` and `sample`: a checkpoint or run directory, `RUN:STAGE`, or — when no
+/// Resolves `--model` for `eval`, `sample` and `export`: a checkpoint or run directory, `RUN:STAGE`, or — when no
 /// such path exists — a run id, id prefix or name under `runsDir` (its latest run), as `runs show` takes it.
 func resolveModelReference(_ spec: String, checkpoint: String?, runsDir: URL) throws -> ModelReference {
-    let fm = FileManager.default
-    var path = spec
-    var stage: String?
-    if !fm.fileExists(atPath: spec), let colon = spec.lastIndex(of: ":") {
-        path = String(spec[..<colon])
-        stage = String(spec[spec.index(after: colon)...])
-    }
-    if fm.fileExists(atPath: path) { return try ModelReference.resolve(spec, checkpointName: checkpoint) }
+    let (path, stage) = try ModelReference.splitStage(spec)
+    if FileManager.default.fileExists(atPath: path) { return try ModelReference.resolve(spec, checkpointName: checkpoint) }
     let run: RunDirectory
     do {
         run = try RunCatalog(runsDir: runsDir).resolve(path)
