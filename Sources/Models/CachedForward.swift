@@ -4,6 +4,9 @@
 // buffers: per layer RMSNorm → q, k, v projections → RoPE → append k, v to the cache → attention over
 // the cache → o projection added into the residual → RMSNorm → gate, up → silu(gate) ∘ up → down
 // projection added into the residual; then the final norm and the tied head for the last position only.
+// The layers are `Mistral.swift`'s own structs: norms and projections compute through their `apply`,
+// written beside their taped `forward`, so a layer is described once and its two computations sit together;
+// only attention over the cache (which has no taped twin) and the SwiGLU product are decoder kernels here.
 // Shapes: B batch, T new positions, R = B·T rows, D hidden, H heads, KV kv heads, d head width, M MLP.
 
 import Autograd
@@ -18,7 +21,7 @@ extension MistralModel {
         let b = cache.batch, rows = b * t, cached = cache.length
         let c = config, d = c.hiddenSize, hd = c.headDim, m = c.intermediateSize
         let heads = c.numAttentionHeads, kvHeads = c.numKeyValueHeads
-        let qWidth = heads * hd, kvWidth = kvHeads * hd
+        let qWidth = heads * hd
         let workers = Parallel.workers
         let s = cache.scratch
         s.reserve(rows: rows)
@@ -32,10 +35,10 @@ extension MistralModel {
         // a decoding step's (one row per sequence) run as sgemv / small sgemm on this thread.
         for (block, layer) in zip(blocks, cache.layers) {
             let a = block.attention
-            K.rmsNormRows(x, block.inputNorm.weight.data, h, rows: rows, d: d, eps: block.inputNorm.eps)
-            K.linearRows(h, a.qProj.data, q, rows: rows, inF: d, outF: qWidth, beta: 0)   // [R, H·d]
-            K.linearRows(h, a.kProj.data, k, rows: rows, inF: d, outF: kvWidth, beta: 0)  // [R, KV·d]
-            K.linearRows(h, a.vProj.data, v, rows: rows, inF: d, outF: kvWidth, beta: 0)  // [R, KV·d]
+            block.inputNorm.apply(x, h, rows: rows)   // [R, D]
+            a.qProj.apply(h, q, rows: rows)           // [R, H·d]
+            a.kProj.apply(h, k, rows: rows)           // [R, KV·d]
+            a.vProj.apply(h, v, rows: rows)           // [R, KV·d]
             K.rotateRows(q, rows: rows, heads: heads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
                          firstPosition: cached, rowsPerSequence: t)
             K.rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
@@ -58,17 +61,17 @@ extension MistralModel {
                 }
             }
             if chunks > 1 { DispatchQueue.concurrentPerform(iterations: chunks, execute: attend) } else { attend(0) }
-            K.linearRows(att, a.oProj.data, x, rows: rows, inF: qWidth, outF: d, beta: 1)   // x += o(att)
+            a.oProj.apply(att, x, rows: rows, accumulate: true)   // x += o(att)
             let mlp = block.mlp
-            K.rmsNormRows(x, block.postAttentionNorm.weight.data, h, rows: rows, d: d, eps: block.postAttentionNorm.eps)
-            K.linearRows(h, mlp.gateProj.data, gate, rows: rows, inF: d, outF: m, beta: 0)  // [R, M]
-            K.linearRows(h, mlp.upProj.data, up, rows: rows, inF: d, outF: m, beta: 0)      // [R, M]
+            block.postAttentionNorm.apply(x, h, rows: rows)       // [R, D]
+            mlp.gateProj.apply(h, gate, rows: rows)               // [R, M]
+            mlp.upProj.apply(h, up, rows: rows)                   // [R, M]
             K.swigluInPlace(gate, up, count: rows * m)
-            K.linearRows(gate, mlp.downProj.data, x, rows: rows, inF: m, outF: d, beta: 1)  // x += down(·)
+            mlp.downProj.apply(gate, x, rows: rows, accumulate: true)   // x += down(·)
         }
         for bi in 0..<b {   // last position of each sequence, final norm   [B, D]
-            K.rmsNormRows(x + (bi * t + t - 1) * d, finalNorm.weight.data, s.last + bi * d, rows: 1, d: d, eps: finalNorm.eps)
+            finalNorm.apply(x + (bi * t + t - 1) * d, s.last + bi * d, rows: 1)
         }
-        K.linearRows(s.last, embedding.data, cache.logits.data, rows: b, inF: d, outF: c.vocabSize, beta: 0)   // tied head: [B, V]
+        head.apply(s.last, cache.logits.data, rows: b)   // tied head: [B, V]
     }
 }

@@ -1,7 +1,9 @@
 // Mistral: the decoder, read top to bottom — norm, attention, MLP, block, model.
 //
-// Every layer is a plain struct of parameter tensors with a `forward` that records onto a `Tape`
-// (or, on an inference tape, records nothing). Shapes are written beside each step:
+// Every layer is a plain struct of parameter tensors, described once and computed two ways: `forward`
+// records onto a `Tape` (training, full-sequence logits); the KV-cache decoder (`CachedForward.swift`)
+// runs the same layers fused over preallocated buffers through `apply`, which sits beside `forward` for
+// the two kinds of layer that hold weights (RMSNorm, Projection). Shapes are written beside each step:
 // B batch, T new positions, S = cached + new positions, D hidden, H heads, KV kv heads, d head width,
 // M MLP width, V vocabulary. Parameter names and layouts are Hugging Face's `MistralForCausalLM`.
 
@@ -19,6 +21,30 @@ struct RMSNorm {
     func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, D] → [B, T, D]
         tape.rmsNorm(x, weight: weight, eps: eps)
     }
+
+    /// The decoder's form: `y[R, D]` = the norm of each of the `rows` rows of `x[R, D]`.
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int) {
+        InferenceKernels.rmsNormRows(x, weight.data, y, rows: rows, d: weight.count, eps: eps)
+    }
+}
+
+// MARK: - Projection
+
+/// A linear layer without bias, y = x·Wᵀ with W [out, in] (`nn.Linear`'s layout). Both forward passes
+/// compute every projection through this one type, so a change to how a projection computes (an adapter,
+/// another precision) is written once, here.
+struct Projection {
+    let weight: Tensor  // [out, in]
+
+    func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, in] → [B, T, out]
+        tape.linear(x, weight)
+    }
+
+    /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ`, or `y += x·Wᵀ` with `accumulate` (a residual add).
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false) {
+        InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: weight.shape[0],
+                                    beta: accumulate ? 1 : 0)
+    }
 }
 
 // MARK: - Attention
@@ -26,10 +52,10 @@ struct RMSNorm {
 /// Causal self-attention with rotary positions (Hugging Face's rotate_half layout) and grouped-query
 /// heads: H query heads share KV key/value heads, query head h reading kv head h / (H / KV).
 struct CausalSelfAttention {
-    let qProj: Tensor  // [H·d, D]
-    let kProj: Tensor  // [KV·d, D]
-    let vProj: Tensor  // [KV·d, D]
-    let oProj: Tensor  // [D, H·d]
+    let qProj: Projection  // [H·d, D]
+    let kProj: Projection  // [KV·d, D]
+    let vProj: Projection  // [KV·d, D]
+    let oProj: Projection  // [D, H·d]
     let heads: Int, kvHeads: Int, headDim: Int
     let ropeTheta: Float
     let slidingWindow: Int?
@@ -37,12 +63,12 @@ struct CausalSelfAttention {
     /// `x` [B, T, D] → [B, T, D], positions 0..<T. (KV-cache inference runs the fused
     /// `MistralModel.forwardCached` instead, tested against this.)
     func forward(_ tape: Tape, _ x: Tensor) -> Tensor {
-        let q = tape.rotaryEmbedding(tape.linear(x, qProj), headDim: headDim, theta: ropeTheta)   // [B, T, H·d]
-        let k = tape.rotaryEmbedding(tape.linear(x, kProj), headDim: headDim, theta: ropeTheta)   // [B, T, KV·d]
-        let v = tape.linear(x, vProj)                                                             // [B, T, KV·d]
+        let q = tape.rotaryEmbedding(qProj.forward(tape, x), headDim: headDim, theta: ropeTheta)  // [B, T, H·d]
+        let k = tape.rotaryEmbedding(kProj.forward(tape, x), headDim: headDim, theta: ropeTheta)  // [B, T, KV·d]
+        let v = vProj.forward(tape, x)                                                            // [B, T, KV·d]
         let y = tape.attention(query: q, key: k, value: v, heads: heads, kvHeads: kvHeads,
                                slidingWindow: slidingWindow)                                      // [B, T, H·d]
-        return tape.linear(y, oProj)                                                // [B, T, D]
+        return oProj.forward(tape, y)                                                             // [B, T, D]
     }
 }
 
@@ -50,13 +76,13 @@ struct CausalSelfAttention {
 
 /// SwiGLU MLP: down(silu(gate(x)) ∘ up(x)).
 struct MLP {
-    let gateProj: Tensor  // [M, D]
-    let upProj: Tensor    // [M, D]
-    let downProj: Tensor  // [D, M]
+    let gateProj: Projection  // [M, D]
+    let upProj: Projection    // [M, D]
+    let downProj: Projection  // [D, M]
 
     func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, D] → [B, T, D]
-        let h = tape.swiglu(gate: tape.linear(x, gateProj), up: tape.linear(x, upProj))  // [B, T, M]
-        return tape.linear(h, downProj)
+        let h = tape.swiglu(gate: gateProj.forward(tape, x), up: upProj.forward(tape, x))  // [B, T, M]
+        return downProj.forward(tape, h)
     }
 }
 
@@ -86,7 +112,9 @@ public final class MistralModel {
     public let config: MistralConfig
     /// All learnable tensors in `config.parameterSpecs` order.
     public let parameters: [Tensor]
-    let embedding: Tensor  // [V, D], also the output head
+    let embedding: Tensor  // [V, D]
+    /// The output head, tied: the embedding as a projection D → V.
+    let head: Projection
     let blocks: [DecoderBlock]
     let finalNorm: RMSNorm
 
@@ -105,15 +133,18 @@ public final class MistralModel {
         func take() -> Tensor { next.next()! }
         let eps = Float(config.rmsNormEps)
         embedding = take()
+        head = Projection(weight: embedding)
         blocks = (0..<config.numHiddenLayers).map { _ in
             let inputNorm = RMSNorm(weight: take(), eps: eps)
             let attention = CausalSelfAttention(
-                qProj: take(), kProj: take(), vProj: take(), oProj: take(),
+                qProj: Projection(weight: take()), kProj: Projection(weight: take()),
+                vProj: Projection(weight: take()), oProj: Projection(weight: take()),
                 heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads, headDim: config.headDim,
                 ropeTheta: Float(config.ropeTheta), slidingWindow: config.slidingWindow)
             let postNorm = RMSNorm(weight: take(), eps: eps)
             return DecoderBlock(inputNorm: inputNorm, attention: attention, postAttentionNorm: postNorm,
-                                mlp: MLP(gateProj: take(), upProj: take(), downProj: take()))
+                                mlp: MLP(gateProj: Projection(weight: take()), upProj: Projection(weight: take()),
+                                         downProj: Projection(weight: take())))
         }
         finalNorm = RMSNorm(weight: take(), eps: eps)
     }
@@ -163,7 +194,7 @@ public final class MistralModel {
     /// Next-token logits for every position, [B, T, V], on `tape` (valid until `tape.reset()`).
     /// Preconditions: `ids.count == batch · length`, every id in 0..<vocabSize.
     public func logits(_ tape: Tape, ids: [Int32], batch: Int, length: Int) -> Tensor {
-        tape.linear(hidden(tape, ids: ids, batch: batch, length: length), embedding)   // tied head: [B, T, V]
+        head.forward(tape, hidden(tape, ids: ids, batch: batch, length: length))   // tied head: [B, T, V]
     }
 
     /// Mean cross-entropy of `targets` under the model, a scalar on `tape`; call `tape.backward` on it
