@@ -63,6 +63,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "RunStore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        // The arrows of docs/architecture.md against the imports and the dependencies declared here.
+        .testTarget(name: "ArchitectureTests"),
         // Slow end-to-end checks that drive the built `codetune` binary: `swift test --filter EndToEndTests`.
         .testTarget(name: "EndToEndTests", dependencies: ["FileFormats"]),
     ],
