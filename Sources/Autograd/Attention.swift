@@ -40,7 +40,7 @@ extension Tape {
         let workers = min(Parallel.workers, b * kvHeads)
         let scores = scratch(workers * AttentionGeometry.tile * s)
         withSingleThreadedBLAS {
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            Parallel.concurrently(workers) { w in
                 let sc = scores + w * AttentionGeometry.tile * s
                 for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
                     geom.forward(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse, scores: sc)
@@ -56,7 +56,7 @@ extension Tape {
             let rowDot = self.scratch(b * heads * t)
             let work = self.scratch(workers * 2 * AttentionGeometry.tile * s)
             withSingleThreadedBLAS {
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                Parallel.concurrently(workers) { w in
                     let p = work + w * 2 * AttentionGeometry.tile * s
                     let dp = p + AttentionGeometry.tile * s
                     for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {

@@ -21,7 +21,7 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         return
     }
     if m >= n || m >= 64 * workers {
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        Parallel.concurrently(workers) { w in
             let r = Parallel.chunkRange(w, of: workers, count: m)
             guard !r.isEmpty else { return }
             let aBlock = transA ? a + r.lowerBound : a + r.lowerBound * lda
@@ -29,7 +29,7 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                         a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + r.lowerBound * ldc, ldc: ldc)
         }
     } else {
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        Parallel.concurrently(workers) { w in
             let r = Parallel.chunkRange(w, of: workers, count: n)
             guard !r.isEmpty else { return }
             let bBlock = transB ? b + r.lowerBound * ldb : b + r.lowerBound

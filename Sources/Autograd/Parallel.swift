@@ -1,5 +1,6 @@
 // Parallel: the thread settings, and fixed-chunk loops run with DispatchQueue.concurrentPerform.
 
+
 import Foundation
 import CBLAS
 
@@ -14,23 +15,32 @@ import CBLAS
 /// chunks is combined in chunk order, so results are bit-identical for the same `workers` count.
 public enum Parallel {
     /// Number of workers (default: the active processor count). Set with `setThreads`.
-    public private(set) static var workers: Int = {
-        openblas_set_num_threads(1)
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }()
+    public static var workers: Int { settings.read().workers }
 
     /// When true, sgemm calls outside attention use OpenBLAS's own threads (`workers` of them).
-    public private(set) static var blasThreadsItself = false
+    public static var blasThreadsItself: Bool { settings.read().blasThreadsItself }
+
+    /// The process-wide settings, behind a lock (set by the driver, read by every kernel call).
+    private static let settings = ThreadSettings()
 
     /// Products with fewer multiply-adds than this run as one sgemm call.
     static let gemmSplitThreshold = 1 << 18
 
     /// Sets the worker count of all kernels (n ≥ 1) and how big products are threaded.
     public static func setThreads(_ n: Int, blasThreadsItself: Bool = false) {
-        _ = workers
-        workers = max(1, n)
-        self.blasThreadsItself = blasThreadsItself
-        openblas_set_num_threads(blasThreadsItself ? Int32(workers) : 1)
+        settings.write(workers: max(1, n), blasThreadsItself: blasThreadsItself)
+        openblas_set_num_threads(blasThreadsItself ? Int32(max(1, n)) : 1)
+    }
+
+    /// Runs `body(0)`, …, `body(n - 1)` concurrently and returns when all have. The kernels' contract is
+    /// that each index reads shared input and writes only its own part of the output (a row block, a
+    /// head, a chunk's partial sum), which is what makes handing them raw pointers sound: the closure is
+    /// not `@Sendable` because buffers are not, and this is the one place that says so.
+    public static func concurrently(_ n: Int, _ body: (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: n) { shared.value($0) }
+        }
     }
 
     /// Runs `body(range)` over `0..<count` split into at most `workers` contiguous ranges, in parallel when
@@ -49,7 +59,7 @@ public enum Parallel {
             if count > 0 { body(0, 0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        concurrently(chunks) { c in
             body(c, chunkRange(c, of: chunks, count: count))
         }
     }
@@ -61,4 +71,33 @@ public enum Parallel {
         let start = c * base + min(c, extra)
         return start..<(start + base + (c < extra ? 1 : 0))
     }
+}
+
+/// `Parallel`'s settings: OpenBLAS is set to one thread when they are first read.
+private final class ThreadSettings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var workers: Int
+    private var blasThreadsItself = false
+
+    init() {
+        openblas_set_num_threads(1)
+        workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    func read() -> (workers: Int, blasThreadsItself: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        return (workers, blasThreadsItself)
+    }
+
+    func write(workers: Int, blasThreadsItself: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        self.workers = workers
+        self.blasThreadsItself = blasThreadsItself
+    }
+}
+
+/// A value handed to concurrent workers under `Parallel.concurrently`'s contract (disjoint writes).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -34,7 +34,7 @@ extension Tape {
             let dx: UnsafeMutablePointer<Float>? = dxBuffer
             let chunks = min(Parallel.workers, rows)
             let partial: UnsafeMutablePointer<Float>? = weight.requiresGrad ? self.arena.allocateZeroed(chunks * d) : nil
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            Parallel.concurrently(chunks) { c in
                 let dwc = partial.map { $0 + c * d }
                 for i in Parallel.chunkRange(c, of: chunks, count: rows) {
                     let xr = px + i * d, gr = dy + i * d, s = rstd[i]

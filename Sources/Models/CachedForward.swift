@@ -60,7 +60,7 @@ extension MistralModel {
                     item += h1 - h0
                 }
             }
-            if chunks > 1 { DispatchQueue.concurrentPerform(iterations: chunks, execute: attend) } else { attend(0) }
+            if chunks > 1 { Parallel.concurrently(chunks, attend) } else { attend(0) }
             a.oProj.apply(att, x, rows: rows, accumulate: true)   // x += o(att)
             let mlp = block.mlp
             block.postAttentionNorm.apply(x, h, rows: rows)       // [R, D]

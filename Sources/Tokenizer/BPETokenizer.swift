@@ -131,7 +131,8 @@ public struct BPETokenizer: Sendable {
         var results = [[Int32]](repeating: [], count: texts.count)
         let workers = max(1, min(threads, texts.count))
         results.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress
+            // Each worker writes only the results of its own texts (i ≡ w mod workers).
+            nonisolated(unsafe) let base = out.baseAddress
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let encoder = BPEEncoder(self)
                 var i = w

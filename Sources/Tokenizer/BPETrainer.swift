@@ -39,7 +39,8 @@ extension BPETokenizer {
         func flush() {
             let docs = batch
             perWorker.withUnsafeMutableBufferPointer { counters in
-                let base = counters.baseAddress!
+                // Each worker adds only into its own counter (base + w).
+                nonisolated(unsafe) let base = counters.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     var i = w
                     while i < docs.count {

@@ -4,7 +4,7 @@
 /// U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
 /// `\p{L}` is general category L (Lu Ll Lt Lm Lo); `\p{N}` is N (Nd Nl No).
 @usableFromInline
-enum ScalarClass: UInt8 {
+enum ScalarClass: UInt8, Sendable {
     case letter = 0, number = 1, whitespace = 2, other = 3
 
     /// Classes of scalars below `tableLimit`, computed once (covers the BMP and the CJK extension plane).

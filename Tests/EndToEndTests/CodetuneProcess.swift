@@ -22,11 +22,17 @@ func runCodetune(_ arguments: [String], in directory: URL? = nil) throws -> Code
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    var errData = Data()
+    // Both pipes are drained at once, so a child that fills one while we wait on the other cannot stall.
+    let errData = StderrBuffer()
     let reader = DispatchGroup()
-    DispatchQueue.global().async(group: reader) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: reader) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     reader.wait()
     process.waitUntilExit()
-    return CodetuneResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    return CodetuneResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData.data, as: UTF8.self))
+}
+
+/// stderr as read by the background reader; read only after `reader.wait()`, which orders the two.
+private final class StderrBuffer: @unchecked Sendable {
+    var data = Data()
 }

@@ -55,7 +55,7 @@ final class TrainResumeEndToEndTests: XCTestCase {
         p.standardOutput = FileHandle.nullDevice
         // The last launch's stderr, so a failing exit status comes with its reason.
         let log = dir.appendingPathComponent("last-stderr.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil), "cannot create \(log.path)")
         p.standardError = try FileHandle(forWritingTo: log)
         try p.run()
         return p
