@@ -8,6 +8,7 @@
 import Autograd
 import FileFormats
 import Foundation
+import SeededRandom
 
 // MARK: - Norm
 

@@ -3,6 +3,7 @@ import Autograd
 import FileFormats
 import Foundation
 import Models
+import SeededRandom
 import Tokenizer
 import XCTest
 
@@ -264,6 +265,11 @@ final class SamplerTests: XCTestCase {
         XCTAssertNotEqual(taskSeed(0, taskID: "HumanEval/0"), taskSeed(0, taskID: "HumanEval/1"))
         XCTAssertNotEqual(taskSeed(0, taskID: "HumanEval/0"), taskSeed(1, taskID: "HumanEval/0"))
         XCTAssertNotEqual(sampleSeed(5, index: 0), sampleSeed(5, index: 1))
+        // Pinned from the code before the SplitMix64 mix moved to SeededRandom: every sample's stream hangs on these.
+        XCTAssertEqual(sampleSeed(0, index: 0), 0xBFDA_6C16_3027_1E37)
+        XCTAssertEqual(sampleSeed(42, index: 3), 0xE84E_2118_E48D_8929)
+        XCTAssertEqual(taskSeed(0, taskID: "HumanEval/0"), 0x1F22_CDD5_9DF6_FBF2)
+        XCTAssertEqual(taskSeed(1234, taskID: "x"), 0x5619_7513_CE7B_13CD)
         XCTAssertEqual(ModelSampler.batchSize(for: 5, of: 6), 6)
         XCTAssertEqual(ModelSampler.batchSize(for: 3, of: 6), 4)
         XCTAssertEqual(ModelSampler.batchSize(for: 1, of: 6), 1)

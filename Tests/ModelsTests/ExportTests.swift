@@ -2,6 +2,7 @@ import Autograd
 import FileFormats
 import Foundation
 @testable import Models
+import SeededRandom
 import XCTest
 
 /// `exportCheckpoint` (behind `codetune export`): the directory it writes loads back whole, and bad
