@@ -260,6 +260,19 @@ final class SamplerTests: XCTestCase {
         XCTAssertThrowsError(try sampler().generate(prompt: prompt, n: 0, settings: s, seed: 0))
     }
 
+    /// `bench sampling`'s measurement on a tiny shape: exactly `newTokens` per sample, the decoding settings echoed.
+    func testSamplingBenchmarkDecodesExactlyTheAskedTokens() throws {
+        let config = MistralConfig(vocabSize: 300, hiddenSize: 32, intermediateSize: 48, numHiddenLayers: 2,
+                                   numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 32)
+        var decoding = SamplingBenchmark.defaultSettings
+        decoding.topK = 5
+        let r = try SamplingBenchmark.run(config: config, n: 2, promptTokens: 4, newTokens: 3, decoding: decoding, repeats: 1)
+        XCTAssertEqual(r.new_tokens, 3)
+        XCTAssertEqual(r.prompt_tokens, 4)
+        XCTAssertEqual([r.temperature, r.top_p], [0.8, 0.95])
+        XCTAssertEqual(r.top_k, 5)
+    }
+
     func testSeedsAreStablePerTaskAndIndex() {
         XCTAssertEqual(taskSeed(0, taskID: "HumanEval/0"), taskSeed(0, taskID: "HumanEval/0"))
         XCTAssertNotEqual(taskSeed(0, taskID: "HumanEval/0"), taskSeed(0, taskID: "HumanEval/1"))
