@@ -8,15 +8,15 @@ struct BenchSample: ParsableCommand {
         commandName: "sample",
         abstract: "Completion latency: prompt prefill + greedy tokens with a KV cache, batch 1.",
         discussion: """
-            Each request (prefill of --prompt-tokens random tokens, then --new-tokens greedy tokens) is timed whole; p50 and \
-            p95 are over --runs requests after --warmup. Compare with ../shared/bench/torch_sample_reference.py \
-            in the same sitting.
+            Each request (prefill of --prompt-tokens random tokens, then --new-tokens greedy tokens) is timed \
+            whole; p50 and p95 are over --runs requests after --warmup. Compare with \
+            ../shared/bench/torch_sample_reference.py in the same sitting.
             """)
 
     @OptionGroup var shape: ModelShapeOptions
     @Option(help: "Prompt tokens (default: 128).") var promptTokens: Int?
     @Option(help: "New tokens per request (default: 64).") var newTokens: Int?
-    /// The spellings before --prompt-tokens and --new-tokens (README and scripts use them); not shown in help.
+    /// The spellings before --prompt-tokens and --new-tokens, kept for older scripts; not shown in help.
     @Option(name: .customLong("prompt"), help: .private) var promptAlias: Int?
     @Option(name: .customLong("new"), help: .private) var newAlias: Int?
     @Option(help: "Timed requests.") var runs = 30
