@@ -6,7 +6,7 @@
 ///
 /// Float32 `Tensor`s (one contiguous row-major buffer each), a reverse-mode `Tape` that records each op's
 /// backward as the forward runs, fused ops for a Mistral-style decoder (one file per op, forward and backward
-/// side by side), `AdamW`, gradient clipping and a deterministic `SeededGenerator`.
+/// side by side), `AdamW` and gradient clipping. Initialisation draws from SeededRandom's `SeededGenerator`.
 ///
 /// ## Parameters
 ///

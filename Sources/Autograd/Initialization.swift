@@ -1,5 +1,7 @@
 // Initialization: fill tensors from a SeededGenerator (normal, as transformers' `_init_weights`).
 
+import SeededRandom
+
 extension Tensor {
     /// Fills the values with N(mean, std²) samples drawn in index order from `generator`
     /// (`transformers` initialises Mistral linear and embedding weights with N(0, 0.02²)).

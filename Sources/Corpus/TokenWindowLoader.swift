@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import SeededRandom
 
 /// Where a `TokenWindowLoader` is in its stream: saved in a checkpoint's `state.json` and
 /// handed back to resume exactly.
@@ -37,9 +38,6 @@ public struct TokenWindowLoader {
     var order: [UInt32]
 
     public var windowsPerEpoch: Int { index.count }
-
-    /// Epochs completed so far, fractional (`epoch + index / windowsPerEpoch`).
-    public var epochs: Double { Double(position.epoch) + Double(position.index) / Double(index.count) }
 
     /// - Parameters:
     ///   - contextLength: T ≥ 1 tokens per row.
@@ -159,30 +157,5 @@ public struct ValidationWindows {
             }
         }
         return TokenBatch(inputs: inputs, targets: targets, rows: rows, columns: T)
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, well-mixed 64-bit generator.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in `0 ..< bound` (Lemire's multiply-shift with rejection), bound > 0.
-    public mutating func next(below bound: UInt64) -> UInt64 {
-        var m = next().multipliedFullWidth(by: bound)
-        if m.low < bound {
-            let t = (0 &- bound) % bound
-            while m.low < t { m = next().multipliedFullWidth(by: bound) }
-        }
-        return m.high
     }
 }

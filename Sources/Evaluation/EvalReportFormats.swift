@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 
 /// `junit.xml` and `summary.md` renderings of an `EvalSummary`.
@@ -9,24 +10,24 @@ public enum EvalReportFormats {
         let tests = s.per_problem.count + (s.thresholds.isEmpty ? 0 : 1)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites>\n"
-        out += "  <testsuite name=\"\(xml(s.suite))\" tests=\"\(tests)\" failures=\"\(failing)\" errors=\"0\" time=\"\(s.throughput.wall_s)\">\n"
+        out += "  <testsuite name=\"\(XMLText.escaped(s.suite))\" tests=\"\(tests)\" failures=\"\(failing)\" errors=\"0\" time=\"\(s.throughput.wall_s)\">\n"
         for row in s.per_problem {
-            out += "    <testcase classname=\"\(xml(s.suite))\" name=\"\(xml(row.task_id))\">"
+            out += "    <testcase classname=\"\(XMLText.escaped(s.suite))\" name=\"\(XMLText.escaped(row.task_id))\">"
             if row.passed == 0 {
                 let detail = row.first_failure ?? "no sample passed"
-                out += "\n      <failure message=\"\(xml(detail))\" type=\"\(xml(String(detail.prefix(while: { $0 != ":" }))))\">"
-                out += xml("0/\(row.n) samples passed; first: \(detail)") + "</failure>\n    "
+                out += "\n      <failure message=\"\(XMLText.escaped(detail))\" type=\"\(XMLText.escaped(String(detail.prefix(while: { $0 != ":" }))))\">"
+                out += XMLText.escaped("0/\(row.n) samples passed; first: \(detail)") + "</failure>\n    "
             } else {
                 out += "<system-out>\(row.passed)/\(row.n) samples passed</system-out>"
             }
             out += "</testcase>\n"
         }
         if !s.thresholds.isEmpty {
-            out += "    <testcase classname=\"\(xml(s.suite))\" name=\"thresholds\">"
+            out += "    <testcase classname=\"\(XMLText.escaped(s.suite))\" name=\"thresholds\">"
             if !s.missed.isEmpty {
                 let text = s.missed.map { k in "\(k) \(s.pass_at_k[k].map { format($0) } ?? "not computed") < \(format(s.thresholds[k] ?? 0))" }
                     .joined(separator: "; ")
-                out += "\n      <failure message=\"\(xml(text))\" type=\"threshold\">\(xml(text))</failure>\n    "
+                out += "\n      <failure message=\"\(XMLText.escaped(text))\" type=\"threshold\">\(XMLText.escaped(text))</failure>\n    "
             }
             out += "</testcase>\n"
         }
@@ -70,25 +71,5 @@ public enum EvalReportFormats {
 
     static func md(_ s: String) -> String {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
-
-    /// XML-escapes text and drops characters XML 1.0 cannot carry.
-    static func xml(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                let v = u.value
-                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out
     }
 }

@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 import Models
+import SeededRandom
 import Tokenizer
 
 /// Sampling speed of `ModelSampler` on a random model (default: DESIGN.md's reference shape): a prompt of
@@ -13,6 +14,7 @@ public enum SamplingBenchmark {
         public var new_tokens: Int
         public var temperature: Double
         public var top_p: Double
+        public var top_k: Int
         public var threads: Int
         /// Best of `repeats` runs: seconds for prefill + decoding.
         public var seconds: Double
@@ -21,9 +23,19 @@ public enum SamplingBenchmark {
         public var samples_per_s: Double
     }
 
-    /// Runs `repeats` times after one warm-up and keeps the fastest.
+    /// Temperature 0.8, top-p 0.95, no top-k (its `maxNewTokens` and `stop` are not used).
+    public static var defaultSettings: SamplingSettings {
+        var s = SamplingSettings()
+        s.temperature = 0.8
+        s.topP = 0.95
+        s.topK = 0
+        return s
+    }
+
+    /// Runs `repeats` times after one warm-up and keeps the fastest. `decoding` gives the temperature, top-p
+    /// and top-k; every sample decodes exactly `newTokens` tokens.
     public static func run(config: MistralConfig = .reference, n: Int, promptTokens: Int = 64, newTokens: Int = 128,
-                           temperature: Double = 0.8, topP: Double = 0.95, repeats: Int = 3) throws -> Result {
+                           decoding: SamplingSettings = defaultSettings, repeats: Int = 3) throws -> Result {
         var rng = SeededGenerator(seed: 1)
         var shape = config
         shape.eosTokenId = nil
@@ -31,9 +43,7 @@ public enum SamplingBenchmark {
         // Bytes only, no special tokens: nothing ends a sample early; ids past 255 decode to nothing.
         let tokenizer = try BPETokenizer(vocabulary: (0..<256).map { [UInt8($0)] }, merges: [], addedTokens: [])
         let sampler = try ModelSampler(model: model, tokenizer: tokenizer)
-        var settings = SamplingSettings()
-        settings.temperature = temperature
-        settings.topP = topP
+        var settings = decoding
         settings.maxNewTokens = newTokens
         settings.stop = []
         let prompt = String(repeating: "x", count: max(1, min(promptTokens, sampler.promptBudget(maxNewTokens: newTokens))))
@@ -44,8 +54,8 @@ public enum SamplingBenchmark {
             tokens = g.generatedTokens.reduce(0, +)
             if r > 0 { best = min(best, g.seconds) }
         }
-        return Result(n: n, prompt_tokens: prompt.utf8.count, new_tokens: tokens / n, temperature: temperature, top_p: topP,
-                      threads: Parallel.workers, seconds: best, tokens_per_s: Double(tokens) / best,
+        return Result(n: n, prompt_tokens: prompt.utf8.count, new_tokens: tokens / n, temperature: settings.temperature,
+                      top_p: settings.topP, top_k: settings.topK, threads: Parallel.workers, seconds: best, tokens_per_s: Double(tokens) / best,
                       samples_per_s: Double(n) / best)
     }
 }

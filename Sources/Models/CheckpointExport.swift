@@ -1,19 +1,6 @@
 import FileFormats
 import Foundation
 
-/// The checkpoint directory that `--model PATH` names. For now PATH must itself be a checkpoint
-/// directory (`config.json` + `model.safetensors`); resolving a run directory to its latest
-/// checkpoint is added by the training side.
-public func resolveCheckpointDirectory(_ path: String) throws -> URL {
-    let url = URL(fileURLWithPath: path).standardizedFileURL
-    try Checkpoint.requireDirectory(url)
-    let config = url.appendingPathComponent(Checkpoint.configFile)
-    guard FileManager.default.fileExists(atPath: config.path) else {
-        throw InputError(file: url.path, "not a checkpoint directory: no \(Checkpoint.configFile)")
-    }
-    return url
-}
-
 /// What `exportCheckpoint` wrote.
 public struct ExportSummary: Sendable {
     public var directory: URL

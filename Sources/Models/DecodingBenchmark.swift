@@ -2,6 +2,7 @@
 
 import Autograd
 import Foundation
+import SeededRandom
 
 /// Latency of one editor-style completion request on a freshly initialised model, as
 /// `../shared/bench/torch_sample_reference.py` measures `transformers` generate: batch 1, a random

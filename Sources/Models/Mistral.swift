@@ -10,6 +10,7 @@
 import Autograd
 import FileFormats
 import Foundation
+import SeededRandom
 
 // MARK: - Norm
 

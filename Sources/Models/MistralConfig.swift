@@ -69,9 +69,6 @@ public struct MistralConfig: Equatable, Sendable {
         vocabSize: 4096, hiddenSize: 256, intermediateSize: 768, numHiddenLayers: 4,
         numAttentionHeads: 8, numKeyValueHeads: 4, maxPositionEmbeddings: 256)
 
-    /// Query heads sharing one key/value head.
-    public var headsPerKeyValueHead: Int { numAttentionHeads / numKeyValueHeads }
-
     /// Every problem with the values, one `InputError` each, naming `file` and the JSON key.
     /// Empty when the config describes a model this code can build.
     public func problems(file: String?) -> [InputError] {

@@ -1,6 +1,6 @@
 // Models
 //
-// The Mistral-style decoder, its config, initialisation, KV-cache inference and safetensors IO.
+// The Mistral-style decoder, its config, initialisation, KV-cache inference and checkpoint files.
 
 /// # Models: the Mistral-style decoder and its files
 ///
@@ -22,8 +22,8 @@
 ///
 /// `MistralModel.load(checkpoint:)` reads `config.json` + `model.safetensors` (F32, or BF16/F16 converted) with
 /// Hugging Face names; every problem is one `InputError` line naming the file and tensor or key.
-/// `MistralConfig.load(from:)`, `SafeTensorsFile(contentsOf:)` and `SafeTensorsWriter` are there for other files
-/// (optimizer state). `exportCheckpoint(from:to:)` backs `codetune export`; `resolveCheckpointDirectory(_:)` checks a bare checkpoint directory.
+/// `MistralConfig.load(from:)` reads a config alone; the safetensors reader and writer (`SafeTensorsFile`,
+/// `SafeTensorsWriter`) are FileFormats'. `exportCheckpoint(from:to:)` backs `codetune export`.
 ///
 /// ## Decode with a KV cache
 ///

@@ -2,6 +2,7 @@
 
 import Autograd
 import Foundation
+import SeededRandom
 
 /// Throughput of training steps (forward, backward, clip, AdamW) on a freshly initialised model and one
 /// fixed random batch, as `../shared/bench/torch_train_reference.py` measures PyTorch:

@@ -208,8 +208,6 @@ public struct LossPlot {
         return String(format: "%.\(min(decimals, 6))f", v)
     }
 
-    func xml(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// Text for the SVG (apostrophes stay as they are, as the plot has always written them).
+    func xml(_ s: String) -> String { XMLText.escaped(s, apostrophes: false) }
 }

@@ -163,11 +163,4 @@ public struct BPETokenizer: Sendable {
     public func decode(_ ids: some Sequence<Int32>, skipSpecialTokens: Bool = false) -> String {
         String(decoding: decodeBytes(ids, skipSpecialTokens: skipSpecialTokens), as: UTF8.self)
     }
-
-    /// The byte-level string of a token (as in `tokenizer.json`), or an added token's content.
-    public func tokenString(_ id: Int32) -> String? {
-        guard id >= 0, Int(id) < tokenBytes.count else { return nil }
-        if let t = addedTokens.first(where: { $0.id == id }) { return t.content }
-        return ByteLevel.string(of: tokenBytes[Int(id)])
-    }
 }

@@ -107,7 +107,7 @@ extension BPETokenizer {
         var o = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
         for (i, t) in addedTokens.enumerated() {
             o += i == 0 ? "\n" : ",\n"
-            o += "    {\n      \"id\": \(t.id),\n      \"content\": \(Self.jsonQuoted(t.content)),\n"
+            o += "    {\n      \"id\": \(t.id),\n      \"content\": \(StringLiteral.json.quote(t.content)),\n"
             o += "      \"single_word\": false,\n      \"lstrip\": false,\n      \"rstrip\": false,\n"
             o += "      \"normalized\": false,\n      \"special\": \(t.special)\n    }"
         }
@@ -128,14 +128,14 @@ extension BPETokenizer {
             guard let s = vocabularyString(Int32(id)) else { continue }
             o += first ? "\n" : ",\n"
             first = false
-            o += "      \(Self.jsonQuoted(s)): \(id)"
+            o += "      \(StringLiteral.json.quote(s)): \(id)"
         }
         o += first ? "},\n" : "\n    },\n"
         o += "    \"merges\": ["
         for (i, m) in merges.enumerated() {
             o += i == 0 ? "\n" : ",\n"
-            o += "      [\n        \(Self.jsonQuoted(ByteLevel.string(of: tokenBytes[Int(m.left)]))),\n"
-            o += "        \(Self.jsonQuoted(ByteLevel.string(of: tokenBytes[Int(m.right)])))\n      ]"
+            o += "      [\n        \(StringLiteral.json.quote(ByteLevel.string(of: tokenBytes[Int(m.left)]))),\n"
+            o += "        \(StringLiteral.json.quote(ByteLevel.string(of: tokenBytes[Int(m.right)])))\n      ]"
         }
         o += merges.isEmpty ? "]\n" : "\n    ]\n"
         o += "  }\n}"
@@ -156,27 +156,4 @@ extension BPETokenizer {
 
     /// SHA-256 (hex) of `jsonString()`: names the tokenizer in dataset manifests and caches.
     public var contentHash: String { SHA256Digest.hex(jsonString()) }
-
-    /// A JSON string literal as serde_json writes it.
-    static func jsonQuoted(_ s: String) -> String {
-        var o = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": o += "\\\""
-            case "\\": o += "\\\\"
-            case "\n": o += "\\n"
-            case "\r": o += "\\r"
-            case "\t": o += "\\t"
-            case "\u{08}": o += "\\b"
-            case "\u{0C}": o += "\\f"
-            default:
-                if u.value < 0x20 {
-                    o += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-                } else {
-                    o.unicodeScalars.append(u)
-                }
-            }
-        }
-        return o + "\""
-    }
 }

@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 import Models
 
@@ -78,18 +79,7 @@ extension RunConfig {
 func yaml(_ s: String) -> String {
     let plainSafe = !s.isEmpty && s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./@+".unicodeScalars.contains($0) }
         && Double(s) == nil && !["true", "false", "yes", "no", "on", "off", "null", "~"].contains(s.lowercased())
-    if plainSafe { return s }
-    var out = "\""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out + "\""
+    return plainSafe ? s : StringLiteral.yamlDoubleQuoted.quote(s)
 }
 
 /// A number that YAML reads back as the same Double (`0.0003`, `1e-05`, `10000`).

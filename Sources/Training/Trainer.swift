@@ -99,7 +99,7 @@ public final class Trainer {
             optimizer.weightDecay = stage.weightDecay
             report(.stageStarted(.init(stage: stage.name, index: index, stageCount: config.stages.count, totalSteps: stage.steps,
                                        fromStep: state.stageStep, tokensPerStep: stage.tokensPerStep)))
-            let flopsPerToken = Double(6 * model.parameterCount + 12 * model.config.numHiddenLayers * stage.context * model.config.hiddenSize)
+            let flopsPerToken = model.config.trainingFLOPsPerToken(context: stage.context)
             let tape = Tape()
             var windowStart = ContinuousClock.now
             var windowTokens = 0
@@ -247,9 +247,4 @@ public final class Trainer {
 func seconds(_ d: Duration) -> Double {
     let c = d.components
     return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-}
-
-extension MistralModel {
-    /// Learnable values (the tied head counted once).
-    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 }

@@ -1,5 +1,4 @@
-import Autograd
+import SeededRandom
 
-/// The generator that initialises weights and is saved in checkpoints (Autograd's xoshiro256**),
-/// named apart from Corpus's generator of the same name.
+/// The generator that initialises weights and is saved in checkpoints (`SeededGenerator`, xoshiro256**).
 public typealias WeightGenerator = SeededGenerator

@@ -13,14 +13,10 @@ struct BenchEval: ParsableCommand {
     @Option(help: "Problems file (default: HumanEval, found as for `problems: humaneval`).")
     var problems: String?
 
-    @Option(help: "Parallel workers (default: number of cores).")
-    var workers: Int?
+    @OptionGroup var sandboxing: SandboxOptions
 
     @Option(help: "Times each problem's canonical solution is scored.")
     var repeats: Int = 2
-
-    @Option(help: "bwrap (default) or rlimits.")
-    var sandbox: String = "bwrap"
 
     @Option(help: "Also time the official evaluator: a script taking SAMPLES PROBLEMS WORKERS that prints {\"samples_per_s\": …} last (e.g. ../shared/bench/humaneval_reference.sh with REF_PYTHON set).")
     var reference: String?
@@ -29,13 +25,12 @@ struct BenchEval: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let mode = SandboxMode(rawValue: sandbox) else { throw ValidationError("--sandbox must be bwrap or rlimits") }
         let path = try problems ?? HumanEvalLocation.resolve(explicit: nil, suiteFile: FileManager.default.currentDirectoryPath + "/Evals/humaneval.yaml")
         var result: EvalBenchmark.Result
-        let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let workers = sandboxing.workers ?? ProcessInfo.processInfo.activeProcessorCount
         do {
             result = try EvalBenchmark.run(problemsFile: URL(fileURLWithPath: path), repeats: max(1, repeats),
-                                           workers: workers, mode: mode)
+                                           workers: workers, mode: sandboxing.sandbox)
         } catch let error as SandboxError {
             printError("codetune bench eval: sandbox unavailable: \(error)")
             throw ExitCode(2)

@@ -8,14 +8,17 @@ struct BenchSample: ParsableCommand {
         commandName: "sample",
         abstract: "Completion latency: prompt prefill + greedy tokens with a KV cache, batch 1.",
         discussion: """
-            Each request (prefill of --prompt random tokens, then --new greedy tokens) is timed whole; p50 and \
-            p95 are over --runs requests after --warmup. Compare with ../shared/bench/torch_sample_reference.py \
-            in the same sitting.
+            Each request (prefill of --prompt-tokens random tokens, then --new-tokens greedy tokens) is timed \
+            whole; p50 and p95 are over --runs requests after --warmup. Compare with \
+            ../shared/bench/torch_sample_reference.py in the same sitting.
             """)
 
     @OptionGroup var shape: ModelShapeOptions
-    @Option(help: "Prompt tokens.") var prompt = 128
-    @Option(name: .customLong("new"), help: "New tokens per request.") var newTokens = 64
+    @Option(help: "Prompt tokens (default: 128).") var promptTokens: Int?
+    @Option(help: "New tokens per request (default: 64).") var newTokens: Int?
+    /// The spellings before --prompt-tokens and --new-tokens, kept for older scripts; not shown in help.
+    @Option(name: .customLong("prompt"), help: .private) var promptAlias: Int?
+    @Option(name: .customLong("new"), help: .private) var newAlias: Int?
     @Option(help: "Timed requests.") var runs = 30
     @Option(help: "Untimed requests first.") var warmup = 3
     @Option(help: "Worker threads.") var threads = 2
@@ -24,16 +27,21 @@ struct BenchSample: ParsableCommand {
     @Option(help: "Seed of the weights and the prompt.") var seed: UInt64 = 0
     @Flag(help: "One JSON object on stdout.") var json = false
 
+    var prompt: Int { promptTokens ?? promptAlias ?? 128 }
+    var new: Int { newTokens ?? newAlias ?? 64 }
+
     func validate() throws {
-        guard prompt > 0, newTokens > 0, runs > 0, warmup >= 0, threads > 0 else {
-            throw ValidationError("--prompt, --new, --runs and --threads must be positive, --warmup non-negative")
+        try rejectBothSpellings(promptTokens, promptAlias, "--prompt-tokens", "--prompt")
+        try rejectBothSpellings(newTokens, newAlias, "--new-tokens", "--new")
+        guard prompt > 0, new > 0, runs > 0, warmup >= 0, threads > 0 else {
+            throw ValidationError("--prompt-tokens, --new-tokens, --runs and --threads must be positive, --warmup non-negative")
         }
     }
 
     func run() throws {
         var o = DecodingBenchmark.Options()
-        o.config = try shape.config(positions: prompt + newTokens)
-        o.promptLength = prompt; o.newTokens = newTokens; o.runs = runs; o.warmupRuns = warmup
+        o.config = try shape.config(positions: prompt + new)
+        o.promptLength = prompt; o.newTokens = new; o.runs = runs; o.warmupRuns = warmup
         o.threads = threads; o.seed = seed; o.blasThreadsItself = blasThreads
         let r = try DecodingBenchmark.run(o)
         if json {

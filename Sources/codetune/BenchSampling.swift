@@ -20,11 +20,7 @@ struct BenchSampling: ParsableCommand {
     @Option(help: "New tokens per sample.")
     var newTokens: Int = 128
 
-    @Option(help: "Sampling temperature (0 = greedy).")
-    var temperature: Double = 0.8
-
-    @Option(help: "Nucleus mass.")
-    var topP: Double = 0.95
+    @OptionGroup var decoding: DecodingOptions
 
     @Option(help: "Threads (default: number of cores).")
     var threads: Int?
@@ -38,16 +34,15 @@ struct BenchSampling: ParsableCommand {
     func validate() throws {
         if n.isEmpty || n.contains(where: { $0 < 1 }) { throw ValidationError("-n values must be at least 1") }
         if promptTokens < 1 || newTokens < 1 || repeats < 1 { throw ValidationError("--prompt-tokens, --new-tokens and --repeats must be at least 1") }
-        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
-        if !(temperature >= 0) { throw ValidationError("--temperature must be ≥ 0") }
     }
 
     func run() throws {
         if let threads { Parallel.setThreads(threads) }
+        let settings = decoding.applied(to: SamplingBenchmark.defaultSettings)
         var results: [SamplingBenchmark.Result] = []
         for count in n {
             let r = try SamplingBenchmark.run(n: count, promptTokens: promptTokens, newTokens: newTokens,
-                                              temperature: temperature, topP: topP, repeats: repeats)
+                                              decoding: settings, repeats: repeats)
             results.append(r)
             if !json {
                 print(String(format: "n %3d: %7.1f tokens/s, %6.2f samples/s (%d prompt + %d new tokens each, %.3f s, %d threads)",

@@ -25,7 +25,7 @@ struct DataSynthTelemetry: ParsableCommand {
     @Option(help: "Python interpreter for exercise verification.") var python = "python3"
     @Option(help: "Seconds before an exercise program is stopped.") var timeout = 2.0
     @Option(help: "Exercise programs run in the evaluator's sandbox: bwrap (default) or rlimits (weaker: no namespaces; only when bubblewrap cannot run).")
-    var sandbox: String = "bwrap"
+    var sandbox: SandboxMode = .bwrap
     @Option(help: "Longest prefix (text before the cursor) in bytes, cut at a line start.") var maxPrefixBytes = 1500
     @Option(help: "Longest suffix (text after the continuation) in bytes, cut at a line end.") var maxSuffixBytes = 400
 
@@ -36,7 +36,6 @@ struct DataSynthTelemetry: ParsableCommand {
         guard sessions >= 0, exercises >= 0, maxFiles >= 1, workers >= 1, timeout > 0, maxPrefixBytes >= 0, maxSuffixBytes >= 0 else {
             throw ValidationError("counts must be non-negative, --max-files and --workers at least 1, --timeout positive")
         }
-        if SandboxMode(rawValue: sandbox) == nil { throw ValidationError("--sandbox must be bwrap or rlimits") }
     }
 
     func run() throws {
@@ -68,7 +67,7 @@ struct DataSynthTelemetry: ParsableCommand {
 
     /// The evaluator's sandbox in `--sandbox` mode, started once to refuse early (exit 2) when it cannot run here.
     func sandboxedVerifier() throws -> SandboxedExerciseVerifier {
-        let mode = SandboxMode(rawValue: sandbox)!
+        let mode = sandbox
         var limits = SandboxLimits()
         limits.timeoutSeconds = timeout
         limits.memoryMB = 512

@@ -32,35 +32,15 @@ struct Eval: ParsableCommand {
     @Flag(help: "Score each problem's canonical_solution (checks a problems file).")
     var canonical = false
 
-    @Option(name: .short, help: "Samples per problem when generating (default: the suite's n).")
-    var n: Int?
-
-    @Option(help: "Seed of the sampling (default: the suite's seed).")
-    var seed: UInt64?
-
-    @Option(help: "Sampling temperature, 0 = greedy (default: the suite's).")
-    var temperature: Double?
-
-    @Option(help: "Nucleus mass in (0, 1] (default: the suite's).")
-    var topP: Double?
-
-    @Option(help: "Keep the K most likely tokens, 0 = all (default: the suite's).")
-    var topK: Int?
-
-    @Option(help: "Most new tokens per completion (default: the suite's max_new_tokens).")
-    var maxNewTokens: Int?
+    @OptionGroup var sampling: SamplingOptions
 
     @Option(help: "Only the first N problems (with --model or --canonical).")
     var limit: Int?
 
-    @Option(help: "Parallel sandboxed workers (default: number of cores).")
-    var workers: Int?
+    @OptionGroup var sandboxing: SandboxOptions
 
     @Option(help: "Directory for samples.jsonl, results.jsonl, summary.json, junit.xml, summary.md (default with a run: RUN/evals/SUITE/STAGE_OR_CHECKPOINT/).")
     var out: String?
-
-    @Option(help: "bwrap (default) or rlimits (weaker: no namespaces; only when bubblewrap cannot run).")
-    var sandbox: String = "bwrap"
 
     @Option(help: "Problems file overriding the suite's (for `problems: humaneval`, where HumanEval is).")
     var problems: String?
@@ -74,29 +54,18 @@ struct Eval: ParsableCommand {
     func validate() throws {
         let sources = [model != nil, samples != nil, canonical].filter { $0 }.count
         if sources != 1 { throw ValidationError("give exactly one of --model, --samples, --canonical") }
-        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
-        if let n, n < 1 { throw ValidationError("-n must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if limit != nil, samples != nil { throw ValidationError("--limit applies to --model and --canonical, not --samples") }
-        if let temperature, !(temperature >= 0 && temperature.isFinite) { throw ValidationError("--temperature must be ≥ 0") }
-        if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
-        if let topK, topK < 0 { throw ValidationError("--top-k must be ≥ 0") }
-        if let maxNewTokens, maxNewTokens < 1 { throw ValidationError("--max-new-tokens must be at least 1") }
-        let generating = [seed != nil, temperature != nil, topP != nil, topK != nil, maxNewTokens != nil, checkpoint != nil]
-        if model == nil, generating.contains(true) {
+        if model == nil, sampling.changesGeneration || checkpoint != nil {
             throw ValidationError("--seed, --temperature, --top-p, --top-k, --max-new-tokens and --checkpoint need --model")
         }
-        if SandboxMode(rawValue: sandbox) == nil { throw ValidationError("--sandbox must be bwrap or rlimits") }
     }
 
     func run() throws {
         var suite = try EvalSuite.load(URL(fileURLWithPath: suite))
-        if let n { suite.n = n }
-        if let seed { suite.seed = seed }
-        if let temperature { suite.sampling.temperature = temperature }
-        if let topP { suite.sampling.topP = topP }
-        if let topK { suite.sampling.topK = topK }
-        if let maxNewTokens { suite.sampling.maxNewTokens = maxNewTokens }
+        if let n = sampling.n { suite.n = n }
+        if let seed = sampling.seed { suite.seed = seed }
+        suite.sampling = sampling.applied(to: suite.sampling)
         let origin: EvalRun.SampleOrigin
         var outputDirectory = out.map { URL(fileURLWithPath: $0) }
         if let model {
@@ -110,8 +79,8 @@ struct Eval: ParsableCommand {
         }
         var run = EvalRun(suite: suite, origin: origin)
         run.problemsOverride = problems
-        run.sandboxMode = SandboxMode(rawValue: sandbox)!
-        if let workers { run.workers = workers }
+        run.sandboxMode = sandboxing.sandbox
+        if let workers = sandboxing.workers { run.workers = workers }
         run.ignoreIncomplete = ignoreIncomplete
         run.outputDirectory = outputDirectory
         run.problemLimit = limit

@@ -29,23 +29,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Read the prompt from this file ('-' for stdin).")
     var promptFile: String?
 
-    @Option(help: "Most new tokens per completion.")
-    var maxTokens: Int = 256
-
-    @Option(help: "0 = greedy.")
-    var temperature: Double = 0.2
-
-    @Option(help: "Nucleus mass in (0, 1]; 1 disables it.")
-    var topP: Double = 0.95
-
-    @Option(help: "Keep the K most likely tokens; 0 disables it.")
-    var topK: Int = 0
-
-    @Option(help: "Seed; sample J uses a generator seeded from (seed, J).")
-    var seed: UInt64 = 0
-
-    @Option(name: .short, help: "Number of completions.")
-    var n: Int = 1
+    @OptionGroup var sampling: SamplingOptions
 
     @Option(help: "Cut a completion at this text (repeatable; default: none).")
     var stop: [String] = []
@@ -58,11 +42,6 @@ struct SampleCommand: ParsableCommand {
 
     func validate() throws {
         if (prompt == nil) == (promptFile == nil) { throw ValidationError("give exactly one of --prompt, --prompt-file") }
-        if n < 1 { throw ValidationError("-n must be at least 1") }
-        if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
-        if !(temperature >= 0 && temperature.isFinite) { throw ValidationError("--temperature must be ≥ 0") }
-        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
-        if topK < 0 { throw ValidationError("--top-k must be ≥ 0") }
         if stop.contains("") { throw ValidationError("--stop must not be empty") }
     }
 
@@ -79,12 +58,9 @@ struct SampleCommand: ParsableCommand {
         }
         let reference = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url)
         let sampler = try ModelSampler(checkpoint: reference.checkpoint)
-        var settings = SamplingSettings()
-        settings.temperature = temperature
-        settings.topP = topP
-        settings.topK = topK
-        settings.maxNewTokens = maxTokens
+        var settings = sampling.applied(to: SamplingSettings())
         settings.stop = stop + (humanevalStops ? humanEvalStopSequences : [])
+        let n = sampling.n ?? 1, seed = sampling.seed ?? 0
         let g = try sampler.generate(prompt: text, n: n, settings: settings, seed: seed)
         if g.droppedPromptTokens > 0 && !json {
             printError("note: the prompt is longer than the context; its first \(g.droppedPromptTokens) tokens were dropped")
@@ -100,8 +76,8 @@ struct SampleCommand: ParsableCommand {
                 "dropped_prompt_tokens": g.droppedPromptTokens,
                 "seconds": g.seconds,
                 "tokens_per_s": g.seconds > 0 ? Double(tokens) / g.seconds : 0,
-                "settings": ["temperature": temperature, "top_p": topP, "top_k": topK, "max_new_tokens": maxTokens,
-                             "seed": seed, "n": n, "stop": settings.stop] as [String: Any],
+                "settings": ["temperature": settings.temperature, "top_p": settings.topP, "top_k": settings.topK,
+                             "max_new_tokens": settings.maxNewTokens, "seed": seed, "n": n, "stop": settings.stop] as [String: Any],
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))

@@ -1,5 +1,6 @@
 // Finite-difference gradient checking shared by the op tests.
 
+import SeededRandom
 import XCTest
 @testable import Autograd
 

@@ -1,5 +1,6 @@
-// The tape itself: inference mode, accumulation, memory reuse, determinism; and the seeded generator.
+// The tape itself: inference mode, accumulation, memory reuse, determinism; and initialisation from a seeded generator.
 
+import SeededRandom
 import XCTest
 @testable import Autograd
 
@@ -113,21 +114,8 @@ final class TapeTests: XCTestCase {
     }
 }
 
-final class SeededGeneratorTests: XCTestCase {
-    func testSameSeedSameStreamAndStateRestores() {
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
-        for _ in 0..<10 { XCTAssertEqual(a.next(), b.next()) }
-        let saved = a.state, halves = a.stateHalves
-        let next = (0..<5).map { _ in a.next() }
-        var restored = SeededGenerator(state: saved)
-        XCTAssertEqual((0..<5).map { _ in restored.next() }, next)
-        var fromHalves = SeededGenerator(stateHalves: halves)
-        XCTAssertEqual((0..<5).map { _ in fromHalves.next() }, next)
-        var c = SeededGenerator(seed: 43)
-        XCTAssertNotEqual(SeededGenerator(seed: 42).state, c.state)
-        _ = c.next()
-    }
-
+/// `fillNormal` draws N(mean, std²) from a `SeededGenerator`.
+final class InitializationTests: XCTestCase {
     func testNormalMoments() {
         var g = SeededGenerator(seed: 7)
         let t = Tensor(zeros: [20000])

@@ -38,6 +38,10 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         let a = try json(first.stdout), b = try json(second.stdout)
         XCTAssertEqual(a["generated_checksum"] as? String, b["generated_checksum"] as? String)
+        XCTAssertEqual(a["prompt_tokens"] as? Int, 12, "--prompt: the hidden older spelling of --prompt-tokens")
+        XCTAssertEqual(a["new_tokens"] as? Int, 5, "--new: the hidden older spelling of --new-tokens")
+        let renamed = try run(["bench", "sample", "--json", "--prompt-tokens", "12", "--new-tokens", "5", "--runs", "3", "--warmup", "1"] + tiny)
+        XCTAssertEqual(try json(renamed.stdout)["generated_checksum"] as? String, a["generated_checksum"] as? String)
         let p50 = try XCTUnwrap(a["request_ms_p50"] as? Double), p95 = try XCTUnwrap(a["request_ms_p95"] as? Double)
         XCTAssertLessThanOrEqual(p50, p95)
 

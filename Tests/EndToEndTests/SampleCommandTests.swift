@@ -46,6 +46,8 @@ final class SampleCommandTests: XCTestCase {
         XCTAssertEqual(a.code, 0, a.stderr)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
         XCTAssertEqual((object["completions"] as? [String])?.count, 3)
+        let settings = try XCTUnwrap(object["settings"] as? [String: Any])
+        XCTAssertEqual(settings["max_new_tokens"] as? Int, 8, "--max-tokens: the hidden older spelling of --max-new-tokens")
         XCTAssertTrue((object["checkpoint"] as? String)?.hasSuffix("checkpoints/stage-code") ?? false)
         let other = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["completions"] as? [String], other["completions"] as? [String])

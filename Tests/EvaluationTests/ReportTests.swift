@@ -49,7 +49,7 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(xml.contains(#"<testcase classname="demo" name="a"><system-out>1/2 samples passed</system-out></testcase>"#), xml)
         XCTAssertTrue(xml.contains(#"<failure message="timeout: timed out after 3 s" type="timeout">0/2 samples passed; first: timeout: timed out after 3 s</failure>"#), xml)
         XCTAssertTrue(xml.contains("pass@1 0.2500 &lt; 0.3000"), xml)
-        XCTAssertEqual(EvalReportFormats.xml("a\u{1}<&>\"'"), "a&lt;&amp;&gt;&quot;&apos;")
+        XCTAssertEqual(XMLText.escaped("a\u{1}<&>\"'"), "a&lt;&amp;&gt;&quot;&apos;")
         let counter = ElementCounter()
         let parser = XMLParser(data: Data(xml.utf8))
         parser.delegate = counter

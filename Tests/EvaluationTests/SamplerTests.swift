@@ -3,6 +3,7 @@ import Autograd
 import FileFormats
 import Foundation
 import Models
+import SeededRandom
 import Tokenizer
 import XCTest
 
@@ -259,11 +260,29 @@ final class SamplerTests: XCTestCase {
         XCTAssertThrowsError(try sampler().generate(prompt: prompt, n: 0, settings: s, seed: 0))
     }
 
+    /// `bench sampling`'s measurement on a tiny shape: exactly `newTokens` per sample, the decoding settings echoed.
+    func testSamplingBenchmarkDecodesExactlyTheAskedTokens() throws {
+        let config = MistralConfig(vocabSize: 300, hiddenSize: 32, intermediateSize: 48, numHiddenLayers: 2,
+                                   numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 32)
+        var decoding = SamplingBenchmark.defaultSettings
+        decoding.topK = 5
+        let r = try SamplingBenchmark.run(config: config, n: 2, promptTokens: 4, newTokens: 3, decoding: decoding, repeats: 1)
+        XCTAssertEqual(r.new_tokens, 3)
+        XCTAssertEqual(r.prompt_tokens, 4)
+        XCTAssertEqual([r.temperature, r.top_p], [0.8, 0.95])
+        XCTAssertEqual(r.top_k, 5)
+    }
+
     func testSeedsAreStablePerTaskAndIndex() {
         XCTAssertEqual(taskSeed(0, taskID: "HumanEval/0"), taskSeed(0, taskID: "HumanEval/0"))
         XCTAssertNotEqual(taskSeed(0, taskID: "HumanEval/0"), taskSeed(0, taskID: "HumanEval/1"))
         XCTAssertNotEqual(taskSeed(0, taskID: "HumanEval/0"), taskSeed(1, taskID: "HumanEval/0"))
         XCTAssertNotEqual(sampleSeed(5, index: 0), sampleSeed(5, index: 1))
+        // Pinned from the code before the SplitMix64 mix moved to SeededRandom: every sample's stream hangs on these.
+        XCTAssertEqual(sampleSeed(0, index: 0), 0xBFDA_6C16_3027_1E37)
+        XCTAssertEqual(sampleSeed(42, index: 3), 0xE84E_2118_E48D_8929)
+        XCTAssertEqual(taskSeed(0, taskID: "HumanEval/0"), 0x1F22_CDD5_9DF6_FBF2)
+        XCTAssertEqual(taskSeed(1234, taskID: "x"), 0x5619_7513_CE7B_13CD)
         XCTAssertEqual(ModelSampler.batchSize(for: 5, of: 6), 6)
         XCTAssertEqual(ModelSampler.batchSize(for: 3, of: 6), 4)
         XCTAssertEqual(ModelSampler.batchSize(for: 1, of: 6), 1)

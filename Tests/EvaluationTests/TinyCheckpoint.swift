@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 import Models
+import SeededRandom
 import Tokenizer
 
 /// A tiny random Mistral model and a small BPE tokenizer trained on the fly, saved as a checkpoint

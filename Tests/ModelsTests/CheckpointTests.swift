@@ -2,6 +2,7 @@ import Autograd
 import FileFormats
 import Foundation
 @testable import Models
+import SeededRandom
 import XCTest
 
 /// config.json with Hugging Face's names, checkpoint directories, and the errors for broken ones.

@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 import Models
+import SeededRandom
 import XCTest
 
 /// A rough latency reading of KV-cache decoding on DESIGN.md's reference shape (hidden 256, 4 layers,

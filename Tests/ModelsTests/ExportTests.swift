@@ -2,6 +2,7 @@ import Autograd
 import FileFormats
 import Foundation
 @testable import Models
+import SeededRandom
 import XCTest
 
 /// `exportCheckpoint` (behind `codetune export`): the directory it writes loads back whole, and bad
@@ -44,7 +45,7 @@ final class ExportTests: XCTestCase {
         }
 
         let out = base.appendingPathComponent("hf")
-        let summary = try exportCheckpoint(from: try resolveCheckpointDirectory(checkpoint.path), to: out)
+        let summary = try exportCheckpoint(from: checkpoint, to: out)
         XCTAssertEqual(summary.files, ["config.json", "model.safetensors", "tokenizer.json"])
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out.path)), Set(summary.files))
         let loaded = try MistralModel.load(checkpoint: out)
@@ -54,7 +55,7 @@ final class ExportTests: XCTestCase {
         XCTAssertNoThrow(try exportCheckpoint(from: checkpoint, to: out))
 
         // Refusals: not a checkpoint, a destination holding other files, a broken tokenizer.json.
-        XCTAssertThrowsError(try resolveCheckpointDirectory(base.path)) { XCTAssertTrue("\($0)".contains("no config.json"), "\($0)") }
+        XCTAssertThrowsError(try exportCheckpoint(from: base, to: out)) { XCTAssertTrue("\($0)".contains("config.json"), "\($0)") }
         XCTAssertThrowsError(try exportCheckpoint(from: checkpoint, to: base)) { XCTAssertTrue("\($0)".contains("not an export"), "\($0)") }
         try Data("not json".utf8).write(to: checkpoint.appendingPathComponent("tokenizer.json"))
         XCTAssertThrowsError(try exportCheckpoint(from: checkpoint, to: out)) { XCTAssertTrue("\($0)".contains("tokenizer.json: not a JSON object"), "\($0)") }

@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 @testable import Models
+import SeededRandom
 import XCTest
 
 /// Decoding with a KV cache (prefill, then one token at a time) must give the logits of the full forward.

@@ -1,4 +1,5 @@
 import Autograd
+import FileFormats
 import Foundation
 @testable import Models
 import XCTest

@@ -1,5 +1,6 @@
 import Corpus
 import Foundation
+import SeededRandom
 import Training
 
 /// In-memory stage data for loop tests: windows of a fixed pseudo-random token stream with

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Rows of completion examples, one example per row, padded on the right: ids `[B, T]` and labels
 /// `[B, T]` (row-major, Int32, -100 where no loss is taken).
 ///
@@ -41,7 +43,7 @@ public struct CompletionBatchStream {
         let n = examples.count
         let epoch = g / n
         if epoch != cachedEpoch {
-            var rng = SeededGenerator(seed: seed &+ UInt64(epoch) &* 0xD1B5_4A32_D192_ED03)
+            var rng = SplitMix64(seed: seed &+ UInt64(epoch) &* 0xD1B5_4A32_D192_ED03)
             order = Array(0..<n)
             for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, rng.int(0..<(i + 1))) }
             cachedEpoch = epoch

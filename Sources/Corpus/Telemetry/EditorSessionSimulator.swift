@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Simulates editor sessions over real code: a developer moves through a file, the editor suggests a
 /// completion at natural cursor positions, and the developer accepts, edits, partly accepts or rejects it.
@@ -40,7 +41,7 @@ public struct EditorSessionSimulator {
 
     /// The events of `options.sessions` sessions over `documents` (precondition: not empty), in time order per session.
     public func simulate(documents: [CodeDocument], seed: UInt64) -> [TelemetryEvent] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let usable = documents.filter { $0.text.utf8.count >= 200 }
         guard !usable.isEmpty else { return [] }
         var events: [TelemetryEvent] = []
@@ -89,7 +90,7 @@ public struct EditorSessionSimulator {
     /// A cursor at a natural point: the end of a line (continuation: the next 1–2 lines), the start of a
     /// function body after a `def` line (continuation: up to 4 body lines), or after an opening token inside
     /// an indented line (continuation: the rest of the line). Nil when the spot is blank or too long.
-    func cursor(_ b: [UInt8], _ lines: [Int], _ rng: inout SeededGenerator) -> Cursor? {
+    func cursor(_ b: [UInt8], _ lines: [Int], _ rng: inout SplitMix64) -> Cursor? {
         guard lines.count > 3 else { return nil }
         let li = rng.int(1..<(lines.count - 2))
         let start = lines[li], end = lineEnd(b, from: start)
@@ -142,7 +143,7 @@ public struct EditorSessionSimulator {
     func text(_ b: [UInt8], _ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
 
     func event(_ doc: CodeDocument, _ b: [UInt8], _ lines: [Int], _ c: Cursor, session: String, user: String,
-               time: Double, _ rng: inout SeededGenerator) -> TelemetryEvent {
+               time: Double, _ rng: inout SplitMix64) -> TelemetryEvent {
         var prefixStart = max(0, c.position - options.maxPrefixBytes)
         if prefixStart > 0 { while prefixStart < c.position, b[prefixStart - 1] != 10 { prefixStart += 1 } }
         var suffixEnd = min(b.count, c.end + options.maxSuffixBytes)
@@ -185,7 +186,7 @@ public struct EditorSessionSimulator {
     /// A wrong suggestion different from `truth`: cut mid-token, another line of the file at the same
     /// indentation, the previous line again, or the truth with an identifier swapped.
     func plausibleWrong(_ b: [UInt8], _ lines: [Int], _ c: Cursor, truth: String, _ doc: String,
-                        _ rng: inout SeededGenerator) -> String {
+                        _ rng: inout SplitMix64) -> String {
         for _ in 0..<4 {
             let r = rng.unit()
             var s: String?
@@ -217,7 +218,7 @@ public struct EditorSessionSimulator {
     }
 
     /// Another non-blank line of the file with the cursor line's indentation (without its newline).
-    func wrongLine(_ b: [UInt8], _ lines: [Int], like c: Cursor, truth: String, _ rng: inout SeededGenerator) -> String? {
+    func wrongLine(_ b: [UInt8], _ lines: [Int], like c: Cursor, truth: String, _ rng: inout SplitMix64) -> String? {
         var ls = c.position
         while ls > 0, b[ls - 1] != 10 { ls -= 1 }
         let indent = indentEnd(b, ls) - ls
@@ -232,7 +233,7 @@ public struct EditorSessionSimulator {
     }
 
     /// `truth` with one identifier replaced by a different identifier of the same file.
-    func swapIdentifier(_ truth: String, _ doc: String, _ rng: inout SeededGenerator) -> String? {
+    func swapIdentifier(_ truth: String, _ doc: String, _ rng: inout SplitMix64) -> String? {
         let words = identifiers(truth)
         guard !words.isEmpty else { return nil }
         let target = rng.pick(words)

@@ -1,3 +1,5 @@
+import FileFormats
+
 /// A small Python programming exercise: a function with a docstring, a solution, tests that check it,
 /// and broken variants of the solution (which the tests must reject).
 public struct Exercise: Sendable, Equatable {
@@ -19,19 +21,7 @@ public struct Exercise: Sendable, Equatable {
 
 /// Python literals for exercise inputs and expected values.
 enum PythonLiteral {
-    static func str(_ s: String) -> String {
-        var out = "'"
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "'": out += "\\'"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out + "'"
-    }
+    static func str(_ s: String) -> String { StringLiteral.pythonSingleQuoted.quote(s) }
     static func ints(_ xs: [Int]) -> String { "[" + xs.map(String.init).joined(separator: ", ") + "]" }
     static func strs(_ xs: [String]) -> String { "[" + xs.map(str).joined(separator: ", ") + "]" }
     static func bool(_ b: Bool) -> String { b ? "True" : "False" }

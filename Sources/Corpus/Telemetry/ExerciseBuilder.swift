@@ -1,6 +1,8 @@
+import SeededRandom
+
 /// Builds an `Exercise` from a family's parts: parameters, docstring, body, test cases.
 struct ExerciseBuilder {
-    var rng: SeededGenerator
+    var rng: SplitMix64
 
     /// A word from a list of ordinary words, for names and data.
     mutating func word() -> String { rng.pick(Self.words) }

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Turns generated exercises into telemetry events: a solution becomes an `accepted` event only after its
 /// tests pass when run, and a broken variant becomes a `rejected` event only after the tests fail it.
@@ -28,8 +29,8 @@ public struct ExerciseTelemetry {
     /// Exercise `index` of the stream for `seed`: families in turn, each with its own seeded randomness,
     /// so the same (seed, index) always gives the same exercise.
     public static func exercise(seed: UInt64, index: Int) -> Exercise {
-        var mix = SeededGenerator(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
-        var g = ExerciseBuilder(rng: SeededGenerator(seed: mix.next()))
+        var mix = SplitMix64(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
+        var g = ExerciseBuilder(rng: SplitMix64(seed: mix.next()))
         return families[index % families.count](&g)
     }
 
@@ -49,7 +50,7 @@ public struct ExerciseTelemetry {
 
         var counts = Counts()
         var events: [TelemetryEvent] = []
-        var rng = SeededGenerator(seed: seed ^ 0x5EED_E4E7)
+        var rng = SplitMix64(seed: seed ^ 0x5EED_E4E7)
         var t = startEpoch
         let session = "exercise-session-" + rng.hex(12)
         for (i, ex) in exercises.enumerated() {
@@ -62,7 +63,7 @@ public struct ExerciseTelemetry {
                 continue
             }
             let path = "exercises/\(ex.family)/\(ex.functionName)_\(i).py"
-            func event(_ body: String, _ outcome: TelemetryOutcome, _ rng: inout SeededGenerator) -> TelemetryEvent {
+            func event(_ body: String, _ outcome: TelemetryOutcome, _ rng: inout SplitMix64) -> TelemetryEvent {
                 t += 1 + rng.exponential(mean: 20)
                 let latency = min(8000, rng.logNormal(median: 95 + 1.8 * Double(body.utf8.count), sigma: 0.45))
                 return TelemetryEvent(id: "ex-" + rng.hex(16), time: EditorSessionSimulator.iso8601(t), session: session,

@@ -23,8 +23,7 @@ Fixtures:
   mistral_tiny         vocab 96, hidden 32, 2 layers, 4 heads, 2 kv heads, MLP 64, no sliding window
   mistral_tiny_window  vocab 64, hidden 16, 2 layers, 4 heads, 2 kv heads, MLP 32, sliding window 4 < T = 12
 
-Also `dtypes.safetensors`: one set of values stored as F32, F16 and BF16 (exactly representable in all
-three), plus an I64 and an I32 tensor, to check the reader's conversions.
+The safetensors reader's own fixture is made by `Tests/FileFormatsTests/Fixtures/make_dtypes.py`.
 
 Regenerate (needs torch + transformers; tests never do):
   /work/pyenv/bin/python Tests/ModelsTests/Fixtures/make_fixture.py
@@ -136,24 +135,9 @@ def make(name: str, seed: int, vocab: int, hidden: int, inter: int, layers: int,
     print(f"{name}: loss {loss.item():.6f}, adamw losses {[round(x, 5) for x in losses]}, grad norms {[round(x, 4) for x in norms]}")
 
 
-def make_dtypes() -> None:
-    values = torch.tensor([[0.0, 1.0, -2.5, 0.15625], [3.0e4, -1.0e-3, 65504.0, -0.0]], dtype=torch.float32)
-    # Round to values that F16 and BF16 both hold exactly.
-    values = values.to(torch.bfloat16).to(torch.float32)
-    values = values.to(torch.float16).to(torch.float32)
-    save_file({
-        "f32": values,
-        "f16": values.to(torch.float16),
-        "bf16": values.to(torch.bfloat16),
-        "i64": torch.tensor([0, 1, -100, 2**40], dtype=torch.int64),
-        "i32": torch.tensor([[7, -8], [9, 2**30]], dtype=torch.int32),
-    }, os.path.join(HERE, "dtypes.safetensors"), metadata={"format": "pt"})
-
-
 if __name__ == "__main__":
     torch.use_deterministic_algorithms(True)
     make("mistral_tiny", seed=1234, vocab=96, hidden=32, inter=64, layers=2, heads=4, kv_heads=2, window=None)
     make("mistral_tiny_window", seed=5678, vocab=64, hidden=16, inter=32, layers=2, heads=4, kv_heads=2, window=4)
-    make_dtypes()
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(HERE) for f in fs)
     print(f"fixtures total {total} bytes", file=sys.stderr)

@@ -2,12 +2,13 @@
 
 import Foundation
 
-/// Deterministic random numbers for initialisation, data order and sampling.
+/// Deterministic random numbers for weight initialisation and token sampling.
 ///
-/// xoshiro256** (Blackman & Vigna) seeded through SplitMix64. The full state is `state` (four UInt64);
-/// save it and restore with `init(state:)` to resume a stream exactly. (JSON numbers lose precision above
-/// 2^53: write the words as strings, e.g. `String(word)`, or use `stateHalves` / `init(stateHalves:)`.)
-public struct SeededGenerator: RandomNumberGenerator {
+/// xoshiro256** (Blackman & Vigna); `init(seed:)` takes the four state words from `SplitMix64(seed:)`.
+/// The full state is `state` (four UInt64); save it and restore with `init(state:)` to resume a stream
+/// exactly. (JSON numbers lose precision above 2^53: write the words as strings, e.g. `String(word)`, or
+/// use `stateHalves` / `init(stateHalves:)`.)
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// The full state, four words; `init(state:)` restores it.
@@ -15,16 +16,8 @@ public struct SeededGenerator: RandomNumberGenerator {
 
     /// A generator for `seed` (any value, including 0).
     public init(seed: UInt64) {
-        var x = seed
-        var s = [UInt64](repeating: 0, count: 4)
-        for i in 0..<4 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            s[i] = z ^ (z >> 31)
-        }
-        (s0, s1, s2, s3) = (s[0], s[1], s[2], s[3])
+        var seeder = SplitMix64(seed: seed)
+        (s0, s1, s2, s3) = (seeder.next(), seeder.next(), seeder.next(), seeder.next())
     }
 
     /// Restores a saved state (four words, not all zero).

@@ -1,4 +1,3 @@
-import FileFormats
 import Foundation
 
 /// Element types a safetensors file may hold that codetune reads.
@@ -232,14 +231,14 @@ public enum SafeTensorsWriter {
         var header = "{"
         if !metadata.isEmpty {
             header += "\"__metadata__\":{"
-            header += metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }.joined(separator: ",")
+            header += metadata.sorted { $0.key < $1.key }.map { "\(StringLiteral.jsonUnicodeControls.quote($0.key)):\(StringLiteral.jsonUnicodeControls.quote($0.value))" }.joined(separator: ",")
             header += "}"
         }
         var offset = 0
         for t in sorted {
             if header.count > 1 { header += "," }
             let bytes = 4 * t.values.count
-            header += "\(jsonString(t.name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            header += "\(StringLiteral.jsonUnicodeControls.quote(t.name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
             offset += bytes
         }
         header += "}"
@@ -265,21 +264,4 @@ public enum SafeTensorsWriter {
     public static func write(_ tensors: [Tensor], to url: URL, metadata: [String: String] = ["format": "pt"]) throws {
         try AtomicFile.write(data(tensors, metadata: metadata), to: url)
     }
-}
-
-/// A JSON string literal (quotes, backslashes and control characters escaped).
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
 }

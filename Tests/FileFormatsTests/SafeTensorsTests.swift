@@ -1,6 +1,5 @@
-import FileFormats
+@testable import FileFormats
 import Foundation
-@testable import Models
 import XCTest
 
 /// The safetensors reader and writer: round trip, dtypes written by the Python library, and one clear
