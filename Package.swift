@@ -48,10 +48,12 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats"]),
         .target(name: "Training", dependencies: ["Models", "Corpus", "Evaluation", "RunStore", "FileFormats"]),
-        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "FileFormats"]),
+        // The sandbox's supervisor is a Python program embedded in the binary (no bundle lookup at run time).
+        .target(name: "Sandbox", resources: [.embedInCode("supervisor.py")]),
+        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "Sandbox", "FileFormats"]),
         .target(name: "RunStore", dependencies: ["FileFormats"]),
         .executableTarget(name: "codetune", dependencies: [
-            "Autograd", "Models", "Tokenizer", "Corpus", "Training", "Evaluation", "RunStore", "FileFormats",
+            "Autograd", "Models", "Tokenizer", "Corpus", "Training", "Evaluation", "Sandbox", "RunStore", "FileFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats"]),
@@ -60,8 +62,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "FileFormats"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "RunStore"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "Evaluation", "Sandbox", "RunStore"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], exclude: ["python"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Sandbox"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         // Slow end-to-end checks that drive the built `codetune` binary: `swift test --filter EndToEndTests`.
         .testTarget(name: "EndToEndTests", dependencies: ["FileFormats"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 
 /// Runs eval suite `suite` on a checkpoint directory and writes every report into `out`
 /// (`samples.jsonl`, `results.jsonl`, `junit.xml`, `summary.md`, `summary.json` last) — what the

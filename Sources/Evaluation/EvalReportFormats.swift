@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 
 /// `junit.xml` and `summary.md` renderings of an `EvalSummary`.
 public enum EvalReportFormats {

@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Sandbox
 
 /// One scoring run of a suite: resolve problems, check samples, probe the sandbox, score, write reports.
 public struct EvalRun {

@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Sandbox
 
 /// An eval suite, from YAML (see `Evals/*.yaml`).
 public struct EvalSuite: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 
 /// `summary.json`: what a CI job and `runs compare` read.
 public struct EvalSummary: Codable, Equatable, Sendable {

@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Sandbox
 
 /// Finds the official HumanEval problems for suites that say `problems: humaneval`.
 public enum HumanEvalLocation {

@@ -82,8 +82,9 @@ struct ChildProcess {
 /// Serialises pipe creation and spawning (Glibc's `pipe2` is not visible to Swift here).
 private let spawnLock = NSLock()
 
-/// Runs a short helper program to completion and returns its stdout, or nil when it fails.
-func runToCompletion(_ arguments: [String], environment: [String], timeout: Double = 10) -> String? {
+/// Runs a short helper program (`arguments[0]` an absolute path, exactly `environment`) to completion and
+/// returns its stdout, or nil when it cannot start, exits non-zero, is killed or runs past `timeout` seconds.
+public func runToCompletion(_ arguments: [String], environment: [String], timeout: Double = 10) -> String? {
     guard let child = try? ChildProcess.spawn(arguments, environment: environment) else { return nil }
     close(child.stdin)
     var output = Data()

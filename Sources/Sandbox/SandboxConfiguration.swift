@@ -1,92 +1,5 @@
 import Foundation
 
-/// How samples are isolated.
-public enum SandboxMode: String, Codable, Sendable, CaseIterable {
-    /// bubblewrap: new user, PID, network, IPC, UTS (and cgroup) namespaces, no network, only the
-    /// interpreter's files visible read-only, a size-capped private tmpfs as working directory,
-    /// a cleared environment, plus the rlimits below. The default; required unless asked otherwise.
-    case bwrap
-    /// rlimits and a process group only: the sample sees the host's files, network and processes.
-    /// Weaker; only when asked for explicitly with `--sandbox rlimits`.
-    case rlimits
-}
-
-/// A failure of the sandbox itself (cannot start, broken protocol), never of a sample.
-public struct SandboxError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
-/// Resource limits applied to every sample (hard = soft, set by the supervisor before the sample's
-/// code runs, so the sample cannot lift them).
-public struct SandboxLimits: Codable, Equatable, Sendable {
-    /// Wall-clock seconds per sample; the whole process tree is killed when it runs out.
-    public var timeoutSeconds: Double = 3
-    /// Address space of the sample's process, in MiB (RLIMIT_AS).
-    public var memoryMB: Int = 1024
-    /// Largest file the sample may write, in bytes (RLIMIT_FSIZE).
-    public var fileSizeBytes: Int = 16 << 20
-    /// Open file descriptors (RLIMIT_NOFILE).
-    public var openFiles: Int = 64
-    /// Processes of the sandbox's user, counted in its user namespace (RLIMIT_NPROC).
-    public var processes: Int = 32
-    /// Bytes of stdout and of stderr kept; past twice this in total the sample is killed.
-    public var outputCapBytes: Int = 64 << 10
-    /// Size of the private tmpfs that is the sample's working directory, in MiB.
-    public var tmpfsMB: Int = 64
-
-    public init() {}
-
-    /// CPU seconds (RLIMIT_CPU): the wall-clock limit rounded up plus one.
-    public var cpuSeconds: Int { Int(timeoutSeconds.rounded(.up)) + 1 }
-}
-
-/// The Python interpreter samples run with, and the host paths it needs.
-public struct PythonInterpreter: Sendable, Equatable {
-    /// Absolute, symlink-free path of the executable.
-    public var executable: String
-    /// `sys.base_prefix` (symlinks resolved): bound read-only in the sandbox.
-    public var prefix: String
-    /// `major.minor`.
-    public var version: String
-
-    public init(executable: String, prefix: String, version: String) {
-        self.executable = executable
-        self.prefix = prefix
-        self.version = version
-    }
-
-    /// Asks `command` (a name on PATH, or a path; default `$CODETUNE_PYTHON` or `python3`) for its real
-    /// executable and prefix. Throws when no Python 3 answers.
-    public static func locate(_ command: String? = nil) throws -> PythonInterpreter {
-        let env = ProcessInfo.processInfo.environment
-        let name = command ?? env["CODETUNE_PYTHON"] ?? "python3"
-        guard let path = resolveOnPath(name, path: env["PATH"] ?? "/usr/bin:/bin") else {
-            throw SandboxError("no Python interpreter '\(name)' on PATH (set CODETUNE_PYTHON)")
-        }
-        let probe = "import sys, os; print(os.path.realpath(sys.executable)); print(os.path.realpath(sys.base_prefix)); print('%d.%d' % sys.version_info[:2])"
-        var childEnv = env.filter { ["PATH", "HOME", "PYENV_VERSION", "PYENV_ROOT", "LANG"].contains($0.key) }.map { "\($0.key)=\($0.value)" }
-        if childEnv.isEmpty { childEnv = ["PATH=/usr/bin:/bin"] }
-        guard let out = runToCompletion([path, "-c", probe], environment: childEnv) else {
-            throw SandboxError("\(path) did not answer as a Python interpreter")
-        }
-        let lines = out.split(separator: "\n").map(String.init)
-        guard lines.count >= 3, lines[2].hasPrefix("3.") else {
-            throw SandboxError("\(path) is not Python 3")
-        }
-        return PythonInterpreter(executable: lines[0], prefix: lines[1], version: lines[2])
-    }
-
-    static func resolveOnPath(_ name: String, path: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-}
-
 /// Everything needed to start sandboxed supervisors.
 public struct SandboxConfiguration: Sendable {
     public var mode: SandboxMode
@@ -106,9 +19,20 @@ public struct SandboxConfiguration: Sendable {
     /// no bytecode writing, frozen standard modules.
     static let pythonFlags = ["-I", "-S", "-B", "-X", "frozen_modules=on"]
 
+    /// The supervisor program (`supervisor.py`, embedded in the binary at build time), passed with `-c`.
+    static let supervisorSource = String(decoding: PackageResources.supervisor_py, as: UTF8.self)
+
+    /// Starts one supervisor and stops it again; throws `SandboxError` when the sandbox cannot run here,
+    /// so callers can refuse before running anything.
+    public func probe() throws {
+        let supervisor = SandboxSupervisor(configuration: self)
+        try supervisor.start()
+        supervisor.stop()
+    }
+
     /// The command line that starts one supervisor.
     func supervisorCommand() throws -> [String] {
-        let python = [self.python.executable] + Self.pythonFlags + ["-c", sandboxSupervisorSource]
+        let python = [self.python.executable] + Self.pythonFlags + ["-c", Self.supervisorSource]
         switch mode {
         case .rlimits:
             return python

@@ -3,12 +3,12 @@ import Glibc
 #endif
 import Foundation
 
-/// One long-lived sandboxed supervisor (see `sandboxSupervisorSource`) that runs samples one at a
+/// One long-lived sandboxed supervisor (`supervisor.py`) that runs samples one at a
 /// time. Starting the sandbox and the interpreter once per worker, then forking per sample, is what
 /// makes sandboxed scoring fast. Restarted transparently when a sample kills it. Not thread-safe:
 /// one per worker thread.
-final class SandboxSupervisor {
-    let configuration: SandboxConfiguration
+public final class SandboxSupervisor {
+    public let configuration: SandboxConfiguration
     private var child: ChildProcess?
     private var pending = [UInt8]()
     private var stderrTail = [UInt8]()
@@ -16,14 +16,14 @@ final class SandboxSupervisor {
     /// Set when the supervisor's stdout reached end-of-file (it died).
     private var sawEndOfFile = false
 
-    init(configuration: SandboxConfiguration) {
+    public init(configuration: SandboxConfiguration) {
         self.configuration = configuration
     }
 
     deinit { stop() }
 
     /// Ends the supervisor: end-of-file on its stdin lets it clean up and exit; SIGKILL after 0.5 s.
-    func stop() {
+    public func stop() {
         if let child {
             close(child.stdin)
             let deadline = Date().addingTimeInterval(0.5)
@@ -41,7 +41,7 @@ final class SandboxSupervisor {
     }
 
     /// Starts the supervisor and checks it answers; throws `SandboxError` with bwrap's message otherwise.
-    func start() throws {
+    public func start() throws {
         stop()
         ignoreBrokenPipes
         let command = try configuration.supervisorCommand()
@@ -64,7 +64,7 @@ final class SandboxSupervisor {
 
     /// Runs one program (`prompt + completion + "\n" + test + "\n"`) and judges it: passed when it ran to
     /// its end and `check(entryPoint)` returned; with `entryPoint` nil, when the program itself ran to its end.
-    func run(program: String, entryPoint: String?) -> (status: SampleStatus, detail: String, durationMs: Int) {
+    public func run(program: String, entryPoint: String?) -> (status: SampleStatus, detail: String, durationMs: Int) {
         let started = Date()
         let limits = configuration.limits
         let sentinel = randomSentinel()

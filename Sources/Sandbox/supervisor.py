@@ -1,19 +1,20 @@
-/// The supervisor that runs inside the sandbox (Python, passed with `-c`). It reads one JSON request
-/// per line on stdin (`program`, `entry_point`, `sentinel`, `limits`, `timeout_s`, `output_cap_bytes`),
-/// forks a child per sample that sets hard rlimits, redirects stdio to capped pipes, runs
-/// `prompt + completion + "\n" + test + "\n"` in fresh globals and then `check(<guarded entry point>)`
-/// (nothing more when `entry_point` is null: a self-checking program), and prints the sentinel only after
-/// `check` returned. On exit, timeout or output flood it kills every
-/// process the sample left (kill(-1) inside its own PID namespace; the process group in `rlimits`
-/// mode), wipes the sample's directory and answers one JSON line (`stdout`, `stderr`, `exit_code` or
-/// `signal`, `timed_out`, `flooded`, `duration_ms`, `clean`).
-///
-/// The guard checks that every value the entry point returns is made only of built-in types
-/// (exact `type(v)` in int, float, complex, bool, str, bytes, None, list, tuple, dict, set, frozenset),
-/// so an object whose `__eq__` is always true fails.
-let sandboxSupervisorSource = #"""
 # codetune sandbox supervisor: runs inside the sandbox, forks one child per sample.
 # Protocol on fds 0/1: one JSON request line in, one JSON response line out.
+#
+# Started by SandboxConfiguration.supervisorCommand() as `python -I -S -B -X frozen_modules=on -c <this file>`
+# (plus `--pidns` inside bubblewrap's PID namespace); the text is embedded in the codetune binary.
+# A request is {"ping": true} (answered {"pong": true, "pidns": ..., "pid": ...}) or a sample:
+# `program`, `entry_point` (null for a self-checking program), `sentinel`, `timeout_s`,
+# `output_cap_bytes` and `limits` (`cpu_s`, `address_space_bytes`, `file_size_bytes`, `open_files`,
+# `processes`). Each sample runs in a forked child that sets hard rlimits, redirects stdio to capped
+# pipes, runs `program` in fresh globals and then `check(<guarded entry point>)`, and prints the
+# sentinel only after `check` returned (or, with no entry point, after the program ran to its end).
+# On exit, timeout or output flood every process the sample left is killed (kill(-1) inside its own
+# PID namespace; the process group otherwise), the sample's directory is wiped, and the answer is one
+# line: `stdout`, `stderr`, `exit_code` or `signal`, `timed_out`, `flooded`, `duration_ms`, `clean`.
+# The guard checks that every value the entry point returns is made only of built-in types (exact
+# `type(v)` in int, float, complex, bool, str, bytes, None, list, tuple, dict, set, frozenset), so an
+# object whose `__eq__` is always true fails.
 import os, sys, json, time, resource, signal, selectors, builtins, traceback, shutil
 PIDNS = "--pidns" in sys.argv
 _libc = None
@@ -355,4 +356,3 @@ def main():
         os.write(1, (json.dumps(resp) + "\n").encode())
 
 main()
-"""#

@@ -3,6 +3,7 @@ import Corpus
 import Evaluation
 import FileFormats
 import Foundation
+import Sandbox
 
 /// `codetune data synth-telemetry`: telemetry-style events of the project's own making.
 struct DataSynthTelemetry: ParsableCommand {

@@ -1,5 +1,6 @@
 import Corpus
 import Evaluation
+import Sandbox
 
 /// Exercise verification (`Corpus.ProgramVerifier`) in the evaluator's sandbox, for `data synth-telemetry`.
 /// Lives here because Corpus must not import Evaluation. Verdicts: passed → passed, failed → failed with the

@@ -2,6 +2,7 @@ import Evaluation
 import FileFormats
 import Foundation
 import RunStore
+import Sandbox
 import XCTest
 
 /// The evaluator's `summary.json`, as `evaluateCheckpoint` writes it at the end of a stage, is what

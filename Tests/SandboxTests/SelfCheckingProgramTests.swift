@@ -1,4 +1,4 @@
-@testable import Evaluation
+@testable import Sandbox
 import XCTest
 
 /// The exercise generator's verification in the sandbox: a program that passes, one that fails, one that loops.
