@@ -1,4 +1,5 @@
 import Foundation
+import Problems
 import Sandbox
 
 /// Runs eval suite `suite` on a checkpoint directory and writes every report into `out`

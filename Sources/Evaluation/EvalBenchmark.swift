@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Problems
 import Sandbox
 
 /// Throughput of sandboxed scoring on terminating samples: every problem's canonical solution,

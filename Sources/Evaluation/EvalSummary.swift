@@ -1,4 +1,5 @@
 import Foundation
+import Problems
 import Sandbox
 
 /// `summary.json`: what a CI job and `runs compare` read.

@@ -1,4 +1,5 @@
 import Foundation
+import Problems
 import Sandbox
 
 /// Scores samples in the sandbox with parallel workers, each owning one sandboxed supervisor.

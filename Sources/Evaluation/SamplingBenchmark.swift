@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 import Models
+import Problems
 import Tokenizer
 
 /// Sampling speed of `ModelSampler` on a random model (default: DESIGN.md's reference shape): a prompt of

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import FileFormats
 import Foundation
+import Problems
 import Sandbox
 
 /// `codetune bench eval [--json]`: sandboxed scoring throughput on terminating HumanEval samples.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import FileFormats
 import Foundation
+import Problems
 import Sandbox
 
 /// `codetune eval SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical)`

@@ -1,5 +1,6 @@
 @testable import Evaluation
 import FileFormats
+import Problems
 import Sandbox
 import XCTest
 
@@ -124,4 +125,9 @@ final class SandboxSelfTestTests: XCTestCase {
             return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(marker)
         }
     }
+}
+
+/// The package directory (two levels above this file's directory).
+func packageRoot() -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }

@@ -9,6 +9,8 @@ final class SelfCheckingProgramTests: XCTestCase {
         "while True:\n    pass\n",
         "import sys\nsys.exit(0)\nassert False\n",
         "x = [0] * (1 << 40)\n",
+        "print('noise')\n",
+        "import sys\nsys.exit(3)\n",
     ]
 
     func check(_ mode: SandboxMode) throws {
@@ -26,6 +28,8 @@ final class SelfCheckingProgramTests: XCTestCase {
         XCTAssertEqual(out[2].status, .timeout, out[2].detail)
         XCTAssertEqual(out[3].status, .failed, "an early exit is not a pass: \(out[3].detail)")
         XCTAssertEqual(out[4].status, .failed, "memory limit: \(out[4].detail)")
+        XCTAssertEqual(out[5].status, .passed, "output does not fail a program: \(out[5].detail)")
+        XCTAssertEqual(out[6].status, .failed, out[6].detail)
     }
 
     func testVerdictsInBubblewrap() throws { try check(.bwrap) }

@@ -1,6 +1,7 @@
 import Evaluation
 import FileFormats
 import Foundation
+import Problems
 import RunStore
 import Sandbox
 import XCTest

@@ -1,4 +1,4 @@
-@testable import Corpus
+@testable import Telemetry
 import XCTest
 
 /// A character-level stand-in tokenizer: byte + 10, specials 0–4.

@@ -1,5 +1,6 @@
-@testable import Corpus
 import FileFormats
+import Problems
+@testable import Telemetry
 import XCTest
 
 final class TelemetryDecontaminationTests: XCTestCase {
@@ -7,30 +8,6 @@ final class TelemetryDecontaminationTests: XCTestCase {
         taskID: "P/0",
         prompt: "def interleave_halves(items):\n    \"\"\"Split items into a first and second half and return them interleaved, first half leading.\"\"\"\n",
         canonicalSolution: "    half = (len(items) + 1) // 2\n    out = []\n    for a, b in zip(items[:half], items[half:]):\n        out += [a, b]\n    return out\n")
-
-    func testWordsIgnorePunctuationAndCase() {
-        XCTAssertEqual(ContaminationIndex.words("Def f(x): return X_1+2").map(String.init), ["def", "f", "x", "return", "x_1", "2"])
-    }
-
-    func testDetectsOverlapInPromptOrSolutionButNotUnrelatedText() {
-        var idx = ContaminationIndex(problems: [problem], n: 13)
-        idx.scan("import os\nprint('hello world')\n", place: "a")
-        XCTAssertFalse(idx.overlaps[0].contaminated)
-        // reformatted copy of the docstring: different punctuation and case, same words
-        idx.scan("SPLIT ITEMS into a first, and second half... and return them interleaved; first half leading!", place: "b")
-        XCTAssertTrue(idx.overlaps[0].contaminated)
-        XCTAssertEqual(idx.overlaps[0].firstMatch, "b")
-        XCTAssertGreaterThan(idx.overlaps[0].promptMatched, 0)
-        XCTAssertEqual(idx.overlaps[0].solutionMatched, 0)
-    }
-
-    func testTwelveWordsAreNotEnough() {
-        var idx = ContaminationIndex(problems: [problem], n: 13)
-        idx.scan("split items into a first and second half and return them interleaved", place: "x")   // 12 words
-        XCTAssertFalse(idx.overlaps[0].contaminated)
-        let short = ContaminationIndex(problems: [EvalProblemText(taskID: "s", prompt: "def f(): pass", canonicalSolution: "return 1")])
-        XCTAssertEqual(short.overlaps[0].promptNgrams, 0, "too short to check")
-    }
 
     func testSuiteFileAndRequireClean() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tel-dc-\(UUID().uuidString)")
@@ -60,13 +37,13 @@ final class TelemetryDecontaminationTests: XCTestCase {
         XCTAssertGreaterThan(report[0].solutionMatched, 0)
 
         try "name: s\n".write(to: suite, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try Decontamination.problemsPath(ofSuite: suite)) { XCTAssertTrue("\($0)".contains("problems")) }
+        XCTAssertThrowsError(try EvalProblemText.load(suiteOrProblems: suite)) { XCTAssertTrue("\($0)".contains("problems")) }
     }
 
     /// Generated exercises must not copy HumanEval: no 13-gram in common with any prompt or solution.
     func testExercisesAreDistinctFromHumanEval() throws {
         guard let he = Self.humanEvalPath() else { throw XCTSkip("HumanEval.jsonl.gz not found") }
-        var idx = ContaminationIndex(problems: try Decontamination.loadProblems(he))
+        var idx = ContaminationIndex(problems: try EvalProblemText.load(suiteOrProblems: he))
         XCTAssertEqual(idx.problems.count, 164)
         for i in 0..<(ExerciseTelemetry.familyCount * 3) {
             let ex = ExerciseTelemetry.exercise(seed: UInt64(i / ExerciseTelemetry.familyCount), index: i)
@@ -81,7 +58,7 @@ final class TelemetryDecontaminationTests: XCTestCase {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Evals/basic-python.jsonl")
         guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("Evals/basic-python.jsonl not present") }
-        var idx = ContaminationIndex(problems: try Decontamination.loadProblems(url))
+        var idx = ContaminationIndex(problems: try EvalProblemText.load(suiteOrProblems: url))
         for i in 0..<(ExerciseTelemetry.familyCount * 4) {
             let ex = ExerciseTelemetry.exercise(seed: UInt64(i / ExerciseTelemetry.familyCount), index: i)
             idx.scan(ex.prompt + ex.solution + ex.tests, place: ex.family)
@@ -91,14 +68,10 @@ final class TelemetryDecontaminationTests: XCTestCase {
         XCTAssertTrue(hits.isEmpty, hits.map { "\($0.taskID) via \($0.firstMatch ?? "")" }.joined(separator: ", "))
     }
 
+    /// HumanEval where the evaluator finds it for `Evals/humaneval.yaml`, or nil.
     static func humanEvalPath() -> URL? {
-        if let p = ProcessInfo.processInfo.environment["CODETUNE_HUMANEVAL"], FileManager.default.fileExists(atPath: p) { return URL(fileURLWithPath: p) }
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<6 {
-            let c = dir.appendingPathComponent("shared/data/humaneval/HumanEval.jsonl.gz")
-            if FileManager.default.fileExists(atPath: c.path) { return c }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
+        let suite = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Evals/humaneval.yaml")
+        return (try? HumanEvalLocation.resolve(explicit: nil, suiteFile: suite.path)).map { URL(fileURLWithPath: $0) }
     }
 }

@@ -1,5 +1,7 @@
+import Corpus
 import FileFormats
 import Foundation
+import Problems
 import Tokenizer
 
 extension Decontamination {

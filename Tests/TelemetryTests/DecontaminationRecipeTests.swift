@@ -1,5 +1,7 @@
-@testable import Corpus
+import Corpus
 import FileFormats
+import Problems
+@testable import Telemetry
 import XCTest
 
 /// `data decontam Datasets/NAME.yaml`: a recipe's documents, from its sources before `prepare` and from its

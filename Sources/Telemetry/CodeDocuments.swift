@@ -1,3 +1,4 @@
+import Corpus
 import FileFormats
 import Foundation
 

@@ -1,6 +1,7 @@
 import FileFormats
 import Foundation
 import Sandbox
+import Sandbox
 
 /// An eval suite, from YAML (see `Evals/*.yaml`).
 public struct EvalSuite: Sendable {
@@ -12,7 +13,6 @@ public struct EvalSuite: Sendable {
     public var problemsSpec: String
     /// Where `problemsSpec` points: an absolute path, or nil for `humaneval` (resolved at run time).
     public var problemsPath: String?
-    public var language: String
     public var limits: SandboxLimits
     /// Samples per problem when generating.
     public var n: Int
@@ -22,6 +22,15 @@ public struct EvalSuite: Sendable {
     public var seed: UInt64
     /// Minimum pass@k, keyed by k (`pass@1: 0.25` → [1: 0.25]).
     public var thresholds: [Int: Double]
+
+    /// The problems file to read: `explicit` (a `--problems` path) when given, else the suite's own path,
+    /// else (`problems: humaneval`) the file `HumanEvalLocation.resolve` finds. Throws an `InputError` when
+    /// HumanEval cannot be found.
+    public func problemsFile(explicit: String? = nil) throws -> String {
+        if let explicit { return explicit }
+        if let problemsPath { return problemsPath }
+        return try HumanEvalLocation.resolve(explicit: nil, suiteFile: file)
+    }
 
     static let keys = ["name", "problems", "language", "timeout_s", "memory_mb", "n", "k", "temperature", "top_p",
                        "top_k", "max_new_tokens", "stop", "seed", "thresholds"]
@@ -44,7 +53,7 @@ public struct EvalSuite: Sendable {
     static func parse(_ root: YAMLValue, file: String) -> EvalSuite? {
         guard let m = root.mapping(allowed: keys) else { return nil }
         let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        var suite = EvalSuite(name: base, file: file, problemsSpec: "", problemsPath: nil, language: "python",
+        var suite = EvalSuite(name: base, file: file, problemsSpec: "", problemsPath: nil,
                               limits: SandboxLimits(), n: 1, k: [1], sampling: SamplingSettings(), seed: 0, thresholds: [:])
         if let v = m.value("name"), let s = v.string { suite.name = s }
         if let v = m.required("problems"), let s = v.string {
@@ -62,7 +71,8 @@ public struct EvalSuite: Sendable {
                 suite.problemsPath = path
             }
         }
-        if let v = m.value("language"), let s = v.choice(["python"]) { suite.language = s }
+        // `language:` is optional and may only say `python`, the one language the sandbox runs.
+        _ = m.value("language")?.choice(["python"])
         if let v = m.value("timeout_s"), let d = v.double(in: 0.1...600) { suite.limits.timeoutSeconds = d }
         if let v = m.value("memory_mb"), let i = v.int(in: 64...65536) { suite.limits.memoryMB = i }
         if let v = m.value("n"), let i = v.int(in: 1...10000) { suite.n = i }

@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 
 /// Turns generated exercises into telemetry events: a solution becomes an `accepted` event only after its
 /// tests pass when run, and a broken variant becomes a `rejected` event only after the tests fail it.
@@ -15,7 +16,7 @@ public struct ExerciseTelemetry {
         public var failedSolutions = 0
         /// Broken variants the tests could not tell from the solution (dropped).
         public var undetectedVariants = 0
-        /// Programs the verifier could not run at all.
+        /// Programs the sandbox could not judge (an `error` or `sandbox_error` verdict).
         public var verifierErrors = 0
         public var firstProblem: String?
         public init() {}
@@ -33,19 +34,28 @@ public struct ExerciseTelemetry {
         return families[index % families.count](&g)
     }
 
-    /// Generates `count` exercises, verifies their solutions and variants with `verifier` on up to
-    /// `workers` threads, and returns the events in exercise order with the counts.
-    public func events(count: Int, seed: UInt64, verifier: ProgramVerifier, workers: Int = 2) -> ([TelemetryEvent], Counts) {
+    /// Generates `count` exercises, runs their solutions and variants (self-checking programs) with `runner` in
+    /// up to `workers` sandboxed supervisors at once, and returns the events in exercise order with the counts.
+    public func events(count: Int, seed: UInt64, runner: SelfCheckingProgramRunner, workers: Int = 2) -> ([TelemetryEvent], Counts) {
         let exercises = (0..<count).map { Self.exercise(seed: seed, index: $0) }
         // One program per (exercise, body): the solution first, then the variants.
-        var jobs: [(Int, Int, String)] = []
-        for (i, ex) in exercises.enumerated() {
-            jobs.append((i, 0, ex.program(body: ex.solution)))
-            for (v, body) in ex.brokenVariants.enumerated() { jobs.append((i, v + 1, ex.program(body: body))) }
+        let programs = exercises.flatMap { ex in [ex.program(body: ex.solution)] + ex.brokenVariants.map { ex.program(body: $0) } }
+        return events(exercises, verdicts: Self.runAll(programs, runner: runner, workers: workers), seed: seed)
+    }
+
+    /// The events of `exercises` given the sandbox's verdict on each program, in the order `events(count:…)`
+    /// runs them (each exercise's solution, then its broken variants). A solution becomes an `accepted` event
+    /// only when it passed; a variant becomes a `rejected` event only when it failed or timed out. `error` and
+    /// `sandbox_error` verdicts say the program could not be judged (`verifierErrors`).
+    func events(_ exercises: [Exercise], verdicts: [(status: SampleStatus, detail: String)], seed: UInt64) -> ([TelemetryEvent], Counts) {
+        var results: [[(status: SampleStatus, detail: String)]] = []
+        var next = 0
+        for ex in exercises {
+            let n = 1 + ex.brokenVariants.count
+            results.append(Array(verdicts[next..<(next + n)]))
+            next += n
         }
-        let outcomes = Self.runAll(jobs.map(\.2), verifier: verifier, workers: workers)
-        var results = [[VerificationOutcome]](repeating: [], count: count)
-        for (k, job) in jobs.enumerated() { results[job.0].append(outcomes[k]) }
+        func unjudged(_ status: SampleStatus) -> Bool { status == .error || status == .sandbox_error }
 
         var counts = Counts()
         var events: [TelemetryEvent] = []
@@ -55,10 +65,10 @@ public struct ExerciseTelemetry {
         for (i, ex) in exercises.enumerated() {
             counts.exercises += 1
             let r = results[i]
-            if case .error(let m) = r[0] { counts.verifierErrors += 1; counts.firstProblem = counts.firstProblem ?? m; continue }
-            guard r[0].passed else {
+            if unjudged(r[0].status) { counts.verifierErrors += 1; counts.firstProblem = counts.firstProblem ?? r[0].detail; continue }
+            guard r[0].status == .passed else {
                 counts.failedSolutions += 1
-                if counts.firstProblem == nil, case .failed(let m) = r[0] { counts.firstProblem = "\(ex.family): \(m)" }
+                if counts.firstProblem == nil, r[0].status == .failed { counts.firstProblem = "\(ex.family): \(r[0].detail)" }
                 continue
             }
             let path = "exercises/\(ex.family)/\(ex.functionName)_\(i).py"
@@ -73,10 +83,10 @@ public struct ExerciseTelemetry {
             events.append(event(ex.solution, .accepted, &rng))
             counts.accepted += 1
             for (v, body) in ex.brokenVariants.enumerated() {
-                switch r[v + 1] {
+                switch r[v + 1].status {
                 case .passed: counts.undetectedVariants += 1
-                case .error(let m): counts.verifierErrors += 1; counts.firstProblem = counts.firstProblem ?? m
-                case .failed, .timedOut:
+                case .error, .sandbox_error: counts.verifierErrors += 1; counts.firstProblem = counts.firstProblem ?? r[v + 1].detail
+                case .failed, .timeout:
                     events.append(event(body, .rejected, &rng))
                     counts.rejected += 1
                 }
@@ -85,10 +95,10 @@ public struct ExerciseTelemetry {
         return (events, counts)
     }
 
-    /// Splits `programs` into `workers` contiguous chunks verified concurrently; outcomes in input order.
-    static func runAll(_ programs: [String], verifier: ProgramVerifier, workers: Int) -> [VerificationOutcome] {
+    /// Splits `programs` into `workers` contiguous chunks run concurrently, one supervisor each; verdicts in input order.
+    static func runAll(_ programs: [String], runner: SelfCheckingProgramRunner, workers: Int) -> [(status: SampleStatus, detail: String)] {
         final class Box: @unchecked Sendable {
-            var chunks: [[VerificationOutcome]]
+            var chunks: [[(status: SampleStatus, detail: String)]]
             let lock = NSLock()
             init(_ n: Int) { chunks = Array(repeating: [], count: n) }
         }
@@ -97,7 +107,7 @@ public struct ExerciseTelemetry {
         let box = Box(w)
         DispatchQueue.concurrentPerform(iterations: w) { k in
             let lo = min(programs.count, k * size), hi = min(programs.count, lo + size)
-            let out = verifier.verifyAll(Array(programs[lo..<hi]))
+            let out = runner.run(Array(programs[lo..<hi]))
             box.lock.lock(); box.chunks[k] = out; box.lock.unlock()
         }
         return box.chunks.flatMap { $0 }

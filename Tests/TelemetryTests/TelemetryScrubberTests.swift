@@ -1,4 +1,4 @@
-@testable import Corpus
+@testable import Telemetry
 import FileFormats
 import XCTest
 

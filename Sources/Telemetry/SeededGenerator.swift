@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 
 /// The seedable generator of simulated telemetry: `SplitMix64` (the loader's), so the same seed gives the

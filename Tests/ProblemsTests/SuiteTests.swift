@@ -1,5 +1,5 @@
-@testable import Evaluation
 import FileFormats
+@testable import Problems
 import XCTest
 
 final class SuiteTests: XCTestCase {
@@ -62,6 +62,27 @@ final class SuiteTests: XCTestCase {
             XCTAssertTrue(text.contains("s.yaml:7:11: thresholds.pass@2: pass@2 is not reported"), text)
             XCTAssertTrue(text.contains("s.yaml:8:11: thresholds.recall: thresholds are written pass@K"), text)
         }
+    }
+
+    /// `language:` may be left out or say `python`; anything else is an error at its place.
+    func testLanguageIsPythonOnly() throws {
+        XCTAssertNoThrow(try EvalSuite.parse(text: "problems: humaneval\nlanguage: python\n", file: "/x/h.yaml"))
+        XCTAssertThrowsError(try EvalSuite.parse(text: "problems: humaneval\nlanguage: rust\n", file: "/x/h.yaml")) { error in
+            let text = (error as? InputErrors)?.description ?? "\(error)"
+            XCTAssertTrue(text.contains("/x/h.yaml:2:11: language: 'rust' is not one of python"), text)
+        }
+    }
+
+    /// The problems file: `--problems` first, then the suite's path, then HumanEval as `HumanEvalLocation` finds it.
+    func testProblemsFileOrder() throws {
+        let humaneval = try EvalSuite.parse(text: "problems: humaneval\n", file: "/nowhere/h.yaml")
+        XCTAssertEqual(try humaneval.problemsFile(explicit: "/given.jsonl"), "/given.jsonl")
+        setenv("CODETUNE_HUMANEVAL", "/from/env.jsonl.gz", 1)
+        defer { unsetenv("CODETUNE_HUMANEVAL") }
+        XCTAssertEqual(try humaneval.problemsFile(), "/from/env.jsonl.gz")
+        var own = humaneval
+        own.problemsPath = "/suite/own.jsonl"
+        XCTAssertEqual(try own.problemsFile(), "/suite/own.jsonl")
     }
 
     func testCommittedSuitesParse() throws {

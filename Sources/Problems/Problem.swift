@@ -28,20 +28,36 @@ public struct Problem: Codable, Equatable, Sendable {
 }
 
 public enum ProblemFile {
+    /// What a problems file must hold beyond non-empty, distinct `task_id`s and a `prompt`.
+    public enum Requirement: Sendable {
+        /// Every problem can be scored: `test` defines `check(candidate)` and `entry_point` is a Python
+        /// identifier (the evaluator's requirement).
+        case runnable
+        /// Only the texts are read (`task_id`, `prompt`, `canonical_solution`): `test` and `entry_point`
+        /// may be missing or empty, and come back as "" (decontamination's requirement).
+        case texts
+    }
+
     /// Loads problems from JSON lines, plain or gzip. A bad line, an empty field, a repeated
-    /// `task_id` or an empty file is an `InputError` naming the file and line.
-    public static func load(_ url: URL) throws -> [Problem] {
+    /// `task_id`, a problem that does not meet `requirement` or an empty file is an `InputError`
+    /// naming the file and line.
+    public static func load(_ url: URL, requirement: Requirement = .runnable) throws -> [Problem] {
         let data = try ArchiveReader.readFile(url)
-        let problems = try JSONLines.decode(Problem.self, data: data, file: url.path)
+        let problems: [Problem]
+        switch requirement {
+        case .runnable: problems = try JSONLines.decode(Problem.self, data: data, file: url.path)
+        case .texts: problems = try JSONLines.decode(ProblemTexts.self, data: data, file: url.path).map(\.problem)
+        }
         var seen = Set<String>()
         // 1-based file line of each problem (blank lines are skipped by the decoder).
-        let lineNumbers = nonBlankLineNumbers(data)
+        let lineNumbers = JSONLines.nonBlankLineNumbers(data)
         for (i, p) in problems.enumerated() {
             let at = i < lineNumbers.count ? lineNumbers[i] : nil
             if p.task_id.isEmpty { throw InputError(file: url.path, line: at, key: "task_id", "must not be empty") }
             if !seen.insert(p.task_id).inserted {
                 throw InputError(file: url.path, line: at, key: "task_id", "'\(p.task_id)' appears twice")
             }
+            guard requirement == .runnable else { continue }
             if !isIdentifier(p.entry_point) {
                 throw InputError(file: url.path, line: at, key: "entry_point", "'\(p.entry_point)' is not a Python identifier")
             }
@@ -51,6 +67,20 @@ public enum ProblemFile {
         }
         if problems.isEmpty { throw InputError(file: url.path, "no problems in the file") }
         return problems
+    }
+
+    /// A problems-file line read for its texts only (`.texts`): `test` and `entry_point` optional.
+    private struct ProblemTexts: Decodable {
+        var task_id: String
+        var prompt: String
+        var canonical_solution: String?
+        var test: String?
+        var entry_point: String?
+
+        var problem: Problem {
+            Problem(task_id: task_id, prompt: prompt, canonical_solution: canonical_solution,
+                    test: test ?? "", entry_point: entry_point ?? "")
+        }
     }
 
     static func isIdentifier(_ s: String) -> Bool {

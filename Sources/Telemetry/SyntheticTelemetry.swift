@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Sandbox
 
 /// Telemetry of the project's own making, as `codetune data synth-telemetry` writes it and as a training
 /// run can make it for itself: simulated editor sessions over source files plus verified exercise events,
@@ -13,12 +14,9 @@ public enum SyntheticTelemetry {
         public var seed: UInt64 = 1
         public var maxFiles = 2000
         public var workers = 2
-        /// Runs exercise programs; nil = `PythonForkingVerifier(python:timeoutSeconds:)` (rlimits only). The
-        /// command line passes the evaluator's sandbox.
-        public var verifier: (any ProgramVerifier)?
-        /// Interpreter and per-program wall-clock seconds of the default verifier.
-        public var python = "python3"
-        public var timeoutSeconds = 2.0
+        /// Runs the exercise programs in the sandbox (its limits give the per-program wall-clock seconds);
+        /// required when `exercises` > 0.
+        public var runner: SelfCheckingProgramRunner?
         public var simulator = EditorSessionSimulator.Options()
         public init() {}
     }
@@ -47,8 +45,8 @@ public enum SyntheticTelemetry {
             summary.simulated = events.count
         }
         if o.exercises > 0 {
-            let verifier = o.verifier ?? PythonForkingVerifier(python: o.python, timeoutSeconds: o.timeoutSeconds)
-            let (ev, counts) = ExerciseTelemetry().events(count: o.exercises, seed: o.seed, verifier: verifier, workers: o.workers)
+            guard let runner = o.runner else { preconditionFailure("exercises need a sandbox runner") }
+            let (ev, counts) = ExerciseTelemetry().events(count: o.exercises, seed: o.seed, runner: runner, workers: o.workers)
             if counts.verifierErrors > 0 && counts.accepted == 0 {
                 throw InputError("cannot verify exercises: \(counts.firstProblem ?? "verifier failed")")
             }
