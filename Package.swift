@@ -4,7 +4,11 @@ import PackageDescription
 
 // Dependencies point one way (see DESIGN.md):
 // codetune → Training / Evaluation / RunStore → Models → Autograd → CBLAS
-// Corpus → Tokenizer; FileFormats → CArchive (one libarchive reader for every input); Training → Corpus; Evaluation → Models, Tokenizer.
+// Corpus → Tokenizer; FileFormats → CArchive (one libarchive reader for every input); Training → Corpus, Telemetry;
+// Evaluation → Models, Tokenizer, Problems, Sandbox; Problems → Sandbox (problems, suites, HumanEval's location,
+// the contamination index); Sandbox (process runner, Python lookup, supervisor) depends on nothing of ours;
+// Telemetry → Corpus, Tokenizer, Sandbox, Problems (events, scrubbing, exercise synthesis, decontamination scans);
+// codetune → Sandbox, Problems, Telemetry too.
 // FileFormats (errors with file:line:col, YAML with locations, atomic writes, JSON lines)
 // sits below everything that reads user input.
 // The numeric kernels (Autograd) are built for AVX2 + FMA in release when the building x86-64 host
