@@ -30,10 +30,10 @@ enum SecretScanners {
     }
 
     /// A fixed token prefix and how many body bytes of which class must follow it.
-    struct Prefix {
+    struct Prefix: Sendable {
         let text: StaticString
         let minBody: Int
-        let body: (UInt8) -> Bool
+        let body: @Sendable (UInt8) -> Bool
     }
 
     static let tokenPrefixes: [Prefix] = [
