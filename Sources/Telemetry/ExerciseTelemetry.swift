@@ -6,7 +6,7 @@ import Sandbox
 public struct ExerciseTelemetry {
     /// Every exercise family, string / parsing ones first.
     public static let familyCount = ExerciseFamiliesText.all.count + ExerciseFamiliesData.all.count
-    static let families = ExerciseFamiliesText.all + ExerciseFamiliesData.all
+    static var families: [(inout ExerciseBuilder) -> Exercise] { ExerciseFamiliesText.all + ExerciseFamiliesData.all }
 
     public struct Counts: Equatable, Sendable {
         public var exercises = 0
@@ -31,6 +31,7 @@ public struct ExerciseTelemetry {
     public static func exercise(seed: UInt64, index: Int) -> Exercise {
         var mix = SeededGenerator(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
         var g = ExerciseBuilder(rng: SeededGenerator(seed: mix.next()))
+        let families = Self.families
         return families[index % families.count](&g)
     }
 

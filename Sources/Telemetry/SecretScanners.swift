@@ -38,25 +38,25 @@ enum SecretScanners {
 
     static let tokenPrefixes: [Prefix] = [
         // GitHub personal, OAuth, user-to-server, server-to-server, refresh tokens; fine-grained PATs.
-        Prefix(text: "ghp_", minBody: 36, body: Byte.isAlnum), Prefix(text: "gho_", minBody: 36, body: Byte.isAlnum),
-        Prefix(text: "ghu_", minBody: 36, body: Byte.isAlnum), Prefix(text: "ghs_", minBody: 36, body: Byte.isAlnum),
-        Prefix(text: "ghr_", minBody: 36, body: Byte.isAlnum), Prefix(text: "github_pat_", minBody: 22, body: Byte.isWord),
+        Prefix(text: "ghp_", minBody: 36, body: { Byte.isAlnum($0) }), Prefix(text: "gho_", minBody: 36, body: { Byte.isAlnum($0) }),
+        Prefix(text: "ghu_", minBody: 36, body: { Byte.isAlnum($0) }), Prefix(text: "ghs_", minBody: 36, body: { Byte.isAlnum($0) }),
+        Prefix(text: "ghr_", minBody: 36, body: { Byte.isAlnum($0) }), Prefix(text: "github_pat_", minBody: 22, body: { Byte.isWord($0) }),
         // GitLab personal, deploy, runner tokens.
-        Prefix(text: "glpat-", minBody: 20, body: Byte.isToken), Prefix(text: "gldt-", minBody: 20, body: Byte.isToken),
-        Prefix(text: "glrt-", minBody: 20, body: Byte.isToken),
+        Prefix(text: "glpat-", minBody: 20, body: { Byte.isToken($0) }), Prefix(text: "gldt-", minBody: 20, body: { Byte.isToken($0) }),
+        Prefix(text: "glrt-", minBody: 20, body: { Byte.isToken($0) }),
         // Slack bot, user, app, refresh, config tokens.
-        Prefix(text: "xoxb-", minBody: 10, body: Byte.isToken), Prefix(text: "xoxp-", minBody: 10, body: Byte.isToken),
-        Prefix(text: "xoxa-", minBody: 10, body: Byte.isToken), Prefix(text: "xoxr-", minBody: 10, body: Byte.isToken),
-        Prefix(text: "xoxs-", minBody: 10, body: Byte.isToken), Prefix(text: "xoxo-", minBody: 10, body: Byte.isToken),
-        Prefix(text: "xapp-", minBody: 10, body: Byte.isToken),
+        Prefix(text: "xoxb-", minBody: 10, body: { Byte.isToken($0) }), Prefix(text: "xoxp-", minBody: 10, body: { Byte.isToken($0) }),
+        Prefix(text: "xoxa-", minBody: 10, body: { Byte.isToken($0) }), Prefix(text: "xoxr-", minBody: 10, body: { Byte.isToken($0) }),
+        Prefix(text: "xoxs-", minBody: 10, body: { Byte.isToken($0) }), Prefix(text: "xoxo-", minBody: 10, body: { Byte.isToken($0) }),
+        Prefix(text: "xapp-", minBody: 10, body: { Byte.isToken($0) }),
         // Stripe secret and restricted keys, webhook secrets.
-        Prefix(text: "sk_live_", minBody: 16, body: Byte.isAlnum), Prefix(text: "sk_test_", minBody: 16, body: Byte.isAlnum),
-        Prefix(text: "rk_live_", minBody: 16, body: Byte.isAlnum), Prefix(text: "rk_test_", minBody: 16, body: Byte.isAlnum),
-        Prefix(text: "whsec_", minBody: 24, body: Byte.isAlnum),
+        Prefix(text: "sk_live_", minBody: 16, body: { Byte.isAlnum($0) }), Prefix(text: "sk_test_", minBody: 16, body: { Byte.isAlnum($0) }),
+        Prefix(text: "rk_live_", minBody: 16, body: { Byte.isAlnum($0) }), Prefix(text: "rk_test_", minBody: 16, body: { Byte.isAlnum($0) }),
+        Prefix(text: "whsec_", minBody: 24, body: { Byte.isAlnum($0) }),
         // Google Cloud API keys and OAuth access tokens.
-        Prefix(text: "AIza", minBody: 35, body: Byte.isToken), Prefix(text: "ya29.", minBody: 20, body: Byte.isToken),
+        Prefix(text: "AIza", minBody: 35, body: { Byte.isToken($0) }), Prefix(text: "ya29.", minBody: 20, body: { Byte.isToken($0) }),
         // OpenAI-style secret keys.
-        Prefix(text: "sk-proj-", minBody: 32, body: Byte.isToken), Prefix(text: "sk-", minBody: 40, body: Byte.isAlnum),
+        Prefix(text: "sk-proj-", minBody: 32, body: { Byte.isToken($0) }), Prefix(text: "sk-", minBody: 40, body: { Byte.isAlnum($0) }),
     ]
 
     static let awsKeyPrefixes: [StaticString] = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"]
