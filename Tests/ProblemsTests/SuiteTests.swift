@@ -77,8 +77,9 @@ final class SuiteTests: XCTestCase {
     func testProblemsFileOrder() throws {
         let humaneval = try EvalSuite.parse(text: "problems: humaneval\n", file: "/nowhere/h.yaml")
         XCTAssertEqual(try humaneval.problemsFile(explicit: "/given.jsonl"), "/given.jsonl")
+        let saved = ProcessInfo.processInfo.environment["CODETUNE_HUMANEVAL"]
         setenv("CODETUNE_HUMANEVAL", "/from/env.jsonl.gz", 1)
-        defer { unsetenv("CODETUNE_HUMANEVAL") }
+        defer { if let saved { setenv("CODETUNE_HUMANEVAL", saved, 1) } else { unsetenv("CODETUNE_HUMANEVAL") } }
         XCTAssertEqual(try humaneval.problemsFile(), "/from/env.jsonl.gz")
         var own = humaneval
         own.problemsPath = "/suite/own.jsonl"
