@@ -2,11 +2,8 @@
 import Foundation
 import PackageDescription
 
-// Dependencies point one way (see DESIGN.md):
-// codetune → Training / Evaluation / RunStore → Models → Autograd → CBLAS
-// Corpus → Tokenizer; FileFormats → CArchive (one libarchive reader for every input); Training → Corpus; Evaluation → Models, Tokenizer.
-// FileFormats (errors with file:line:col, YAML with locations, atomic writes, JSON lines)
-// sits below everything that reads user input.
+// The targets and the one-way arrows between them are docs/architecture.md's; Tests/ArchitectureTests
+// fails when this file, the sources' imports and that page disagree.
 // The numeric kernels (Autograd) are built for AVX2 + FMA in release when the building x86-64 host
 // has them (read from /proc/cpuinfo), so their SIMD8 loops use whole 256-bit registers; a host
 // without them gets the portable build rather than a binary that stops on an illegal instruction.
@@ -48,11 +45,18 @@ let package = Package(
         .target(name: "Models", dependencies: ["Autograd", "SeededRandom", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats", "SeededRandom"]),
-        .target(name: "Training", dependencies: ["Models", "Corpus", "Evaluation", "RunStore", "FileFormats", "SeededRandom"]),
-        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "FileFormats", "SeededRandom"]),
+        .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "RunStore", "FileFormats", "SeededRandom"]),
+        // The sandbox's supervisor is a Python program embedded in the binary (no bundle lookup at run time).
+        .target(name: "Sandbox", resources: [.embedInCode("supervisor.py")]),
+        .target(name: "Problems", dependencies: ["Sandbox", "FileFormats"]),
+        // The scrubber's labelled set is data, embedded like the supervisor.
+        .target(name: "Telemetry", dependencies: ["Corpus", "Tokenizer", "Sandbox", "Problems", "FileFormats", "SeededRandom"],
+                resources: [.embedInCode("scrub-labelled-set.jsonl")]),
+        .target(name: "Evaluation", dependencies: ["Autograd", "Models", "Tokenizer", "Problems", "Sandbox", "FileFormats", "SeededRandom"]),
         .target(name: "RunStore", dependencies: ["FileFormats"]),
         .executableTarget(name: "codetune", dependencies: [
-            "Autograd", "Models", "Tokenizer", "Corpus", "Training", "Evaluation", "RunStore", "FileFormats",
+            "Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Training", "Evaluation", "Sandbox", "Problems",
+            "RunStore", "FileFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
@@ -62,8 +66,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "FileFormats"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "RunStore", "SeededRandom"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "SeededRandom"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "Evaluation", "Problems", "Sandbox", "RunStore", "SeededRandom"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], exclude: ["python"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "FileFormats"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Corpus", "Problems", "Sandbox", "FileFormats", "SeededRandom"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Problems", "Sandbox", "SeededRandom"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         // The arrows of docs/architecture.md against the imports and the dependencies declared here.
         .testTarget(name: "ArchitectureTests"),

@@ -1,4 +1,6 @@
 import Foundation
+import Problems
+import Sandbox
 
 /// Runs eval suite `suite` on a checkpoint directory and writes every report into `out`
 /// (`samples.jsonl`, `results.jsonl`, `junit.xml`, `summary.md`, `summary.json` last) — what the

@@ -1,5 +1,7 @@
 import FileFormats
 import Foundation
+import Problems
+import Sandbox
 
 /// Throughput of sandboxed scoring on terminating samples: every problem's canonical solution,
 /// `repeats` times, the same workload `../shared/bench/humaneval_reference.sh` gives the official evaluator.

@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Sandbox
 
 /// `junit.xml` and `summary.md` renderings of an `EvalSummary`.
 public enum EvalReportFormats {

@@ -1,5 +1,7 @@
 import FileFormats
 import Foundation
+import Problems
+import Sandbox
 
 /// One scoring run of a suite: resolve problems, check samples, probe the sandbox, score, write reports.
 public struct EvalRun {
@@ -38,11 +40,7 @@ public struct EvalRun {
     }
 
     /// The problems file this run uses.
-    public func problemsPath() throws -> String {
-        if let problemsOverride { return problemsOverride }
-        if let path = suite.problemsPath { return path }
-        return try HumanEvalLocation.resolve(explicit: nil, suiteFile: suite.file)
-    }
+    public func problemsPath() throws -> String { try suite.problemsFile(explicit: problemsOverride) }
 
     /// Runs everything. Throws `InputError(s)` on bad input and `SandboxError` when the sandbox cannot run.
     /// With `.model`, completions are sampled on the calling thread while the workers score the samples

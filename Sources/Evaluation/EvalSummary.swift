@@ -1,4 +1,6 @@
 import Foundation
+import Problems
+import Sandbox
 
 /// `summary.json`: what a CI job and `runs compare` read.
 public struct EvalSummary: Codable, Equatable, Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import Problems
+import Sandbox
 
 /// Scores samples in the sandbox with parallel workers, each owning one sandboxed supervisor.
 public struct Evaluator {
@@ -13,11 +15,7 @@ public struct Evaluator {
 
     /// Starts one supervisor and throws `SandboxError` when the sandbox cannot run here, so callers
     /// can refuse before scoring anything.
-    public func probe() throws {
-        let supervisor = SandboxSupervisor(configuration: sandbox)
-        try supervisor.start()
-        supervisor.stop()
-    }
+    public func probe() throws { try sandbox.probe() }
 
     /// Scores every sample. Results come back in input order; `completion_id` counts each task's
     /// samples in file order. `progress` is called (from worker threads) after each sample.

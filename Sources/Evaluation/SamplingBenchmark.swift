@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 import Models
+import Problems
 import SeededRandom
 import Tokenizer
 

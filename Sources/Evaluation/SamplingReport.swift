@@ -1,4 +1,5 @@
 import Foundation
+import Problems
 
 /// How the samples of a `--model` run were made, and how fast: the `sampling` object of `summary.json`.
 public struct SamplingReport: Codable, Equatable, Sendable {

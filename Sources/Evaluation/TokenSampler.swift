@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import Problems
 import SeededRandom
 
 /// Picks the next token from one row of logits: greedy, or temperature + top-k + top-p (nucleus),

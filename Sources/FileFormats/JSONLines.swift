@@ -15,6 +15,14 @@ public enum JSONLines {
         return (parts, torn)
     }
 
+    /// 1-based numbers of the non-blank lines of `data` (a torn last line included), in order: the file
+    /// line of each value `decode` returns.
+    public static func nonBlankLineNumbers(_ data: Data) -> [Int] {
+        let (complete, torn) = lines(data)
+        return (complete + (torn.map { [$0] } ?? [])).enumerated()
+            .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { $0.offset + 1 }
+    }
+
     /// Decodes every non-empty line of `url` as `T`. A malformed line throws an `InputError`
     /// naming the file and line number; with `tolerateTornLastLine` an undecodable last line
     /// without a newline is dropped instead.

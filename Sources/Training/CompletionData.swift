@@ -1,6 +1,7 @@
 import Corpus
 import FileFormats
 import Foundation
+import Telemetry
 import Tokenizer
 
 /// `completion` data: telemetry events (accepted and partial completions, scrubbed) turned into

@@ -1,6 +1,6 @@
-import Corpus
 import FileFormats
 import Foundation
+import Telemetry
 
 extension TrainingSession {
     /// Refuses a run whose stage data shares 13-grams (over lower-cased words, as in GPT-3's appendix C)

@@ -2,6 +2,8 @@ import ArgumentParser
 import Evaluation
 import FileFormats
 import Foundation
+import Problems
+import Sandbox
 
 /// `codetune bench eval [--json]`: sandboxed scoring throughput on terminating HumanEval samples.
 struct BenchEval: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Corpus
 import Foundation
+import Telemetry
 
 /// `codetune bench scrub`: the scrubber's recall and false-positive rate on the project's labelled set,
 /// and its speed on that text (rough when the machine is shared).

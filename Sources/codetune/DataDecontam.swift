@@ -1,7 +1,8 @@
 import ArgumentParser
-import Corpus
 import FileFormats
 import Foundation
+import Problems
+import Telemetry
 
 /// `codetune data decontam DATASET --suite SUITE.yaml`: n-gram overlap of training text with eval problems.
 struct DataDecontam: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Corpus
 import FileFormats
 import Foundation
+import Telemetry
 
 /// `codetune data scrub IN OUT`: anonymizes telemetry before anything trains on it.
 struct DataScrub: ParsableCommand {

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Corpus
-import Evaluation
 import FileFormats
 import Foundation
+import Sandbox
+import Telemetry
 
 /// `codetune data synth-telemetry`: telemetry-style events of the project's own making.
 struct DataSynthTelemetry: ParsableCommand {
@@ -42,8 +42,8 @@ struct DataSynthTelemetry: ParsableCommand {
         var o = SyntheticTelemetry.Options()
         o.source = source.map { URL(fileURLWithPath: $0) }
         o.sessions = sessions; o.exercises = exercises; o.seed = seed; o.maxFiles = maxFiles
-        o.workers = workers; o.python = python; o.timeoutSeconds = timeout
-        if exercises > 0 { o.verifier = try sandboxedVerifier() }
+        o.workers = workers
+        if exercises > 0 { o.runner = try sandboxRunner() }
         o.simulator.maxPrefixBytes = maxPrefixBytes
         o.simulator.maxSuffixBytes = maxSuffixBytes
         let (events, s) = try SyntheticTelemetry.generate(o)
@@ -65,8 +65,9 @@ struct DataSynthTelemetry: ParsableCommand {
         }
     }
 
-    /// The evaluator's sandbox in `--sandbox` mode, started once to refuse early (exit 2) when it cannot run here.
-    func sandboxedVerifier() throws -> SandboxedExerciseVerifier {
+    /// The sandbox in `--sandbox` mode with `--python` and `--timeout`, started once to refuse early (exit 2)
+    /// when it cannot run here.
+    func sandboxRunner() throws -> SelfCheckingProgramRunner {
         let mode = sandbox
         var limits = SandboxLimits()
         limits.timeoutSeconds = timeout
@@ -74,7 +75,7 @@ struct DataSynthTelemetry: ParsableCommand {
         do {
             let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: try PythonInterpreter.locate(python), limits: limits))
             try runner.probe()
-            return SandboxedExerciseVerifier(runner: runner)
+            return runner
         } catch let error as SandboxError {
             var message = "codetune data synth-telemetry: sandbox unavailable: \(error)"
             if mode == .bwrap {

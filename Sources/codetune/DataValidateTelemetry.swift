@@ -1,7 +1,7 @@
 import ArgumentParser
-import Corpus
 import FileFormats
 import Foundation
+import Telemetry
 import Tokenizer
 
 /// `codetune data validate-telemetry FILE…`: checks every line against the event format.

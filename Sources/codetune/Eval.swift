@@ -2,6 +2,8 @@ import ArgumentParser
 import Evaluation
 import FileFormats
 import Foundation
+import Problems
+import Sandbox
 
 /// `codetune eval SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical)`
 struct Eval: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import FileFormats
 import Foundation
+import Problems
 
 /// `codetune sample --model RUN_OR_CHECKPOINT --prompt TEXT`: completions of one prompt.
 struct SampleCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Evaluation
+import Problems
 
 /// How each next token is drawn: `--temperature --top-p --top-k`, for `eval`, `sample` and `bench sampling`.
 /// A flag left out keeps the command's default (with `eval`, the suite's).

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Evaluation
+import Sandbox
 
 /// Where and how wide untrusted programs run: `--sandbox --workers`, for `eval` and `bench eval`.
 struct SandboxOptions: ParsableArguments {

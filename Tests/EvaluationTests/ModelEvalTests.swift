@@ -1,6 +1,7 @@
 @testable import Evaluation
 import FileFormats
 import Foundation
+import Problems
 import XCTest
 
 /// `EvalRun` with `.model`: samples from a tiny checkpoint, scored in the sandbox while sampling goes on,

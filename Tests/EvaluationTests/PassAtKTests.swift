@@ -1,4 +1,5 @@
 @testable import Evaluation
+import Problems
 import XCTest
 
 final class PassAtKTests: XCTestCase {

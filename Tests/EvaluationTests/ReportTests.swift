@@ -4,6 +4,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Problems
 import XCTest
 
 final class ElementCounter: NSObject, XMLParserDelegate {

@@ -3,6 +3,7 @@ import Autograd
 import FileFormats
 import Foundation
 import Models
+import Problems
 import SeededRandom
 import Tokenizer
 import XCTest

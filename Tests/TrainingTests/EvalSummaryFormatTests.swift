@@ -1,7 +1,9 @@
 import Evaluation
 import FileFormats
 import Foundation
+import Problems
 import RunStore
+import Sandbox
 import XCTest
 
 /// The evaluator's `summary.json`, as `evaluateCheckpoint` writes it at the end of a stage, is what

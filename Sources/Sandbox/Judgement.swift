@@ -1,0 +1,58 @@
+import Foundation
+
+/// What the supervisor saw of one run, before judging.
+struct RawOutcome: Decodable {
+    var stdout: String
+    var stderr: String
+    var exit_code: Int?
+    var signal: Int?
+    var timed_out: Bool
+    var flooded: Bool
+    var duration_ms: Int
+    var clean: Bool
+}
+
+/// Judges a raw outcome: passed only when the process exited 0 **and** the sentinel line is in its stdout.
+func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (SampleStatus, String) {
+    if raw.timed_out {
+        return (.timeout, "timed out after \(formatSeconds(limits.timeoutSeconds)) s (wall clock); process tree killed")
+    }
+    if raw.flooded {
+        return (.failed, "output limit exceeded (more than \(2 * limits.outputCapBytes) bytes); killed")
+    }
+    if let signal = raw.signal {
+        let name = signalName(signal)
+        var why = ""
+        if signal == Int(SIGXCPU) { why = " (CPU time limit)" }
+        if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
+        return (.failed, "killed by \(name)\(why)")
+    }
+    let code = raw.exit_code ?? -1
+    let lastLine = raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+    if code == 121 && raw.stderr.contains("codetune-sandbox:") {
+        return (.error, lastLine ?? "the harness could not prepare the sample")
+    }
+    if code != 0 {
+        return (.failed, truncateDetail(lastLine ?? "exited with status \(code)"))
+    }
+    let sentinelLine = "\n" + sentinel + "\n"
+    guard raw.stdout.contains(sentinelLine) else {
+        return (.failed, "exited with status 0 before the tests finished (no sentinel)")
+    }
+    return (.passed, "")
+}
+
+func truncateDetail(_ s: String) -> String {
+    s.count <= 300 ? s : String(s.prefix(297)) + "..."
+}
+
+func formatSeconds(_ s: Double) -> String {
+    s.rounded() == s ? String(Int(s)) : String(s)
+}
+
+func signalName(_ signal: Int) -> String {
+    let names: [Int32: String] = [SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGXCPU: "SIGXCPU",
+                                  SIGXFSZ: "SIGXFSZ", SIGBUS: "SIGBUS", SIGTERM: "SIGTERM", SIGFPE: "SIGFPE",
+                                  SIGILL: "SIGILL", SIGPIPE: "SIGPIPE", SIGSYS: "SIGSYS"]
+    return names[Int32(signal)] ?? "signal \(signal)"
+}

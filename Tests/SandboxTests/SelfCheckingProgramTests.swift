@@ -1,0 +1,37 @@
+@testable import Sandbox
+import XCTest
+
+/// The exercise generator's verification in the sandbox: a program that passes, one that fails, one that loops.
+final class SelfCheckingProgramTests: XCTestCase {
+    let programs = [
+        "def double(x):\n    return 2 * x\n\nassert double(3) == 6\nassert double(0) == 0\n",
+        "def double(x):\n    return x + 2\n\nassert double(3) == 6, 'double(3) is wrong'\n",
+        "while True:\n    pass\n",
+        "import sys\nsys.exit(0)\nassert False\n",
+        "x = [0] * (1 << 40)\n",
+        "print('noise')\n",
+        "import sys\nsys.exit(3)\n",
+    ]
+
+    func check(_ mode: SandboxMode) throws {
+        guard let python = try? PythonInterpreter.locate() else { throw XCTSkip("no python3") }
+        var limits = SandboxLimits()
+        limits.timeoutSeconds = 1
+        limits.memoryMB = 512
+        let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: python, limits: limits))
+        do { try runner.probe() } catch { throw XCTSkip("the \(mode) sandbox cannot run here: \(error)") }
+        let out = runner.run(programs)
+        XCTAssertEqual(out.count, programs.count)
+        XCTAssertEqual(out[0].status, .passed, out[0].detail)
+        XCTAssertEqual(out[1].status, .failed)
+        XCTAssertTrue(out[1].detail.contains("double(3) is wrong"), out[1].detail)
+        XCTAssertEqual(out[2].status, .timeout, out[2].detail)
+        XCTAssertEqual(out[3].status, .failed, "an early exit is not a pass: \(out[3].detail)")
+        XCTAssertEqual(out[4].status, .failed, "memory limit: \(out[4].detail)")
+        XCTAssertEqual(out[5].status, .passed, "output does not fail a program: \(out[5].detail)")
+        XCTAssertEqual(out[6].status, .failed, out[6].detail)
+    }
+
+    func testVerdictsInBubblewrap() throws { try check(.bwrap) }
+    func testVerdictsWithRlimits() throws { try check(.rlimits) }
+}

@@ -1,0 +1,170 @@
+"""Unit tests of the sandbox supervisor (Sources/Sandbox/supervisor.py) through its JSON-lines protocol.
+
+The supervisor runs as a subprocess in its `rlimits` mode (no bubblewrap, no PID namespace), started the
+way SandboxConfiguration starts it. Standard library only:
+
+    python3 -m unittest discover -s Tests/SandboxTests/python
+
+SandboxTests.SupervisorPythonTests runs these against the copy embedded in the Swift binary by setting
+CODETUNE_SUPERVISOR to it; by default they test the source file.
+"""
+import json
+import os
+import select
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SUPERVISOR = os.environ.get("CODETUNE_SUPERVISOR") or os.path.join(
+    HERE, "..", "..", "..", "Sources", "Sandbox", "supervisor.py")
+SENTINEL = "codetune-ok-test-sentinel"
+LIMITS = {"cpu_s": 3, "address_space_bytes": 1024 << 20, "file_size_bytes": 16 << 20,
+          "open_files": 64, "processes": 32}
+
+
+class Supervisor:
+    """One supervisor process; `ask` sends a request line and returns the decoded answer line."""
+
+    def __init__(self):
+        with open(SUPERVISOR, encoding="utf-8") as f:
+            source = f.read()
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-B", "-X", "frozen_modules=on", "-c", source],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+
+    def ask(self, request, timeout=20.0):
+        self.process.stdin.write((json.dumps(request) + "\n").encode())
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            raise AssertionError("the supervisor did not answer within %s s" % timeout)
+        line = self.process.stdout.readline()
+        if not line:
+            raise AssertionError("the supervisor exited: " + self.process.stderr.read().decode())
+        return json.loads(line)
+
+    def run(self, program, entry_point=None, timeout_s=3.0, output_cap_bytes=64 << 10):
+        return self.ask({"program": program, "entry_point": entry_point, "sentinel": SENTINEL,
+                         "timeout_s": timeout_s, "output_cap_bytes": output_cap_bytes, "limits": dict(LIMITS)})
+
+    def close(self):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+def passed(answer):
+    """As the Swift side judges: exit 0 and the sentinel on a line of its own."""
+    return answer.get("exit_code") == 0 and ("\n" + SENTINEL + "\n") in answer["stdout"]
+
+
+SQUARE = "def square(x):\n    return x * x\n"
+CHECK = "def check(candidate):\n    assert candidate(3) == 9\n    assert candidate(0) == 0\n"
+
+
+class SupervisorProtocolTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.supervisor = Supervisor()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.supervisor.close()
+
+    def test_ping_is_answered_with_pong(self):
+        answer = self.supervisor.ask({"ping": True})
+        self.assertIs(answer["pong"], True)
+        self.assertIs(answer["pidns"], False)
+        self.assertIsInstance(answer["pid"], int)
+
+    def test_passing_program_prints_the_sentinel_after_check(self):
+        answer = self.supervisor.run(SQUARE + CHECK, entry_point="square")
+        self.assertTrue(passed(answer), answer)
+        self.assertFalse(answer["timed_out"])
+        self.assertFalse(answer["flooded"])
+        self.assertTrue(answer["clean"])
+        self.assertIsInstance(answer["duration_ms"], int)
+
+    def test_failing_assert_exits_1_without_sentinel(self):
+        answer = self.supervisor.run("def square(x):\n    return x + 2\n" + CHECK, entry_point="square")
+        self.assertEqual(answer["exit_code"], 1)
+        self.assertNotIn(SENTINEL, answer["stdout"])
+        self.assertIn("AssertionError", answer["stderr"])
+        self.assertIn("(line ", answer["stderr"].strip().splitlines()[-1])
+
+    def test_self_checking_program_passes_by_running_to_its_end(self):
+        self.assertTrue(passed(self.supervisor.run("assert 1 + 1 == 2\n")))
+        failed = self.supervisor.run("assert 1 == 2, 'nope'\n")
+        self.assertEqual(failed["exit_code"], 1)
+        self.assertIn("nope", failed["stderr"])
+
+    def test_early_exit_zero_leaves_no_sentinel(self):
+        answer = self.supervisor.run(SQUARE + "import sys\nsys.exit(0)\n" + CHECK, entry_point="square")
+        self.assertEqual(answer["exit_code"], 0)
+        self.assertFalse(passed(answer))
+
+    def test_missing_entry_point_or_check_fails(self):
+        self.assertEqual(self.supervisor.run(CHECK, entry_point="square")["exit_code"], 1)
+        self.assertEqual(self.supervisor.run(SQUARE, entry_point="square")["exit_code"], 1)
+
+    def test_values_that_are_not_built_in_fail_the_guard(self):
+        program = "class A:\n    def __eq__(self, other):\n        return True\n\ndef square(x):\n    return A()\n"
+        answer = self.supervisor.run(program + CHECK, entry_point="square")
+        self.assertEqual(answer["exit_code"], 1)
+        self.assertIn("returned a A, not a built-in value", answer["stderr"])
+        nested = "def square(x):\n    return {'k': [(x * x,)]}['k'][0][0]\n"
+        self.assertTrue(passed(self.supervisor.run(nested + CHECK, entry_point="square")))
+
+    def test_timeout_kills_the_sample(self):
+        answer = self.supervisor.run("while True:\n    pass\n", timeout_s=0.5)
+        self.assertTrue(answer["timed_out"])
+        self.assertEqual(answer.get("signal"), 9)
+        self.assertNotIn("exit_code", answer)
+        self.assertTrue(passed(self.supervisor.run("pass\n")), "the supervisor goes on after a timeout")
+
+    def test_output_past_twice_the_cap_is_a_flood(self):
+        answer = self.supervisor.run("import sys\nwhile True:\n    sys.stdout.write('x' * 4096)\n",
+                                     output_cap_bytes=1024)
+        self.assertTrue(answer["flooded"])
+        self.assertLessEqual(len(answer["stdout"]), 1024)
+        kept = self.supervisor.run("print('y' * 1500)\n", output_cap_bytes=1024)
+        self.assertFalse(kept["flooded"])
+        self.assertEqual(len(kept["stdout"]), 1024, "stdout is cut at the cap")
+
+    def test_limits_are_hard_inside_the_sample(self):
+        program = ("import resource\n"
+                   "assert resource.getrlimit(resource.RLIMIT_NOFILE) == (64, 64)\n"
+                   "assert resource.getrlimit(resource.RLIMIT_CPU) == (3, 3)\n"
+                   "assert resource.getrlimit(resource.RLIMIT_CORE) == (0, 0)\n")
+        self.assertTrue(passed(self.supervisor.run(program)))
+
+    def test_the_sample_directory_is_wiped(self):
+        answer = self.supervisor.run("import os\nopen('left.txt', 'w').write('x')\nprint(os.getcwd())\n")
+        self.assertTrue(passed(answer), answer)
+        self.assertTrue(answer["clean"])
+        workdir = answer["stdout"].splitlines()[0]
+        self.assertIn("codetune-sandbox-", workdir, "never the caller's directory")
+        self.assertFalse(os.path.exists(os.path.join(workdir, "left.txt")))
+
+
+class SupervisorLifetimeTests(unittest.TestCase):
+    def test_end_of_input_ends_the_supervisor_and_removes_its_directory(self):
+        supervisor = Supervisor()
+        try:
+            workdir = os.path.dirname(supervisor.run("import os\nprint(os.getcwd())\n")["stdout"].splitlines()[0])
+            self.assertTrue(os.path.isdir(workdir))
+        finally:
+            supervisor.close()
+        self.assertEqual(supervisor.process.returncode, 0)
+        self.assertFalse(os.path.exists(workdir))
+
+
+if __name__ == "__main__":
+    unittest.main()
