@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], exclude: ["python"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "FileFormats"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Corpus", "Problems", "Sandbox", "FileFormats", "SeededRandom"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Problems", "Sandbox", "SeededRandom"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Problems", "Sandbox", "SeededRandom"], exclude: ["Fixtures"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         // The arrows of docs/architecture.md against the imports and the dependencies declared here.
         .testTarget(name: "ArchitectureTests"),
