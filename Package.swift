@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats"]),
         .target(name: "Training", dependencies: ["Models", "Corpus", "Evaluation", "RunStore", "FileFormats"]),
-        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "FileFormats"]),
+        .target(name: "Evaluation", dependencies: ["Models", "Tokenizer", "RunStore", "FileFormats"]),
         .target(name: "RunStore", dependencies: ["FileFormats"]),
         .executableTarget(name: "codetune", dependencies: [
             "Autograd", "Models", "Tokenizer", "Corpus", "Training", "Evaluation", "RunStore", "FileFormats",
@@ -60,8 +60,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "FileFormats"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "RunStore"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "RunStore", "Evaluation", "Tokenizer"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RunStore"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         // Slow end-to-end checks that drive the built `codetune` binary: `swift test --filter EndToEndTests`.
         .testTarget(name: "EndToEndTests", dependencies: ["FileFormats"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import FileFormats
 import Foundation
+import RunStore
 
 /// `codetune sample --model RUN_OR_CHECKPOINT --prompt TEXT`: completions of one prompt.
 struct SampleCommand: ParsableCommand {
@@ -77,8 +78,8 @@ struct SampleCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the prompt file") }
             text = String(decoding: data, as: UTF8.self)
         }
-        let reference = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url)
-        let sampler = try ModelSampler(checkpoint: reference.checkpoint)
+        let directory = try CheckpointReference(parsing: model, checkpoint: checkpoint).resolve(runsDir: runs.url).directory
+        let sampler = try ModelSampler(checkpoint: directory)
         var settings = SamplingSettings()
         settings.temperature = temperature
         settings.topP = topP
@@ -92,7 +93,7 @@ struct SampleCommand: ParsableCommand {
         let tokens = g.generatedTokens.reduce(0, +)
         if json {
             let object: [String: Any] = [
-                "checkpoint": reference.checkpoint.path,
+                "checkpoint": directory.path,
                 "completions": g.completions,
                 "finish_reasons": g.finishReasons.map(\.rawValue),
                 "generated_tokens": g.generatedTokens,
