@@ -11,7 +11,7 @@ import RunStore
 /// `RUNS/<name>/<run-id>/`; `resume` reopens a run directory at its latest checkpoint, truncating
 /// `metrics.jsonl` back to that checkpoint's step so the log continues without gap or duplicate.
 /// `run` drives the `Trainer`, logging each report, running the config's evals when a stage ends
-/// (`StageEvals.swift`), and passing everything on to an observer (the display).
+/// (`evaluate(after:observer:)`), and passing everything on to an observer (the display).
 public final class TrainingSession {
     public let config: RunConfig
     public let run: RunDirectory
