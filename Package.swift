@@ -52,7 +52,7 @@ let package = Package(
         // The scrubber's labelled set is data, embedded like the supervisor.
         .target(name: "Telemetry", dependencies: ["Corpus", "Tokenizer", "Sandbox", "Problems", "FileFormats", "SeededRandom"],
                 resources: [.embedInCode("scrub-labelled-set.jsonl")]),
-        .target(name: "Evaluation", dependencies: ["Autograd", "Models", "Tokenizer", "Problems", "Sandbox", "FileFormats", "SeededRandom"]),
+        .target(name: "Evaluation", dependencies: ["Autograd", "Models", "Tokenizer", "Problems", "Sandbox", "RunStore", "FileFormats", "SeededRandom"]),
         .target(name: "RunStore", dependencies: ["FileFormats"]),
         .executableTarget(name: "codetune", dependencies: [
             "Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Training", "Evaluation", "Sandbox", "Problems",
@@ -66,11 +66,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "FileFormats"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "Evaluation", "Problems", "Sandbox", "RunStore", "SeededRandom"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "Evaluation", "Problems", "Sandbox", "RunStore", "SeededRandom", "Tokenizer"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], exclude: ["python"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "FileFormats"]),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Corpus", "Problems", "Sandbox", "FileFormats", "SeededRandom"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Problems", "Sandbox", "SeededRandom"], exclude: ["Fixtures"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Corpus", "Problems", "Sandbox", "RunStore", "FileFormats", "SeededRandom"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Problems", "Sandbox", "SeededRandom", "RunStore"], exclude: ["Fixtures"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         // The arrows of docs/architecture.md against the imports and the dependencies declared here.
         .testTarget(name: "ArchitectureTests"),

@@ -38,7 +38,7 @@ public enum EvalReportFormats {
 
     /// A short Markdown report: verdict, pass@k against thresholds, statuses, per-problem table.
     public static func markdown(_ s: EvalSummary) -> String {
-        var out = "# \(s.suite): \(s.verdict == "pass" ? "PASS" : "FAIL")\n\n"
+        var out = "# \(s.suite): \(s.verdict == .pass ? "PASS" : "FAIL")\n\n"
         out += "\(s.samples) samples over \(s.problems) problems, sandbox `\(s.sandbox.rawValue)`, "
         out += "\(s.throughput.workers) workers, \(s.throughput.samples_per_s) samples/s.\n\n"
         if let g = s.sampling {

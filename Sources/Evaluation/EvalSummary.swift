@@ -31,8 +31,8 @@ public struct EvalSummary: Codable, Equatable, Sendable {
     public var thresholds: [String: Double]
     /// Thresholds not met (also those whose pass@k could not be computed).
     public var missed: [String]
-    /// "pass" when every threshold is met, else "fail".
-    public var verdict: String
+    /// `pass` when every threshold is met, else `fail`.
+    public var verdict: EvalVerdict
     public var statuses: [String: Int]
     public var throughput: Throughput
     public var per_problem: [ProblemRow]
@@ -75,7 +75,7 @@ public struct EvalSummary: Codable, Equatable, Sendable {
         let rate = wallSeconds > 0 ? Double(results.count) / wallSeconds : 0
         return EvalSummary(suite: suite.name, suite_file: suite.file, problems_file: problemsFile, sandbox: sandbox,
                            problems: scored.count, samples: results.count, pass_at_k: mean, thresholds: thresholds,
-                           missed: missed, verdict: missed.isEmpty ? "pass" : "fail", statuses: statuses,
+                           missed: missed, verdict: missed.isEmpty ? .pass : .fail, statuses: statuses,
                            throughput: Throughput(samples: results.count, wall_s: (wallSeconds * 1000).rounded() / 1000,
                                                   samples_per_s: (rate * 10).rounded() / 10, workers: workers),
                            per_problem: rows)

@@ -7,10 +7,10 @@ import Foundation
 /// run.json        RunRecord, rewritten atomically
 /// config.yaml     the resolved config (defaults filled in)
 /// metrics.jsonl   MetricRecord lines, append-only
-/// checkpoints/    one directory per checkpoint (see Training)
-/// evals/<suite>/<stage>/summary.json
+/// checkpoints/    one directory per checkpoint (RunCheckpoints)
+/// evals/<suite>/<label>/summary.json    (+ samples.jsonl, results.jsonl, junit.xml, summary.md)
 /// ```
-public struct RunDirectory: Sendable {
+public struct RunDirectory: Equatable, Sendable {
     public let url: URL
 
     public init(url: URL) { self.url = URL(fileURLWithPath: url.standardizedFileURL.path, isDirectory: true) }
@@ -18,12 +18,20 @@ public struct RunDirectory: Sendable {
     public var recordURL: URL { url.appendingPathComponent("run.json") }
     public var configURL: URL { url.appendingPathComponent("config.yaml") }
     public var metricsURL: URL { url.appendingPathComponent("metrics.jsonl") }
-    public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+    public var checkpoints: RunCheckpoints { RunCheckpoints(url: url.appendingPathComponent("checkpoints")) }
     public var evalsURL: URL { url.appendingPathComponent("evals") }
 
-    /// Where the eval suite `suite` run at the end of `stage` writes its reports.
-    public func evalURL(suite: String, stage: String) -> URL {
-        evalsURL.appendingPathComponent(suite).appendingPathComponent(stage)
+    /// Where eval suite `suite` (its name) writes its reports for the checkpoint labelled `label`
+    /// (`CheckpointName.evalLabel(of:)`: the stage name for a stage end).
+    public func evalURL(suite: String, label: String) -> URL {
+        evalsURL.appendingPathComponent(suite).appendingPathComponent(label)
+    }
+
+    /// `file`'s path relative to the run directory when it lies inside it (`evals/basic-python/finetune`),
+    /// else its absolute path.
+    public func relativePath(of file: URL) -> String {
+        let path = file.standardizedFileURL.path, root = url.path + "/"
+        return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
     }
 
     /// Creates `runsDir/<name>/<id>/` with its config and a `running` record. The directory is
@@ -77,12 +85,6 @@ public struct RunDirectory: Sendable {
     }
 
     public func readMetrics() throws -> [MetricRecord] { try MetricsLog.read(metricsURL) }
-
-    /// Checkpoint directories (names not starting with `.`), sorted by name.
-    public func checkpointNames() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsURL.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") }.sorted()
-    }
 
     /// Every `evals/<suite>/<stage>/summary.json` that parses, with the pass@k values in it.
     public func readEvals() -> [EvalResult] {

@@ -47,7 +47,7 @@ public enum RunListing {
                     .map { "\($0)=\(String(format: "%.3f", e.passAtK[$0] ?? 0))" }.joined(separator: " ")]
             }).plain()
         }
-        let checkpoints = run.directory.checkpointNames()
+        let checkpoints = run.directory.checkpoints.names()
         out += "\ncheckpoints  " + (checkpoints.isEmpty ? "none" : checkpoints.joined(separator: ", ")) + "\n"
         out += "\n# config.yaml\n" + (try run.directory.readConfigText())
         return out

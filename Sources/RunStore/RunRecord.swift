@@ -29,6 +29,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var resumes: Int
     /// Why the run failed or stopped, one line.
     public var message: String?
+    /// The evals run at stage ends, in the order they ran; nil (no `evals` key) until one has run, as in
+    /// `run.json` files written before evals were recorded.
+    public var evals: [StageEval]?
 
     public init(id: String, name: String, status: Status = .running, created: Date = Date(), configSHA256: String,
                 gitCommit: String?, host: String, threads: Int, versions: [String: String], stages: [String]) {
@@ -50,10 +53,17 @@ public struct RunRecord: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, created, updated, finished, host, threads, versions, stages, resumes, message
+        case id, name, status, created, updated, finished, host, threads, versions, stages, resumes, message, evals
         case configSHA256 = "config_sha256"
         case gitCommit = "git_commit"
         case elapsedSeconds = "elapsed_seconds"
+    }
+
+    /// Adds `eval`, replacing an earlier record of the same suite and stage.
+    public mutating func record(_ eval: StageEval) {
+        var list = (evals ?? []).filter { ($0.suite, $0.stage) != (eval.suite, eval.stage) }
+        list.append(eval)
+        evals = list
     }
 
     static let encoder: JSONEncoder = {

@@ -2,32 +2,24 @@ import Autograd
 import FileFormats
 import Foundation
 import Models
+import RunStore
 
-/// The `checkpoints/` directory of a run. Each checkpoint is a directory, published whole by
-/// renaming a temporary sibling (`AtomicFile.writeDirectory`):
-///
-/// ```
-/// step-00000200/   periodic, the last `keep_last` of the stage kept
-/// stage-<name>/    end of a stage (always kept; the next stage starts from it)
-/// best-<name>/     lowest validation loss of the stage so far
-///   config.json  model.safetensors  tokenizer.json     (loads in transformers)
-///   optimizer.safetensors   AdamW moments: <param>.exp_avg, <param>.exp_avg_sq
-///   state.json              TrainingState
-/// ```
+/// Writes and reads what a checkpoint holds besides the run layout: weights (`config.json`,
+/// `model.safetensors`, `tokenizer.json`), AdamW moments (`optimizer.safetensors`: `<param>.exp_avg`,
+/// `<param>.exp_avg_sq`) and the `TrainingState`. Names, the latest checkpoint, pruning and temporaries
+/// are the run layout's (`RunCheckpoints`, in RunStore). Each checkpoint is published whole by renaming
+/// a temporary sibling (`AtomicFile.writeDirectory`).
 public struct CheckpointStore {
-    public let directory: URL
+    public let directory: RunCheckpoints
     public static let optimizerFile = "optimizer.safetensors"
 
-    public init(directory: URL) { self.directory = directory }
-
-    public static func stepName(_ step: Int) -> String { String(format: "step-%08d", step) }
-    public static func stageName(_ stage: String) -> String { "stage-\(stage)" }
-    public static func bestName(_ stage: String) -> String { "best-\(stage)" }
+    /// The store for the `checkpoints/` directory at `directory`.
+    public init(directory: URL) { self.directory = RunCheckpoints(url: directory) }
 
     /// Writes checkpoint `name` atomically (replacing one of that name) and returns its directory.
     @discardableResult
-    public func write(name: String, model: MistralModel, optimizer: AdamW, state: TrainingState, tokenizer: URL?) throws -> URL {
-        let url = directory.appendingPathComponent(name, isDirectory: true)
+    public func write(_ name: CheckpointName, model: MistralModel, optimizer: AdamW, state: TrainingState, tokenizer: URL?) throws -> URL {
+        let url = directory.url(of: name)
         try model.save(to: url) { tmp in
             try Self.writeOptimizer(optimizer, names: model.parameterSpecs.map(\.name), to: tmp.appendingPathComponent(Self.optimizerFile))
             try state.write(into: tmp)
@@ -58,38 +50,10 @@ public struct CheckpointStore {
         }
     }
 
-    /// Checkpoint directory names (temporaries excluded), sorted.
-    public func names() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-    }
-
-    /// The checkpoint a resume continues from: the highest step among `step-*` and `stage-*`
-    /// (at equal steps the stage end, which is further along).
+    /// The checkpoint a resume continues from (`RunCheckpoints.latest()`) with its full training state;
+    /// nil when there is none.
     public func latest() throws -> (url: URL, state: TrainingState)? {
-        var best: (URL, TrainingState)?
-        for name in names() where name.hasPrefix("step-") || name.hasPrefix("stage-") {
-            let url = directory.appendingPathComponent(name, isDirectory: true)
-            guard let state = try? TrainingState.read(from: url) else { continue }
-            if let b = best, (b.1.step, b.1.stageFinished ? 1 : 0) >= (state.step, state.stageFinished ? 1 : 0) { continue }
-            best = (url, state)
-        }
-        return best
-    }
-
-    /// Removes `step-*` checkpoints of `stage` beyond the newest `keepLast`.
-    public func prune(stage: String, keepLast: Int) {
-        let steps = names().filter { $0.hasPrefix("step-") }.filter {
-            (try? TrainingState.read(from: directory.appendingPathComponent($0)))?.stage == stage
-        }
-        for name in steps.dropLast(keepLast) {
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
-        }
-    }
-
-    /// Removes temporaries left by a process killed while writing a checkpoint.
-    public func removeTemporaries() {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasPrefix(".") {
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
-        }
+        guard let latest = directory.latest() else { return nil }
+        return (latest.url, try TrainingState.read(from: latest.url))
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Turns `TrainingProgress` into text for a person: a live bar redrawn in place on a terminal
 /// (stage, step/total, loss, tokens/s, ETA), a plain line per report otherwise, or nothing.
-/// Validation, checkpoints, stage changes and non-finite values always get a line of their own.
+/// Validation, checkpoints, stage changes, evals and non-finite values always get a line of their own;
+/// an eval that could not run is an error and prints even in quiet mode.
 public final class ProgressPrinter {
     public enum Mode: Sendable {
         /// Redraw one status line in place (`\r` + erase line); events print above it.
@@ -32,6 +33,10 @@ public final class ProgressPrinter {
     }
 
     public func handle(_ progress: TrainingProgress) {
+        if case .evaluated(let r) = progress, case .couldNotRun(let error) = r.outcome {
+            line("eval \(r.suite.path) after stage \(r.stage): \(error)")   // an error: printed even when quiet
+            return
+        }
         if case .quiet = mode { return }
         switch progress {
         case .stageStarted(let s):
@@ -63,6 +68,16 @@ public final class ProgressPrinter {
             line("[\(stageLabel)] step \(n.stageStep): non-finite value in \(n.tensor)\(n.skipped ? "; update skipped" : "; stopping")")
         case .stageFinished(let e):
             line("stage \(e.stage) finished after \(e.steps) steps\(e.earlyStopped ? " (early stopping)" : "")")
+        case .evalStarted(let e):
+            line("eval \(e.suite.lastPathComponent) on stage \(e.stage)'s checkpoint")
+        case .evaluated(let r):
+            guard case .scored(let e) = r.outcome else { return }
+            let s = e.summary
+            let passes = s.pass_at_k.keys.sorted().map { "\($0) \(String(format: "%.3f", s.pass_at_k[$0] ?? 0))" }
+            line("eval \(s.suite) after \(r.stage): \(passes.joined(separator: ", ")) (\(s.verdict.rawValue)) -> \(e.directory.path)")
+            if s.verdict == .fail && !r.gated {
+                line("eval \(s.suite) after \(r.stage): below thresholds; not gated (\(r.gate ? "only the last stage is" : "gate: false"))")
+            }
         }
     }
 

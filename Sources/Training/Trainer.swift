@@ -3,12 +3,14 @@ import Corpus
 import FileFormats
 import Foundation
 import Models
+import RunStore
 
 /// The training loop: the config's stages in order, each from the previous one's weights.
 ///
 /// Per optimizer step: `grad_accum` micro-batches forward and backward (gradients averaged),
 /// global-norm clipping, AdamW at the schedule's learning rate. Reports go to the `progress`
-/// callback; the loop never prints, logs or looks at signals. Checkpoints follow `CheckpointStore`;
+/// callback; the loop never prints, logs or looks at signals. Checkpoints are written by `CheckpointStore`
+/// under the run layout's names (`CheckpointName`);
 /// a trainer built from a checkpoint continues exactly (weights, moments, data position, RNG,
 /// step, report window), so the loss sequence equals an uninterrupted run's at the same threads.
 public final class Trainer {
@@ -22,7 +24,7 @@ public final class Trainer {
     let openData: (StageConfig, Int) throws -> StageData
     /// Measured sgemm FLOP/s for MFU (nil: MFU not reported).
     let peakFLOPS: Double?
-    /// Whether `state` is the middle of a stage (resume) rather than a fresh start of `state.stageIndex`.
+    /// Whether `state` is the middle of a stage (resume) rather than a fresh start of `state.position.stageIndex`.
     var resumingStage: Bool
 
     /// - Parameters:
@@ -42,16 +44,18 @@ public final class Trainer {
         self.rng = rng
         if let resume {
             state = resume.state
-            guard state.stageIndex < config.stages.count, config.stages[state.stageIndex].name == state.stage else {
-                throw InputError(file: resume.url.path, key: "stage", "checkpoint is for stage '\(resume.state.stage)', which is not stage \(resume.state.stageIndex + 1) of the config")
+            let position = state.position
+            guard position.stageIndex < config.stages.count, config.stages[position.stageIndex].name == position.stage else {
+                throw InputError(file: resume.url.path, key: "stage", "checkpoint is for stage '\(position.stage)', which is not stage \(position.stageIndex + 1) of the config")
             }
             try CheckpointStore.readOptimizer(into: optimizer, names: model.parameterSpecs.map(\.name), from: resume.url)
             optimizer.stepCount = state.optimizerSteps
             if let words = TrainingState.words(state.rng) { self.rng = WeightGenerator(state: words) }
-            resumingStage = !state.stageFinished
-            if state.stageFinished { state.stageIndex += 1 }
+            resumingStage = !state.position.stageFinished
+            if state.position.stageFinished { state.position.stageIndex += 1 }
         } else {
-            state = TrainingState(step: 0, stageIndex: 0, stage: config.stages.first?.name ?? "", stageStep: 0, stageFinished: false,
+            state = TrainingState(position: CheckpointPosition(step: 0, stageIndex: 0, stage: config.stages.first?.name ?? "",
+                                                               stageStep: 0, stageFinished: false),
                                   tokens: 0, elapsed: 0, dataPosition: LoaderPosition(seed: 0, windowsPerEpoch: 0),
                                   rng: TrainingState.hex(rng.state), optimizerSteps: 0, bestValLoss: nil, evalsSinceBest: 0,
                                   windowLossSum: 0, windowSteps: 0, skippedSteps: 0)
@@ -73,8 +77,8 @@ public final class Trainer {
         var stopRequested = false
         func report(_ p: TrainingProgress) { if progress(p) == .stop { stopRequested = true } }
 
-        while state.stageIndex < config.stages.count {
-            let index = state.stageIndex
+        while state.position.stageIndex < config.stages.count {
+            let index = state.position.stageIndex
             let stage = config.stages[index]
             var data = try openData(stage, index)
             if resumingStage {
@@ -83,9 +87,9 @@ public final class Trainer {
                 if index > 0 && !stage.carryOptimizer {
                     optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags)
                 }
-                state.stage = stage.name
-                state.stageStep = 0
-                state.stageFinished = false
+                state.position.stage = stage.name
+                state.position.stageStep = 0
+                state.position.stageFinished = false
                 state.bestValLoss = nil
                 state.evalsSinceBest = 0
                 state.windowLossSum = 0
@@ -98,7 +102,7 @@ public final class Trainer {
             optimizer.eps = 1e-8
             optimizer.weightDecay = stage.weightDecay
             report(.stageStarted(.init(stage: stage.name, index: index, stageCount: config.stages.count, totalSteps: stage.steps,
-                                       fromStep: state.stageStep, tokensPerStep: stage.tokensPerStep)))
+                                       fromStep: state.position.stageStep, tokensPerStep: stage.tokensPerStep)))
             let flopsPerToken = model.config.trainingFLOPsPerToken(context: stage.context)
             let tape = Tape()
             var windowStart = ContinuousClock.now
@@ -106,8 +110,8 @@ public final class Trainer {
             var lastGradNorm = 0.0
             var earlyStopped = false
 
-            while state.stageStep < stage.steps && !earlyStopped {
-                let lr = stage.learningRate(at: state.stageStep)
+            while state.position.stageStep < stage.steps && !earlyStopped {
+                let lr = stage.learningRate(at: state.position.stageStep)
                 optimizer.learningRate = lr
                 optimizer.zeroGrad()
                 var lossSum = 0.0
@@ -128,16 +132,16 @@ public final class Trainer {
                     gradNorm = Double(stage.clip > 0 ? clipGradientNorm(model.parameters, maxNorm: Float(stage.clip)) : gradientNorm(model.parameters))
                     if !gradNorm.isFinite { badTensor = (firstNonFiniteGradient() ?? "gradient") + " (gradient)" }
                 }
-                state.step += 1
-                state.stageStep += 1
+                state.position.step += 1
+                state.position.stageStep += 1
                 state.tokens += stage.tokensPerStep
                 windowTokens += stage.tokensPerStep
                 if let badTensor {
                     let skip = stage.onNonFinite == .skip
-                    report(.nonFinite(.init(stage: stage.name, step: state.step, stageStep: state.stageStep, tensor: badTensor, skipped: skip)))
+                    report(.nonFinite(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, tensor: badTensor, skipped: skip)))
                     if !skip {
                         state.elapsed = elapsed()
-                        return .failed(message: "stage \(stage.name) step \(state.stageStep): non-finite value in \(badTensor)")
+                        return .failed(message: "stage \(stage.name) step \(state.position.stageStep): non-finite value in \(badTensor)")
                     }
                     optimizer.zeroGrad()
                     state.skippedSteps += 1
@@ -148,12 +152,12 @@ public final class Trainer {
                     lastGradNorm = gradNorm
                 }
 
-                let last = state.stageStep == stage.steps
-                let validating = last || (stage.evalEvery > 0 && state.stageStep % stage.evalEvery == 0)
-                if (last || validating || state.stageStep % stage.logEvery == 0), state.windowSteps > 0 {
+                let last = state.position.stageStep == stage.steps
+                let validating = last || (stage.evalEvery > 0 && state.position.stageStep % stage.evalEvery == 0)
+                if (last || validating || state.position.stageStep % stage.logEvery == 0), state.windowSteps > 0 {
                     let now = ContinuousClock.now
                     let tps = Double(windowTokens) / max(1e-9, seconds(now - windowStart))
-                    report(.trained(.init(stage: stage.name, step: state.step, stageStep: state.stageStep, totalSteps: stage.steps,
+                    report(.trained(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, totalSteps: stage.steps,
                                           loss: state.windowLossSum / Double(state.windowSteps), lr: lr, gradNorm: lastGradNorm,
                                           tokens: state.tokens, tokensPerSecond: tps,
                                           mfu: peakFLOPS.map { flopsPerToken * tps / $0 }, elapsed: elapsed())))
@@ -165,32 +169,32 @@ public final class Trainer {
                 if validating, let valLoss = validationLoss(data, batches: stage.valBatches) {
                     let improved = valLoss < (state.bestValLoss ?? .infinity) - stage.earlyStoppingMinDelta
                     if improved { state.bestValLoss = valLoss; state.evalsSinceBest = 0 } else { state.evalsSinceBest += 1 }
-                    report(.validated(.init(stage: stage.name, step: state.step, stageStep: state.stageStep, loss: valLoss,
+                    report(.validated(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, loss: valLoss,
                                             tokens: state.tokens, elapsed: elapsed(), improved: improved)))
                     if improved {
                         state.elapsed = elapsed()
-                        try checkpoint(CheckpointStore.bestName(stage.name), data: data, report: report)
+                        try checkpoint(.best(stage.name), data: data, report: report)
                     }
                     if let patience = stage.earlyStoppingPatience, state.evalsSinceBest >= patience, !last { earlyStopped = true }
                     windowStart = ContinuousClock.now  // tokens/s measures training only
                 }
                 let ending = last || earlyStopped
-                let periodic = stage.checkpointEvery > 0 && state.stageStep % stage.checkpointEvery == 0
+                let periodic = stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0
                 if !ending && (periodic || stopRequested) {
                     state.elapsed = elapsed()
-                    try checkpoint(CheckpointStore.stepName(state.step), data: data, report: report)
-                    checkpoints.prune(stage: stage.name, keepLast: stage.keepLast)
+                    try checkpoint(.step(state.position.step), data: data, report: report)
+                    checkpoints.directory.prune(stage: stage.name, keepLast: stage.keepLast)
                     windowStart = ContinuousClock.now
                 }
-                if stopRequested && !ending { return .interrupted(step: state.step) }
+                if stopRequested && !ending { return .interrupted(step: state.position.step) }
             }
-            state.stageFinished = true
+            state.position.stageFinished = true
             state.elapsed = elapsed()
-            try checkpoint(CheckpointStore.stageName(stage.name), data: data, report: report)
-            checkpoints.prune(stage: stage.name, keepLast: 0)
-            report(.stageFinished(.init(stage: stage.name, steps: state.stageStep, earlyStopped: earlyStopped)))
-            state.stageIndex += 1
-            if stopRequested && state.stageIndex < config.stages.count { return .interrupted(step: state.step) }
+            try checkpoint(.stage(stage.name), data: data, report: report)
+            checkpoints.directory.prune(stage: stage.name, keepLast: 0)
+            report(.stageFinished(.init(stage: stage.name, steps: state.position.stageStep, earlyStopped: earlyStopped)))
+            state.position.stageIndex += 1
+            if stopRequested && state.position.stageIndex < config.stages.count { return .interrupted(step: state.position.step) }
         }
         return .completed
     }
@@ -212,12 +216,12 @@ public final class Trainer {
         return weight > 0 ? sum / Double(weight) : nil
     }
 
-    func checkpoint(_ name: String, data: StageData, report: (TrainingProgress) -> Void) throws {
+    func checkpoint(_ name: CheckpointName, data: StageData, report: (TrainingProgress) -> Void) throws {
         state.dataPosition = data.position
         state.optimizerSteps = optimizer.stepCount
         state.rng = TrainingState.hex(rng.state)
-        let url = try checkpoints.write(name: name, model: model, optimizer: optimizer, state: state, tokenizer: tokenizer)
-        report(.checkpointed(.init(stage: state.stage, step: state.step, directory: url)))
+        let url = try checkpoints.write(name, model: model, optimizer: optimizer, state: state, tokenizer: tokenizer)
+        report(.checkpointed(.init(stage: state.position.stage, step: state.position.step, directory: url)))
     }
 
     func scaleGradients(by factor: Float) {

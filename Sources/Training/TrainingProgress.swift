@@ -1,8 +1,10 @@
+import Evaluation
 import Foundation
 
 /// What the training loop reports, as it happens. The loop hands each value to a callback
 /// (as mlx-swift-lm's `LoRATrain` does) and stops cleanly when the callback says so; printing,
 /// logging to `metrics.jsonl` and signal handling all live in the callback's owner.
+/// `TrainingSession` adds the evals it runs after a stage (`evalStarted`, `evaluated`).
 public enum TrainingProgress {
     /// A stage begins (or resumes at `fromStep` > 0).
     case stageStarted(StageStart)
@@ -16,6 +18,10 @@ public enum TrainingProgress {
     case nonFinite(NonFiniteReport)
     /// A stage ended: all its steps, or early stopping.
     case stageFinished(StageEnd)
+    /// An eval suite starts on a finished stage's checkpoint.
+    case evalStarted(EvalStart)
+    /// An eval suite was scored, or could not run.
+    case evaluated(EvalReport)
 
     public struct StageStart: Sendable {
         public var stage: String
@@ -74,6 +80,38 @@ public enum TrainingProgress {
         public var stage: String
         public var steps: Int
         public var earlyStopped: Bool
+    }
+
+    public struct EvalStart: Sendable {
+        /// The suite file.
+        public var suite: URL
+        public var stage: String
+    }
+
+    public struct EvalReport: Sendable {
+        public enum Outcome: Sendable {
+            case scored(CheckpointEvaluation)
+            /// The eval could not run (a bad suite, no sandbox): the error, one line.
+            case couldNotRun(String)
+        }
+
+        /// The suite file.
+        public var suite: URL
+        public var stage: String
+        /// The eval's `gate:` in the config.
+        public var gate: Bool
+        /// Whether a missed threshold fails the run (`RunConfig.gates(_:after:)`).
+        public var gated: Bool
+        public var outcome: Outcome
+
+        /// The thresholds' verdict; nil when the eval could not run.
+        public var verdict: EvalVerdict? {
+            if case .scored(let e) = outcome { return e.summary.verdict }
+            return nil
+        }
+
+        /// Whether this eval fails the run: it gates and missed a threshold.
+        public var failsGate: Bool { gated && verdict == .fail }
     }
 }
 

@@ -4,39 +4,99 @@ import Foundation
 import Models
 import RunStore
 
-/// Everything around the loop: the run directory, data, model, the metrics log and `run.json`.
+/// Everything around the loop: the run directory, data, model, the metrics log, `run.json` and the
+/// evals after stages.
 ///
 /// `start` validates and prepares everything before the first step and creates
 /// `RUNS/<name>/<run-id>/`; `resume` reopens a run directory at its latest checkpoint, truncating
 /// `metrics.jsonl` back to that checkpoint's step so the log continues without gap or duplicate.
-/// `run` drives the `Trainer`, logging each report and passing it on to an observer (the display).
+/// `run` drives the `Trainer`, logging each report, running the config's evals when a stage ends
+/// (`evaluate(after:observer:)`), and passing everything on to an observer (the display).
 public final class TrainingSession {
     public let config: RunConfig
     public let run: RunDirectory
     public let trainer: Trainer
     let log: MetricsLog
     let lock: RunLock
-    /// Runs an eval suite on a stage's final checkpoint, writing reports into the given directory
-    /// (`evals/<suite>/<stage>/`); `codetune train` sets it to call `evaluateCheckpoint`. Nil: no evals.
-    public var evaluate: ((EvalConfig, _ stage: String, _ checkpoint: URL, _ output: URL) throws -> Void)?
 
-    init(config: RunConfig, run: RunDirectory, trainer: Trainer, replacingLock: RunLock? = nil) throws {
+    /// The one path from a config, a run directory and starting weights to a session: builds the trainer
+    /// over the stage data, takes the run's lock (or keeps `lock`, taken earlier) and opens the metrics log.
+    init(config: RunConfig, run: RunDirectory, sources: StageDataSources, model: MistralModel, rng: WeightGenerator,
+         resume: (url: URL, state: TrainingState)?, lock: RunLock?) throws {
+        let seed = config.seed
+        trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpoints.url), model: model, rng: rng,
+                              tokenizer: sources.tokenizer, peakFLOPS: Parallel.sgemmPeakFLOPS(), resume: resume) { stage, index in
+            try sources.open(stage, index: index, runSeed: seed)
+        }
         self.config = config
         self.run = run
-        self.trainer = trainer
-        lock = try replacingLock ?? RunLock(run: run.url)
+        self.lock = try lock ?? RunLock(run: run.url)
         log = try MetricsLog(url: run.metricsURL)
     }
 
     /// A new run of `config` under `runsDir`. `note` receives one-line status messages.
     public static func start(config: RunConfig, runsDir: URL, completionData: StageDataSources.CompletionDataBuilder? = nil,
                              note: (String) -> Void = { _ in }) throws -> TrainingSession {
+        var config = config
+        let sources = try prepareData(config, completionData: completionData, note: note)
+        try requireUncontaminatedData(config, note: note)
+        var rng = WeightGenerator(seed: config.seed)
+        let model = try initialModel(&config, sources: sources, rng: &rng)
+        let yaml = config.resolvedYAML()
+        let record = RunRecord(id: RunID.make(), name: config.name, configSHA256: SHA256Digest.hex(yaml),
+                               gitCommit: RunEnvironment.gitCommit(), host: RunEnvironment.host, threads: config.threads,
+                               versions: RunEnvironment.versions, stages: config.stages.map(\.name))
+        let run = try RunDirectory.create(runsDir: runsDir, record: record, configYAML: yaml)
+        note("run \(record.id) in \(run.url.path)")
+        return try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: nil, lock: nil)
+    }
+
+    /// Reopens `runDirectory` at its latest checkpoint (or from the beginning when it has none).
+    public static func resume(runDirectory: URL, completionData: StageDataSources.CompletionDataBuilder? = nil,
+                              note: (String) -> Void = { _ in }) throws -> TrainingSession {
+        let run = RunDirectory(url: runDirectory)
+        var record = try run.readRecord()
+        let lock = try RunLock(run: run.url)  // before truncating the log; the session keeps it
+        if record.status == .completed {
+            throw InputError(file: run.recordURL.path, key: "status", "run \(record.id) is already completed; nothing to resume")
+        }
+        var config = try RunConfig.load(run.configURL)
+        let sources = try prepareData(config, completionData: completionData, note: note)
+        run.checkpoints.removeTemporaries()
+        let latest = try CheckpointStore(directory: run.checkpoints.url).latest()
+        var rng = WeightGenerator(seed: config.seed)
+        let model: MistralModel
+        if let latest {
+            model = try MistralModel.load(checkpoint: latest.url)
+            let at = latest.state.position
+            note("resuming \(record.id) from \(latest.url.lastPathComponent) (stage \(at.stage), step \(at.stageStep))")
+        } else {
+            model = try initialModel(&config, sources: sources, rng: &rng)
+            note("no checkpoint in \(record.id) yet: restarting it from the beginning")
+        }
+        let dropped = try MetricsLog.truncate(run.metricsURL, throughStep: latest?.state.position.step ?? 0)
+        if dropped > 0 { note("metrics.jsonl: dropped \(dropped) record(s) written after the checkpoint") }
+        record.status = .running
+        record.resumes += 1
+        record.finished = nil
+        record.message = nil
+        record.elapsedSeconds = latest?.state.elapsed ?? 0
+        try run.writeRecord(record)
+        return try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: latest, lock: lock)
+    }
+
+    /// Sets the thread count and prepares every stage's data (`StageDataSources.prepare`).
+    static func prepareData(_ config: RunConfig, completionData: StageDataSources.CompletionDataBuilder?,
+                            note: (String) -> Void) throws -> StageDataSources {
         Parallel.setThreads(config.threads)
         var sources = try StageDataSources.prepare(config, note: note)
         sources.completionData = completionData
-        try requireUncontaminatedData(config, note: note)
-        var config = config
-        var rng = WeightGenerator(seed: config.seed)
+        return sources
+    }
+
+    /// The weights of the first stage: a fresh model drawn from `rng` (its vocabulary, when the config
+    /// leaves it 0, the tokenizer's; written back into `config`) or the `init_from` checkpoint.
+    static func initialModel(_ config: inout RunConfig, sources: StageDataSources, rng: inout WeightGenerator) throws -> MistralModel {
         let model: MistralModel
         switch config.model {
         case .fresh(var shape):
@@ -50,75 +110,27 @@ public final class TrainingSession {
         if let v = sources.vocabularySize, v > model.config.vocabSize {
             throw InputError(file: config.file.path, key: "model.vocab_size", "the model's vocabulary (\(model.config.vocabSize)) is smaller than the tokenizer's (\(v))")
         }
-        let yaml = config.resolvedYAML()
-        let record = RunRecord(id: RunID.make(), name: config.name, configSHA256: SHA256Digest.hex(yaml),
-                               gitCommit: RunEnvironment.gitCommit(), host: RunEnvironment.host, threads: config.threads,
-                               versions: RunEnvironment.versions, stages: config.stages.map(\.name))
-        let run = try RunDirectory.create(runsDir: runsDir, record: record, configYAML: yaml)
-        note("run \(record.id) in \(run.url.path)")
-        let sourcesCopy = sources
-        let seed = config.seed
-        let trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpointsURL), model: model, rng: rng,
-                                  tokenizer: sources.tokenizer, peakFLOPS: Parallel.sgemmPeakFLOPS()) { stage, index in
-            try sourcesCopy.open(stage, index: index, runSeed: seed)
-        }
-        return try TrainingSession(config: config, run: run, trainer: trainer)
-    }
-
-    /// Reopens `runDirectory` at its latest checkpoint (or from the beginning when it has none).
-    public static func resume(runDirectory: URL, completionData: StageDataSources.CompletionDataBuilder? = nil,
-                              note: (String) -> Void = { _ in }) throws -> TrainingSession {
-        let run = RunDirectory(url: runDirectory)
-        var record = try run.readRecord()
-        let earlyLock = try RunLock(run: run.url)  // before truncating the log; held until the session takes its own
-        if record.status == .completed {
-            throw InputError(file: run.recordURL.path, key: "status", "run \(record.id) is already completed; nothing to resume")
-        }
-        let config = try RunConfig.load(run.configURL)
-        Parallel.setThreads(config.threads)
-        var sources = try StageDataSources.prepare(config, note: note)
-        sources.completionData = completionData
-        let store = CheckpointStore(directory: run.checkpointsURL)
-        store.removeTemporaries()
-        let latest = try store.latest()
-        let model: MistralModel
-        var rng = WeightGenerator(seed: config.seed)
-        if let latest {
-            model = try MistralModel.load(checkpoint: latest.url)
-            note("resuming \(record.id) from \(latest.url.lastPathComponent) (stage \(latest.state.stage), step \(latest.state.stageStep))")
-        } else {
-            switch config.model {
-            case .fresh(let shape): model = MistralModel(config: shape, generator: &rng)
-            case .initFrom(let dir): model = try MistralModel.load(checkpoint: dir)
-            }
-            note("no checkpoint in \(record.id) yet: restarting it from the beginning")
-        }
-        let dropped = try MetricsLog.truncate(run.metricsURL, throughStep: latest?.state.step ?? 0)
-        if dropped > 0 { note("metrics.jsonl: dropped \(dropped) record(s) written after the checkpoint") }
-        record.status = .running
-        record.resumes += 1
-        record.finished = nil
-        record.message = nil
-        record.elapsedSeconds = latest?.state.elapsed ?? 0
-        try run.writeRecord(record)
-        let seed = config.seed
-        let sourcesCopy = sources
-        let trainer = try Trainer(config: config, checkpoints: store, model: model, rng: rng, tokenizer: sources.tokenizer,
-                                  peakFLOPS: Parallel.sgemmPeakFLOPS(), resume: latest) { stage, index in
-            try sourcesCopy.open(stage, index: index, runSeed: seed)
-        }
-        return try TrainingSession(config: config, run: run, trainer: trainer, replacingLock: earlyLock)
+        return model
     }
 
     /// Trains to the end (or until `shouldStop` says so after a report), logging every report to
-    /// `metrics.jsonl` and handing it to `observer`; marks `run.json` completed, failed or interrupted.
-    public func run(observer: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
+    /// `metrics.jsonl`, running the config's evals when a stage ends and handing every report and eval to
+    /// `observer`; marks `run.json` completed, failed or interrupted. An eval that cannot run does not stop
+    /// training: the result says so (`SessionResult.evalCouldNotRun`).
+    public func run(observer: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> SessionResult {
         var logError: Error?
+        var evals: [TrainingProgress.EvalReport] = []
         let outcome: TrainingOutcome
         do {
             outcome = try trainer.run { progress in
-                do { try record(progress) } catch { logError = error; return .stop }
-                observer(progress)
+                do {
+                    try record(progress)
+                    observer(progress)
+                    if case .stageFinished(let end) = progress { evals += try evaluate(after: end.stage, observer: observer) }
+                } catch {
+                    logError = error
+                    return .stop
+                }
                 return shouldStop() ? .stop : .more
             }
         } catch {
@@ -134,9 +146,11 @@ public final class TrainingSession {
         case .interrupted(let step): try finish(.interrupted, message: "stopped at step \(step); resume with --resume \(run.url.path)")
         case .failed(let message): try finish(.failed, message: message)
         }
-        return outcome
+        return SessionResult(outcome: outcome, evals: evals)
     }
 
+    /// Appends training and validation reports to `metrics.jsonl`; at a checkpoint, flushes the log and
+    /// records the elapsed time in `run.json`.
     func record(_ progress: TrainingProgress) throws {
         switch progress {
         case .trained(let r):
@@ -150,14 +164,7 @@ public final class TrainingSession {
             log.sync()
             let elapsed = trainer.state.elapsed
             try run.updateRecord { $0.elapsedSeconds = elapsed }
-        case .stageFinished(let end):
-            guard let evaluate else { return }
-            let checkpoint = trainer.checkpoints.directory.appendingPathComponent(CheckpointStore.stageName(end.stage))
-            for e in config.evals where e.stages.isEmpty || e.stages.contains(end.stage) {
-                let suite = e.suite.deletingPathExtension().lastPathComponent
-                try evaluate(e, end.stage, checkpoint, run.evalURL(suite: suite, stage: end.stage))
-            }
-        case .stageStarted, .nonFinite:
+        case .stageStarted, .nonFinite, .stageFinished, .evalStarted, .evaluated:
             break
         }
     }
@@ -172,4 +179,15 @@ public final class TrainingSession {
             $0.elapsedSeconds = max($0.elapsedSeconds, elapsed)
         }
     }
+}
+
+/// How `TrainingSession.run` ended: the loop's outcome and the evals run at stage ends in this launch.
+public struct SessionResult: Sendable {
+    public var outcome: TrainingOutcome
+    public var evals: [TrainingProgress.EvalReport]
+
+    /// Some eval could not run (a bad suite, no sandbox): `codetune train` exits 2 once the run is recorded.
+    public var evalCouldNotRun: Bool { evals.contains { $0.verdict == nil } }
+    /// A gated eval missed a threshold: `codetune train` exits 1.
+    public var gateFailed: Bool { evals.contains(where: \.failsGate) }
 }

@@ -1,19 +1,17 @@
 import Corpus
 import FileFormats
 import Foundation
+import RunStore
 
 /// `state.json` of a checkpoint: everything besides weights and moments that a resume needs to
 /// continue exactly where the run was.
-public struct TrainingState: Codable, Equatable, Sendable {
-    /// Run-wide optimizer steps completed.
-    public var step: Int
-    /// Index into the config's stages of the stage in progress (or just finished).
-    public var stageIndex: Int
-    public var stage: String
-    /// Steps completed in that stage.
-    public var stageStep: Int
-    /// Whether that stage is finished (its end checkpoint): resume starts the next stage.
-    public var stageFinished: Bool
+///
+/// One flat JSON object: the `position` (RunStore's `CheckpointPosition`: `step`, `stage_index`, `stage`,
+/// `stage_step`, `stage_finished`) and this type's own keys side by side, so RunStore reads the position
+/// of any checkpoint without knowing the rest.
+public struct TrainingState: Equatable, Sendable {
+    /// Where the checkpoint stands: run-wide step, the stage (index, name, steps done) and whether it is finished.
+    public var position: CheckpointPosition
     /// Run-wide tokens consumed.
     public var tokens: Int
     /// Training seconds, summed over launches.
@@ -34,10 +32,7 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var skippedSteps: Int
 
     enum CodingKeys: String, CodingKey {
-        case step, stage, tokens, elapsed, rng
-        case stageIndex = "stage_index"
-        case stageStep = "stage_step"
-        case stageFinished = "stage_finished"
+        case tokens, elapsed, rng
         case dataPosition = "data_position"
         case optimizerSteps = "optimizer_steps"
         case bestValLoss = "best_val_loss"
@@ -47,16 +42,14 @@ public struct TrainingState: Codable, Equatable, Sendable {
         case skippedSteps = "skipped_steps"
     }
 
-    public static let fileName = "state.json"
-
     public func write(into directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try (encoder.encode(self) + Data("\n".utf8)).write(to: directory.appendingPathComponent(Self.fileName))
+        try (encoder.encode(self) + Data("\n".utf8)).write(to: directory.appendingPathComponent(CheckpointPosition.fileName))
     }
 
     public static func read(from directory: URL) throws -> TrainingState {
-        let url = directory.appendingPathComponent(fileName)
+        let url = directory.appendingPathComponent(CheckpointPosition.fileName)
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw InputError(file: url.path, "cannot read the checkpoint's training state") }
         do { return try JSONDecoder().decode(TrainingState.self, from: data) } catch let e as DecodingError {
@@ -68,5 +61,39 @@ public struct TrainingState: Codable, Equatable, Sendable {
     static func words(_ hex: [String]) -> [UInt64]? {
         let w = hex.compactMap { UInt64($0, radix: 16) }
         return w.count == hex.count && w.count == 4 ? w : nil
+    }
+}
+
+/// The position and the rest share one JSON object (one encoder / decoder, two keyed views of it).
+/// In an extension so the memberwise initializer stays.
+extension TrainingState: Codable {
+    public init(from decoder: Decoder) throws {
+        position = try CheckpointPosition(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tokens = try c.decode(Int.self, forKey: .tokens)
+        elapsed = try c.decode(Double.self, forKey: .elapsed)
+        dataPosition = try c.decode(LoaderPosition.self, forKey: .dataPosition)
+        rng = try c.decode([String].self, forKey: .rng)
+        optimizerSteps = try c.decode(Int.self, forKey: .optimizerSteps)
+        bestValLoss = try c.decodeIfPresent(Double.self, forKey: .bestValLoss)
+        evalsSinceBest = try c.decode(Int.self, forKey: .evalsSinceBest)
+        windowLossSum = try c.decode(Double.self, forKey: .windowLossSum)
+        windowSteps = try c.decode(Int.self, forKey: .windowSteps)
+        skippedSteps = try c.decode(Int.self, forKey: .skippedSteps)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try position.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(elapsed, forKey: .elapsed)
+        try c.encode(dataPosition, forKey: .dataPosition)
+        try c.encode(rng, forKey: .rng)
+        try c.encode(optimizerSteps, forKey: .optimizerSteps)
+        try c.encodeIfPresent(bestValLoss, forKey: .bestValLoss)
+        try c.encode(evalsSinceBest, forKey: .evalsSinceBest)
+        try c.encode(windowLossSum, forKey: .windowLossSum)
+        try c.encode(windowSteps, forKey: .windowSteps)
+        try c.encode(skippedSteps, forKey: .skippedSteps)
     }
 }

@@ -3,6 +3,7 @@ import Evaluation
 import FileFormats
 import Foundation
 import Problems
+import RunStore
 import Sandbox
 
 /// `codetune eval SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical)`
@@ -71,9 +72,9 @@ struct Eval: ParsableCommand {
         let origin: EvalRun.SampleOrigin
         var outputDirectory = out.map { URL(fileURLWithPath: $0) }
         if let model {
-            let reference = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url)
-            origin = .model(checkpoint: reference.checkpoint)
-            if outputDirectory == nil { outputDirectory = reference.evalDirectory(suiteFile: suite.file) }
+            let location = try CheckpointReference(parsing: model, checkpoint: checkpoint).resolve(runsDir: runs.url)
+            origin = .model(checkpoint: location.directory)
+            if outputDirectory == nil { outputDirectory = location.evalDirectory(for: suite) }
         } else if let samples {
             origin = .file(URL(fileURLWithPath: samples))
         } else {
@@ -105,7 +106,7 @@ struct Eval: ParsableCommand {
         } else {
             printSummary(summary, out: outputDirectory)
         }
-        if summary.verdict != "pass" { throw ExitCode(1) }
+        if summary.verdict == .fail { throw ExitCode(1) }
     }
 
     func printSummary(_ s: EvalSummary, out: URL?) {
@@ -119,10 +120,9 @@ struct Eval: ParsableCommand {
         print(metrics.joined(separator: ", "))
         let counts = SampleStatus.allCases.compactMap { st in (s.statuses[st.rawValue] ?? 0) > 0 ? "\(st.rawValue) \(s.statuses[st.rawValue]!)" : nil }
         print(counts.joined(separator: ", "))
-        if s.verdict == "pass" {
-            print("verdict: pass")
-        } else {
-            print("verdict: fail (missed \(s.missed.joined(separator: ", ")))")
+        switch s.verdict {
+        case .pass: print("verdict: pass")
+        case .fail: print("verdict: fail (missed \(s.missed.joined(separator: ", ")))")
         }
         if let out { print("reports in \(out.path)") }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Evaluation
 import Foundation
 import Models
+import RunStore
 
 /// `codetune export --model RUN_OR_CHECKPOINT --out DIR`: a directory `transformers` loads.
 struct Export: ParsableCommand {
@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
     var out: String
 
     func run() throws {
-        let source = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url).checkpoint
+        let source = try CheckpointReference(parsing: model, checkpoint: checkpoint).resolve(runsDir: runs.url).directory
         let summary = try exportCheckpoint(from: source, to: URL(fileURLWithPath: out))
         let c = summary.config
         print("exported \(source.path) to \(summary.directory.path): \(summary.files.joined(separator: ", "))")

@@ -3,6 +3,7 @@ import Evaluation
 import FileFormats
 import Foundation
 import Problems
+import RunStore
 
 /// `codetune sample --model RUN_OR_CHECKPOINT --prompt TEXT`: completions of one prompt.
 struct SampleCommand: ParsableCommand {
@@ -57,8 +58,8 @@ struct SampleCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the prompt file") }
             text = String(decoding: data, as: UTF8.self)
         }
-        let reference = try resolveModelReference(model, checkpoint: checkpoint, runsDir: runs.url)
-        let sampler = try ModelSampler(checkpoint: reference.checkpoint)
+        let directory = try CheckpointReference(parsing: model, checkpoint: checkpoint).resolve(runsDir: runs.url).directory
+        let sampler = try ModelSampler(checkpoint: directory)
         var settings = sampling.applied(to: SamplingSettings())
         settings.stop = stop + (humanevalStops ? humanEvalStopSequences : [])
         let n = sampling.n ?? 1, seed = sampling.seed ?? 0
@@ -69,7 +70,7 @@ struct SampleCommand: ParsableCommand {
         let tokens = g.generatedTokens.reduce(0, +)
         if json {
             let object: [String: Any] = [
-                "checkpoint": reference.checkpoint.path,
+                "checkpoint": directory.path,
                 "completions": g.completions,
                 "finish_reasons": g.finishReasons.map(\.rawValue),
                 "generated_tokens": g.generatedTokens,

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FileFormats
 import Foundation
-import Evaluation
 import RunStore
 import Training
 
@@ -62,41 +61,16 @@ struct Train: ParsableCommand {
         } else {
             return
         }
-        // Evals at the end of stages: a missed threshold on the last stage's checkpoint makes the exit
-        // status 1 (unless the eval says `gate: false`), an eval that cannot run (bad suite, no sandbox) 2 — after training has finished and
+        // The session runs the config's evals at the end of stages and decides which gate: a missed threshold
+        // on a gated eval makes the exit status 1, an eval that cannot run 2 — after training has finished and
         // been recorded either way.
-        var missedThresholds = false
-        var evalErrors = 0
-        session.evaluate = { eval, stage, checkpoint, out in
-            printer.note("eval \(eval.suite.lastPathComponent) on stage \(stage)'s checkpoint")
-            do {
-                let summary = try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, out: out, n: eval.n, limit: eval.limit,
-                                                     seed: session.config.seed)
-                let passes = summary.pass_at_k.keys.sorted().map { "\($0) \(String(format: "%.3f", summary.pass_at_k[$0] ?? 0))" }
-                printer.note("eval \(summary.suite) after \(stage): \(passes.joined(separator: ", ")) (\(summary.verdict)) -> \(out.path)")
-                // The thresholds gate the model the run delivers: its last stage's checkpoint. An earlier
-                // stage's score is recorded for comparison (runs compare / show), not gated.
-                if summary.verdict != "pass" {
-                    if eval.gate && stage == session.config.stages.last?.name {
-                        missedThresholds = true
-                    } else {
-                        let why = eval.gate ? "only the last stage is" : "gate: false"
-                        printer.note("eval \(summary.suite) after \(stage): below thresholds; not gated (\(why))")
-                    }
-                }
-            } catch {
-                printer.finish()
-                printError("eval \(eval.suite.path) after stage \(stage): \(error)")
-                evalErrors += 1
-            }
-        }
-        let outcome = try session.run(observer: printer.handle, shouldStop: { signals.signal != nil })
+        let result = try session.run(observer: printer.handle, shouldStop: { signals.signal != nil })
         printer.finish()
-        switch outcome {
+        switch result.outcome {
         case .completed:
             printer.note("run \(session.run.url.lastPathComponent) completed: \(session.run.url.path)")
-            if evalErrors > 0 { throw ExitCode(2) }
-            if missedThresholds { throw ExitCode(1) }
+            if result.evalCouldNotRun { throw ExitCode(2) }
+            if result.gateFailed { throw ExitCode(1) }
         case .interrupted(let step):
             printer.note("interrupted at step \(step); continue with: codetune train --resume \(session.run.url.path)")
             throw ExitCode(signals.exitStatus ?? 130)

@@ -21,7 +21,7 @@ final class SampleCommandTests: XCTestCase {
         XCTAssertEqual(trained.code, 0, trained.stderr)
         try TinyMistralFiles.write(into: checkpoint, vocabSize: 300)
         try "{}".write(to: run.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)   // enough for the catalog
-        try #"{"step": 10, "stage": "code", "stage_finished": true}"#.write(to: checkpoint.appendingPathComponent("state.json"),
+        try #"{"step": 10, "stage_index": 0, "stage": "code", "stage_step": 10, "stage_finished": true}"#.write(to: checkpoint.appendingPathComponent("state.json"),
                                                                          atomically: true, encoding: .utf8)
         let problems = [
             #"{"task_id": "t/0", "prompt": "def add(a, b):\n", "canonical_solution": "    return a + b\n", "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(0, 0) == 0\n    assert candidate(2, 2) == 4\n", "entry_point": "add"}"#,

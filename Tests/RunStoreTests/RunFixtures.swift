@@ -10,6 +10,9 @@ struct RunFixtures {
         try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
     }
 
+    /// Runs under `runsDir`, which the caller removes.
+    init(runsDir: URL) { self.runsDir = runsDir }
+
     func remove() { try? FileManager.default.removeItem(at: runsDir) }
 
     /// A two-stage run: `pretrain` (losses start at `start`, fall by `drop` per report) then `finetune`,
@@ -48,7 +51,7 @@ struct RunFixtures {
             loss -= drop
         }
         if let passAt1 {
-            let evalDir = dir.evalURL(suite: "basic", stage: "finetune")
+            let evalDir = dir.evalURL(suite: "basic", label: "finetune")
             try FileManager.default.createDirectory(at: evalDir, withIntermediateDirectories: true)
             try Data("{\"pass_at_k\": {\"pass@1\": \(passAt1)}, \"verdict\": \"pass\"}".utf8)
                 .write(to: evalDir.appendingPathComponent("summary.json"))

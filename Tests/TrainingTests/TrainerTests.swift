@@ -75,7 +75,7 @@ final class TrainerTests: XCTestCase {
         let starts = run.events.compactMap { if case .stageStarted(let s) = $0 { return s.stage } else { return nil } }
         XCTAssertEqual(starts, ["a", "b"])
         XCTAssertLessThan(run.train[12]!, run.train[1]!, "stage a learns")
-        let names = CheckpointStore(directory: dir.appendingPathComponent("ckpt")).names()
+        let names = CheckpointStore(directory: dir.appendingPathComponent("ckpt")).directory.names()
         XCTAssertTrue(names.contains("stage-a") && names.contains("stage-b") && names.contains("best-a"), "\(names)")
         XCTAssertFalse(names.contains { $0.hasPrefix("step-") }, "periodic checkpoints of finished stages are pruned: \(names)")
 
@@ -100,7 +100,7 @@ final class TrainerTests: XCTestCase {
             XCTAssertEqual(first.outcome, stopAt == 12 ? .interrupted(step: 12) : .interrupted(step: stopAt))
             let store = CheckpointStore(directory: ckpt)
             let latest = try XCTUnwrap(try store.latest())
-            XCTAssertEqual(latest.state.step, stopAt)
+            XCTAssertEqual(latest.state.position.step, stopAt)
             let resumed = try trainer(c, model: try MistralModel.load(checkpoint: latest.url), rng: WeightGenerator(seed: 99),
                                       resume: latest, checkpoints: ckpt)
             let second = try collect(resumed)
@@ -151,7 +151,7 @@ final class TrainerTests: XCTestCase {
         _ = try collect(try trainer(c, model: model, rng: rng))
         let store = CheckpointStore(directory: dir.appendingPathComponent("ckpt"))
         // keep_last applies while the stage runs; the finished stage keeps only its end.
-        XCTAssertEqual(store.names(), ["best-a", "stage-a"])
+        XCTAssertEqual(store.directory.names(), ["best-a", "stage-a"])
         let stage = dir.appendingPathComponent("ckpt/stage-a")
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: stage.path)),
                        ["config.json", "model.safetensors", "optimizer.safetensors", "state.json"])
@@ -159,8 +159,8 @@ final class TrainerTests: XCTestCase {
         let torn = dir.appendingPathComponent("ckpt/.step-00000099.tmp-1-2")
         try FileManager.default.createDirectory(at: torn, withIntermediateDirectories: true)
         try Data("{\"step\": 99".utf8).write(to: torn.appendingPathComponent("state.json"))
-        XCTAssertEqual(try store.latest()?.state.step, 6)
-        store.removeTemporaries()
+        XCTAssertEqual(try store.latest()?.state.position.step, 6)
+        store.directory.removeTemporaries()
         XCTAssertFalse(FileManager.default.fileExists(atPath: torn.path))
         // Moments round-trip exactly.
         let restored = AdamW(parameters: model.parameters, decay: model.decayFlags)

@@ -1,0 +1,55 @@
+import Evaluation
+import Foundation
+import RunStore
+
+extension RunConfig {
+    /// The evals that run on stage `stage`'s end checkpoint, in config order.
+    public func evals(after stage: String) -> [EvalConfig] {
+        evals.filter { $0.stages.isEmpty || $0.stages.contains(stage) }
+    }
+
+    /// Whether eval `eval` run after `stage` gates the run (a missed threshold fails it). The thresholds
+    /// gate the model the run delivers, its last stage's checkpoint, unless the eval says `gate: false`;
+    /// an earlier stage's score is recorded for comparison (`runs compare`, `runs show`), not gated.
+    public func gates(_ eval: EvalConfig, after stage: String) -> Bool {
+        eval.gate && stage == stages.last?.name
+    }
+}
+
+extension TrainingSession {
+    /// Runs the config's evals of `stage` on its end checkpoint (`checkpoints/stage-<stage>/`, reports in
+    /// `evals/<suite>/<stage>/`) with the run's seed, records each in `run.json` and reports each to `observer`.
+    /// An eval that cannot run is reported and recorded (verdict `error`), not thrown; only failing to
+    /// write `run.json` throws.
+    func evaluate(after stage: String, observer: (TrainingProgress) -> Void) throws -> [TrainingProgress.EvalReport] {
+        let checkpoint = CheckpointLocation(run: run, name: CheckpointName.stage(stage).description)
+        var reports: [TrainingProgress.EvalReport] = []
+        for eval in config.evals(after: stage) {
+            observer(.evalStarted(.init(suite: eval.suite, stage: stage)))
+            let outcome: TrainingProgress.EvalReport.Outcome
+            do {
+                outcome = .scored(try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, n: eval.n, limit: eval.limit,
+                                                         seed: config.seed))
+            } catch {
+                outcome = .couldNotRun("\(error)")
+            }
+            let report = TrainingProgress.EvalReport(suite: eval.suite, stage: stage, gate: eval.gate,
+                                                     gated: config.gates(eval, after: stage), outcome: outcome)
+            try run.updateRecord { $0.record(stageEval(report)) }
+            observer(.evaluated(report))
+            reports.append(report)
+        }
+        return reports
+    }
+
+    /// `report` as `run.json` records it.
+    func stageEval(_ report: TrainingProgress.EvalReport) -> StageEval {
+        switch report.outcome {
+        case .scored(let e):
+            return StageEval(suite: e.summary.suite, stage: report.stage, verdict: e.summary.verdict == .pass ? .pass : .fail,
+                             gated: report.gated, directory: run.relativePath(of: e.directory))
+        case .couldNotRun(let error):
+            return StageEval(suite: report.suite.path, stage: report.stage, verdict: .error, gated: report.gated, message: error)
+        }
+    }
+}
