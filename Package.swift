@@ -77,5 +77,5 @@ let package = Package(
         // Slow end-to-end checks that drive the built `codetune` binary: `swift test --filter EndToEndTests`.
         .testTarget(name: "EndToEndTests", dependencies: ["FileFormats"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -200,14 +200,17 @@ public enum DatasetPreparation {
         while start < store.count {
             let end = min(store.count, start + block)
             let n = end - start
+            let first = start
             store.bytes.withUnsafeBufferPointer { all in
                 results.withUnsafeMutableBufferPointer { out in
-                    let outBase = out.baseAddress!
+                    // Worker w uses only encoders[w] and writes only the results of documents i ≡ w (mod workers);
+                    // the bytes are read-only while the workers run.
+                    nonisolated(unsafe) let all = all, outBase = out.baseAddress!, encoders = encoders
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
                         var i = w
                         while i < n {
                             var ids: [Int32] = []
-                            encoders[w].encode(utf8: UnsafeBufferPointer(rebasing: all[store.range(start + i)]), into: &ids)
+                            encoders[w].encode(utf8: UnsafeBufferPointer(rebasing: all[store.range(first + i)]), into: &ids)
                             (outBase + i).pointee = ids
                             i += workers
                         }

@@ -45,7 +45,7 @@ public struct EvalRun {
     /// Runs everything. Throws `InputError(s)` on bad input and `SandboxError` when the sandbox cannot run.
     /// With `.model`, completions are sampled on the calling thread while the workers score the samples
     /// of the problems already done; `progress` reports scored samples (from worker threads).
-    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> (summary: EvalSummary, results: [SampleResult]) {
+    public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (summary: EvalSummary, results: [SampleResult]) {
         let path = try problemsPath()
         var problems = try ProblemFile.load(URL(fileURLWithPath: path))
         if let limit = problemLimit, !origin.isSamplesFile { problems = Array(problems.prefix(limit)) }

@@ -19,7 +19,7 @@ public struct Evaluator {
 
     /// Scores every sample. Results come back in input order; `completion_id` counts each task's
     /// samples in file order. `progress` is called (from worker threads) after each sample.
-    public func score(_ samples: [Sample], problems: [Problem], progress: ((Int, Int) -> Void)? = nil) -> [SampleResult] {
+    public func score(_ samples: [Sample], problems: [Problem], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [SampleResult] {
         // `produce` does not throw here, so neither does `score(problems:expected:...)`.
         (try? score(problems: problems, expected: samples.count, progress: progress) { submit in
             for s in samples { submit(s) }
@@ -31,7 +31,7 @@ public struct Evaluator {
     /// Results come back in submission order; `completion_id` counts each task's samples in that order.
     /// `expected` is only the total shown to `progress` (called from worker threads as (done, total)).
     /// When `produce` throws, the samples already submitted are still scored, then the error is rethrown.
-    public func score(problems: [Problem], expected: Int, progress: ((Int, Int) -> Void)? = nil,
+    public func score(problems: [Problem], expected: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
                       produce: (_ submit: (Sample) -> Void) throws -> Void) throws -> [SampleResult] {
         let byID = Dictionary(problems.map { ($0.task_id, $0) }, uniquingKeysWith: { a, _ in a })
         let queue = ScoringQueue()
@@ -64,17 +64,18 @@ public struct Evaluator {
         queue.close()
         group.wait()
         if let failure { throw failure }
-        return queue.results.map { $0! }
+        return queue.finishedResults()
     }
 }
 
-/// Samples waiting to be scored and the results so far, shared by the producer and the workers.
-final class ScoringQueue {
+/// Samples waiting to be scored and the results so far, shared by the producer and the workers; every
+/// field is read and written under `condition`.
+final class ScoringQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var samples: [Sample] = []
     private var completionIDs: [Int] = []
     private var counters: [String: Int] = [:]
-    private(set) var results: [SampleResult?] = []
+    private var results: [SampleResult?] = []
     private var next = 0
     private var finished = 0
     private var closed = false
@@ -114,5 +115,12 @@ final class ScoringQueue {
         results[i] = result
         finished += 1
         return (finished, samples.count)
+    }
+
+    /// Every result, in submission order. Precondition: every submitted sample was stored.
+    func finishedResults() -> [SampleResult] {
+        condition.lock()
+        defer { condition.unlock() }
+        return results.map { $0! }
     }
 }

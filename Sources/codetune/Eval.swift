@@ -89,9 +89,11 @@ struct Eval: ParsableCommand {
         run.problemLimit = limit
         let display = ProgressLine()
         if isatty(2) != 0, model != nil { run.samplingProgress = { display.update(sampled: $0, of: $1) } }
+        var scored: (@Sendable (Int, Int) -> Void)?
+        if isatty(2) != 0 { scored = { @Sendable done, total in display.update(scored: done, of: total) } }
         let summary: EvalSummary
         do {
-            summary = try run.run(progress: isatty(2) != 0 ? { display.update(scored: $0, of: $1) } : nil).summary
+            summary = try run.run(progress: scored).summary
             if isatty(2) != 0 { printError("") }
         } catch let error as SandboxError {
             var message = "codetune eval: sandbox unavailable: \(error)"
@@ -130,7 +132,7 @@ struct Eval: ParsableCommand {
 
 /// "sampled i/P problems, scored j/N" on a terminal's stderr, about a hundred updates per run;
 /// called from the sampling thread and the scoring workers.
-final class ProgressLine {
+final class ProgressLine: @unchecked Sendable {   // every field under `lock`
     private let lock = NSLock()
     private var sampled: (Int, Int)?
     private var scored = (0, 0)

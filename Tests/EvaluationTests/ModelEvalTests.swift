@@ -72,21 +72,19 @@ final class ModelEvalTests: XCTestCase {
         let evaluator = try sandboxedEvaluator(workers: 2)
         let problem = Problem(task_id: "t", prompt: "def f(x):\n", canonical_solution: nil,
                               test: "def check(candidate):\n    assert candidate(2) == 4\n", entry_point: "f")
-        let lock = NSLock()
-        var scoredBeforeLast = 0
-        var producing = true
+        let watch = ProductionWatch()
         let results = try evaluator.score(problems: [problem], expected: 4, progress: { done, _ in
-            lock.lock(); if producing { scoredBeforeLast = done }; lock.unlock()
+            watch.scored(done)
         }) { submit in
             for i in 0..<4 {
                 submit(Sample(task_id: "t", completion: i % 2 == 0 ? "    return x * 2\n" : "    return x\n"))
                 if i == 2 { Thread.sleep(forTimeInterval: 3) }   // the workers score the first three meanwhile
             }
-            lock.lock(); producing = false; lock.unlock()
+            watch.stopProducing()
         }
         XCTAssertEqual(results.map(\.status), [.passed, .failed, .passed, .failed])
         XCTAssertEqual(results.map(\.completion_id), [0, 1, 2, 3])
-        XCTAssertEqual(scoredBeforeLast, 3)
+        XCTAssertEqual(watch.scoredBeforeLast, 3)
         // An error while producing still returns after the submitted samples are scored, then rethrows.
         XCTAssertThrowsError(try evaluator.score(problems: [problem], expected: 2) { submit in
             submit(Sample(task_id: "t", completion: "    return x * 2\n"))
@@ -103,4 +101,15 @@ final class ModelEvalTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
     }
+}
+
+/// How many samples were scored while the producer was still producing (progress comes from worker threads).
+private final class ProductionWatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var producing = true
+    private var scoredWhileProducing = 0
+
+    var scoredBeforeLast: Int { lock.lock(); defer { lock.unlock() }; return scoredWhileProducing }
+    func scored(_ done: Int) { lock.lock(); if producing { scoredWhileProducing = done }; lock.unlock() }
+    func stopProducing() { lock.lock(); producing = false; lock.unlock() }
 }

@@ -11,7 +11,8 @@ import XCTest
 /// The KV-cache sampler against a full forward of a tiny random model, its seeding, top-k / top-p and stops.
 final class SamplerTests: XCTestCase {
     static let tokenizer = TinyCheckpoint.tokenizer()
-    static let model = TinyCheckpoint.model(vocabSize: tokenizer.vocabularySize)
+    /// Read-only after it is made (the sampler never writes the model's weights).
+    nonisolated(unsafe) static let model = TinyCheckpoint.model(vocabSize: tokenizer.vocabularySize)
     let prompt = "def add_3(a, b):\n    return"
 
     func sampler() throws -> ModelSampler { try ModelSampler(model: Self.model, tokenizer: Self.tokenizer) }

@@ -2,8 +2,9 @@
 import XCTest
 
 /// A character-level stand-in tokenizer: byte + 10, specials 0–4.
-let telemetryTestTokenizer = CompletionTokenizer(encode: { s in s.utf8.map { Int32($0) + 10 } },
-                                        endOfText: 0, fimPrefix: 1, fimSuffix: 2, fimMiddle: 3, pad: 4)
+var telemetryTestTokenizer: CompletionTokenizer {
+    CompletionTokenizer(encode: { s in s.utf8.map { Int32($0) + 10 } }, endOfText: 0, fimPrefix: 1, fimSuffix: 2, fimMiddle: 3, pad: 4)
+}
 
 final class TelemetryExampleTests: XCTestCase {
     func event(_ outcome: TelemetryOutcome, prefix: String = "ab", suffix: String = "", suggestion: String = "xyz",
