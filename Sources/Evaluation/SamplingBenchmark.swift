@@ -5,7 +5,7 @@ import Problems
 import SeededRandom
 import Tokenizer
 
-/// Sampling speed of `ModelSampler` on a random model (default: DESIGN.md's reference shape): a prompt of
+/// Sampling speed of `ModelSampler` on a random model (default: the reference shape of docs/benchmarks.md): a prompt of
 /// `promptTokens` is prefilled once, then `n` samples decode exactly `newTokens` tokens each (no end
 /// token, no stops), so every configuration does the same work.
 public enum SamplingBenchmark {

@@ -63,7 +63,7 @@ public struct MistralConfig: Equatable, Sendable {
         self.hiddenAct = "silu"
     }
 
-    /// DESIGN.md's reference shape for speed figures: vocab 4096, hidden 256, 4 layers, 8 heads,
+    /// docs/benchmarks.md's reference shape for speed figures: vocab 4096, hidden 256, 4 layers, 8 heads,
     /// 4 kv heads, MLP 768, context 256.
     public static let reference = MistralConfig(
         vocabSize: 4096, hiddenSize: 256, intermediateSize: 768, numHiddenLayers: 4,

@@ -38,7 +38,7 @@ extension MistralConfig {
     /// Number of learnable scalars (the tied head counted once).
     public var parameterCount: Int { parameterSpecs.reduce(0) { $0 + $1.count } }
 
-    /// Training FLOPs per token, DESIGN.md's formula: 6·N + 12·layers·context·hidden.
+    /// Training FLOPs per token, docs/benchmarks.md's formula: 6·N + 12·layers·context·hidden.
     public func trainingFLOPsPerToken(context: Int) -> Double {
         6 * Double(parameterCount) + 12 * Double(numHiddenLayers * context * hiddenSize)
     }

@@ -37,7 +37,7 @@ public enum TrainingBenchmark {
         public var warmup_steps, steps: Int
         public var tokens_per_s: Double
         public var ms_per_step: Double
-        /// FLOPs per token by DESIGN.md's formula.
+        /// FLOPs per token by docs/benchmarks.md's formula.
         public var flops_per_token: Double
         public var gflops: Double
         public var peak_gflops: Double?

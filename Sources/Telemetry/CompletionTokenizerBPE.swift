@@ -3,7 +3,7 @@ import Foundation
 import Tokenizer
 
 extension CompletionTokenizer {
-    /// The example builder's view of a byte-level BPE tokenizer with the special tokens of DESIGN.md.
+    /// The example builder's view of a byte-level BPE tokenizer with the special tokens of docs/file-formats.md.
     ///
     /// Telemetry text is user data: a literal `<|endoftext|>` typed in code must not become the special
     /// token (it would end the example early or forge a FIM layout). `BPETokenizer.encode` matches added

@@ -31,7 +31,7 @@ public struct BPETokenizer: Sendable {
     public static let fimMiddle = "<fim_middle>"
     public static let fimSuffix = "<fim_suffix>"
     public static let pad = "<|pad|>"
-    /// The special tokens of DESIGN.md, in the id order a trained tokenizer gives them (0…4).
+    /// The special tokens of docs/file-formats.md, in the id order a trained tokenizer gives them (0…4).
     public static let defaultSpecialTokens = [endOfText, fimPrefix, fimMiddle, fimSuffix, pad]
 
     /// Bytes of each token id (empty for an id that the vocabulary skips). Added tokens hold their UTF-8.

@@ -4,6 +4,7 @@ import FileFormats
 import Foundation
 import Models
 import RunStore
+import SeededRandom
 
 /// The training loop: the config's stages in order, each from the previous one's weights.
 ///
@@ -19,7 +20,7 @@ public final class Trainer {
     public private(set) var model: MistralModel
     public private(set) var state: TrainingState
     var optimizer: AdamW
-    var rng: WeightGenerator
+    var rng: SeededGenerator
     let tokenizer: URL?
     let openData: (StageConfig, Int) throws -> StageData
     /// Measured sgemm FLOP/s for MFU (nil: MFU not reported).
@@ -31,7 +32,7 @@ public final class Trainer {
     ///   - model: the starting weights (fresh, `init_from`, or loaded from `resume`'s checkpoint).
     ///   - openData: the data of stage `i` with that stage's seed already applied.
     ///   - resume: the checkpoint to continue from (its directory and state); nil for a new run.
-    public init(config: RunConfig, checkpoints: CheckpointStore, model: MistralModel, rng: WeightGenerator,
+    public init(config: RunConfig, checkpoints: CheckpointStore, model: MistralModel, rng: SeededGenerator,
                 tokenizer: URL?, peakFLOPS: Double?, resume: (url: URL, state: TrainingState)? = nil,
                 openData: @escaping (StageConfig, Int) throws -> StageData) throws {
         self.config = config
@@ -50,7 +51,7 @@ public final class Trainer {
             }
             try CheckpointStore.readOptimizer(into: optimizer, names: model.parameterSpecs.map(\.name), from: resume.url)
             optimizer.stepCount = state.optimizerSteps
-            if let words = TrainingState.words(state.rng) { self.rng = WeightGenerator(state: words) }
+            if let words = TrainingState.words(state.rng) { self.rng = SeededGenerator(state: words) }
             resumingStage = !state.position.stageFinished
             if state.position.stageFinished { state.position.stageIndex += 1 }
         } else {

@@ -3,6 +3,7 @@ import FileFormats
 import Foundation
 import Models
 import RunStore
+import SeededRandom
 
 /// Everything around the loop: the run directory, data, model, the metrics log, `run.json` and the
 /// evals after stages.
@@ -21,7 +22,7 @@ public final class TrainingSession {
 
     /// The one path from a config, a run directory and starting weights to a session: builds the trainer
     /// over the stage data, takes the run's lock (or keeps `lock`, taken earlier) and opens the metrics log.
-    init(config: RunConfig, run: RunDirectory, sources: StageDataSources, model: MistralModel, rng: WeightGenerator,
+    init(config: RunConfig, run: RunDirectory, sources: StageDataSources, model: MistralModel, rng: SeededGenerator,
          resume: (url: URL, state: TrainingState)?, lock: RunLock?) throws {
         let seed = config.seed
         trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpoints.url), model: model, rng: rng,
@@ -40,7 +41,7 @@ public final class TrainingSession {
         var config = config
         let sources = try prepareData(config, completionData: completionData, note: note)
         try requireUncontaminatedData(config, note: note)
-        var rng = WeightGenerator(seed: config.seed)
+        var rng = SeededGenerator(seed: config.seed)
         let model = try initialModel(&config, sources: sources, rng: &rng)
         let yaml = config.resolvedYAML()
         let record = RunRecord(id: RunID.make(), name: config.name, configSHA256: SHA256Digest.hex(yaml),
@@ -64,7 +65,7 @@ public final class TrainingSession {
         let sources = try prepareData(config, completionData: completionData, note: note)
         run.checkpoints.removeTemporaries()
         let latest = try CheckpointStore(directory: run.checkpoints.url).latest()
-        var rng = WeightGenerator(seed: config.seed)
+        var rng = SeededGenerator(seed: config.seed)
         let model: MistralModel
         if let latest {
             model = try MistralModel.load(checkpoint: latest.url)
@@ -96,7 +97,7 @@ public final class TrainingSession {
 
     /// The weights of the first stage: a fresh model drawn from `rng` (its vocabulary, when the config
     /// leaves it 0, the tokenizer's; written back into `config`) or the `init_from` checkpoint.
-    static func initialModel(_ config: inout RunConfig, sources: StageDataSources, rng: inout WeightGenerator) throws -> MistralModel {
+    static func initialModel(_ config: inout RunConfig, sources: StageDataSources, rng: inout SeededGenerator) throws -> MistralModel {
         let model: MistralModel
         switch config.model {
         case .fresh(var shape):

@@ -2,7 +2,7 @@ import ArgumentParser
 import FileFormats
 import Models
 
-/// The model shape flags shared by `bench train` and `bench sample` (defaults: DESIGN.md's reference shape).
+/// The model shape flags shared by `bench train` and `bench sample` (defaults: docs/benchmarks.md's reference shape).
 struct ModelShapeOptions: ParsableArguments {
     @Option(help: "Vocabulary size.") var vocab = MistralConfig.reference.vocabSize
     @Option(help: "Hidden size.") var hidden = MistralConfig.reference.hiddenSize

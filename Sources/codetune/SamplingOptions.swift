@@ -41,7 +41,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Most new tokens per completion (default: the suite's max_new_tokens with eval, 256 with sample).")
     var maxNewTokens: Int?
 
-    /// `sample`'s spelling before `--max-new-tokens` (in DESIGN's command line), kept for older scripts; not shown in help.
+    /// `sample`'s spelling before `--max-new-tokens` (in the original command-line contract), kept for older scripts; not shown in help.
     @Option(name: .customLong("max-tokens"), help: .private)
     var maxTokens: Int?
 

@@ -4,7 +4,7 @@ import Models
 import SeededRandom
 import XCTest
 
-/// A rough latency reading of KV-cache decoding on DESIGN.md's reference shape (hidden 256, 4 layers,
+/// A rough latency reading of KV-cache decoding on the reference shape of docs/benchmarks.md (hidden 256, 4 layers,
 /// vocab 4096): prefill 128 prompt tokens, then 64 greedy tokens, repeated. Only meaningful in release
 /// on a quiet machine, so it runs only when `CODETUNE_LATENCY=1`:
 ///     CODETUNE_LATENCY=1 swift test -c release --filter DecodeLatencyTests

@@ -2,6 +2,7 @@ import Autograd
 import Corpus
 import FileFormats
 import Models
+import SeededRandom
 import Training
 import XCTest
 
@@ -35,13 +36,13 @@ final class TrainerTests: XCTestCase {
       - {name: b, data: code.yaml, steps: 8, batch_size: 4, context: 8, lr: 0.005, log_every: 1, eval_every: 4, checkpoint_every: 3, grad_accum: 2}
     """
 
-    func freshModel(_ c: RunConfig) -> (MistralModel, WeightGenerator) {
+    func freshModel(_ c: RunConfig) -> (MistralModel, SeededGenerator) {
         guard case .fresh(let shape) = c.model else { fatalError() }
-        var g = WeightGenerator(seed: c.seed)
+        var g = SeededGenerator(seed: c.seed)
         return (MistralModel(config: shape, generator: &g), g)
     }
 
-    func trainer(_ c: RunConfig, model: MistralModel, rng: WeightGenerator, resume: (url: URL, state: TrainingState)? = nil,
+    func trainer(_ c: RunConfig, model: MistralModel, rng: SeededGenerator, resume: (url: URL, state: TrainingState)? = nil,
                  checkpoints: URL? = nil) throws -> Trainer {
         try Trainer(config: c, checkpoints: CheckpointStore(directory: checkpoints ?? dir.appendingPathComponent("ckpt")), model: model, rng: rng,
                     tokenizer: nil, peakFLOPS: nil, resume: resume) { stage, _ in
@@ -101,7 +102,7 @@ final class TrainerTests: XCTestCase {
             let store = CheckpointStore(directory: ckpt)
             let latest = try XCTUnwrap(try store.latest())
             XCTAssertEqual(latest.state.position.step, stopAt)
-            let resumed = try trainer(c, model: try MistralModel.load(checkpoint: latest.url), rng: WeightGenerator(seed: 99),
+            let resumed = try trainer(c, model: try MistralModel.load(checkpoint: latest.url), rng: SeededGenerator(seed: 99),
                                       resume: latest, checkpoints: ckpt)
             let second = try collect(resumed)
             XCTAssertEqual(second.outcome, .completed)

@@ -1,7 +1,7 @@
 """The `tokenizers` side of the tokenizer benchmark (codetune's side: `codetune tokenizer train` / `encode --bench`).
 
 Run: /work/pyenv/bin/python Tests/TokenizerTests/Fixtures/bench_tokenizers.py [VOCAB] [--save OUT.json]
-Trains byte-level BPE (VOCAB, default 4096, specials of DESIGN.md) on the .py files of the standard library
+Trains byte-level BPE (VOCAB, default 4096, specials of docs/file-formats.md) on the .py files of the standard library
 of this interpreter (without test/tests/idle_test/site-packages directories), then encodes those files with
 the trained tokenizer: per-document `encode` on one thread, and `encode_batch` on all threads.
 Prints one JSON object.
