@@ -3,7 +3,6 @@ import Evaluation
 import FileFormats
 import Foundation
 import Problems
-import RunStore
 import Sandbox
 
 /// `codetune eval SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical)`
@@ -24,10 +23,7 @@ struct Eval: ParsableCommand {
                                discussion: "A checkpoint directory, a run directory or a run id or name under --runs-dir (its latest checkpoint), or RUN:STAGE (the end of STAGE)."))
     var model: String?
 
-    @OptionGroup var runs: RunsDirOption
-
-    @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-code, step-00000200).")
-    var checkpoint: String?
+    @OptionGroup var selection: CheckpointSelection
 
     @Option(help: "Score these completions (human-eval format: {\"task_id\", \"completion\"} per line).")
     var samples: String?
@@ -59,7 +55,7 @@ struct Eval: ParsableCommand {
         if sources != 1 { throw ValidationError("give exactly one of --model, --samples, --canonical") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if limit != nil, samples != nil { throw ValidationError("--limit applies to --model and --canonical, not --samples") }
-        if model == nil, sampling.changesGeneration || checkpoint != nil {
+        if model == nil, sampling.changesGeneration || selection.checkpoint != nil {
             throw ValidationError("--seed, --temperature, --top-p, --top-k, --max-new-tokens and --checkpoint need --model")
         }
     }
@@ -72,7 +68,7 @@ struct Eval: ParsableCommand {
         let origin: EvalRun.SampleOrigin
         var outputDirectory = out.map { URL(fileURLWithPath: $0) }
         if let model {
-            let location = try CheckpointReference(parsing: model, checkpoint: checkpoint).resolve(runsDir: runs.url)
+            let location = try selection.locate(model)
             origin = .model(checkpoint: location.directory)
             if outputDirectory == nil { outputDirectory = location.evalDirectory(for: suite) }
         } else if let samples {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Models
-import RunStore
 
 /// `codetune export --model RUN_OR_CHECKPOINT --out DIR`: a directory `transformers` loads.
 struct Export: ParsableCommand {
@@ -15,16 +14,13 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: "A checkpoint directory, a run (its latest checkpoint), RUN:STAGE, or a run id or name.")
     var model: String
 
-    @OptionGroup var runs: RunsDirOption
-
-    @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-finetune).")
-    var checkpoint: String?
+    @OptionGroup var selection: CheckpointSelection
 
     @Option(name: .long, help: "Directory to write (replaced if it holds an earlier export).")
     var out: String
 
     func run() throws {
-        let source = try CheckpointReference(parsing: model, checkpoint: checkpoint).resolve(runsDir: runs.url).directory
+        let source = try selection.locate(model).directory
         let summary = try exportCheckpoint(from: source, to: URL(fileURLWithPath: out))
         let c = summary.config
         print("exported \(source.path) to \(summary.directory.path): \(summary.files.joined(separator: ", "))")

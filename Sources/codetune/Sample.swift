@@ -3,7 +3,6 @@ import Evaluation
 import FileFormats
 import Foundation
 import Problems
-import RunStore
 
 /// `codetune sample --model RUN_OR_CHECKPOINT --prompt TEXT`: completions of one prompt.
 struct SampleCommand: ParsableCommand {
@@ -20,10 +19,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Checkpoint directory, run directory, or RUN:STAGE.")
     var model: String
 
-    @OptionGroup var runs: RunsDirOption
-
-    @Option(help: "With a run: the checkpoint directory name under checkpoints/ (e.g. best-code).")
-    var checkpoint: String?
+    @OptionGroup var selection: CheckpointSelection
 
     @Option(help: "The prompt text.")
     var prompt: String?
@@ -58,7 +54,7 @@ struct SampleCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the prompt file") }
             text = String(decoding: data, as: UTF8.self)
         }
-        let directory = try CheckpointReference(parsing: model, checkpoint: checkpoint).resolve(runsDir: runs.url).directory
+        let directory = try selection.locate(model).directory
         let sampler = try ModelSampler(checkpoint: directory)
         var settings = sampling.applied(to: SamplingSettings())
         settings.stop = stop + (humanevalStops ? humanEvalStopSequences : [])
