@@ -50,8 +50,11 @@ public struct ComparisonReport {
         guard i < row.paired.count, let p = row.paired[i] else { return MetricFormatting.delta(row.deltas[i], metric: row.metric) }
         let star = p.p_value < comparison.significance ? " *" : ""
         return MetricFormatting.delta(p.difference, metric: row.metric)
-            + " [\(String(format: "%+.3f", p.lower)), \(String(format: "%+.3f", p.upper))] p=\(String(format: "%.3f", p.p_value))\(star)"
+            + " [\(String(format: "%+.3f", p.lower)), \(String(format: "%+.3f", p.upper))] \(Self.pText(p.p_value))\(star)"
     }
+
+    /// `p=0.210`, or `p<0.001` below what three decimals show.
+    static func pText(_ p: Double) -> String { p < 0.001 ? "p<0.001" : "p=\(String(format: "%.3f", p))" }
 
     /// What the brackets and stars mean, when any row has them.
     var legend: String {
