@@ -73,7 +73,10 @@ public final class ProgressPrinter {
         case .evaluated(let r):
             guard case .scored(let e) = r.outcome else { return }
             let s = e.summary
-            let passes = s.pass_at_k.keys.sorted().map { "\($0) \(String(format: "%.3f", s.pass_at_k[$0] ?? 0))" }
+            let passes = s.pass_at_k.keys.sorted().map { k in
+                "\(k) \(String(format: "%.3f", s.pass_at_k[k] ?? 0))"
+                    + (s.pass_at_k_interval?[k].map { String(format: " [%.3f, %.3f] n=%d", $0.lower, $0.upper, $0.problems) } ?? "")
+            }
             line("eval \(s.suite) after \(r.stage): \(passes.joined(separator: ", ")) (\(s.verdict.rawValue)) -> \(e.directory.path)")
             if s.verdict == .fail && !r.gated {
                 line("eval \(s.suite) after \(r.stage): below thresholds; not gated (\(r.gate ? "only the last stage is" : "gate: false"))")

@@ -135,7 +135,12 @@ struct Eval: ParsableCommand {
         print(counts.joined(separator: ", "))
         switch s.verdict {
         case .pass: print("verdict: pass")
-        case .fail: print("verdict: fail (missed \(s.missed.joined(separator: ", ")))")
+        case .fail:
+            let missed = s.missed.map { k -> String in
+                guard let c = s.threshold_checks?.first(where: { $0.metric == k }), c.on != .estimate else { return k }
+                return "\(k) on the \(EvalReportFormats.boundName(c.on))"
+            }
+            print("verdict: fail (missed \(missed.joined(separator: ", ")))")
         }
         if let out { print("reports in \(out.path)") }
     }
