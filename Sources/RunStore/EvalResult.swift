@@ -29,6 +29,10 @@ public struct EvalResult: Equatable, Sendable {
             var pass_at_k: [String: Double]
         }
         var per_problem: [Row]?
+    }
+
+    /// The intervals of a codetune `summary.json`, decoded apart so a malformed one loses only itself.
+    struct SummaryIntervals: Decodable {
         var pass_at_k_interval: [String: ProblemInterval]?
     }
 
@@ -37,11 +41,13 @@ public struct EvalResult: Equatable, Sendable {
     public static func read(summary data: Data, suite: String, stage: String) -> EvalResult? {
         guard let passAtK = passAtK(fromSummary: data), !passAtK.isEmpty else { return nil }
         var result = EvalResult(suite: suite, stage: stage, passAtK: passAtK)
-        guard let parts = try? JSONDecoder().decode(SummaryProblems.self, from: data) else { return result }
-        for row in parts.per_problem ?? [] {
+        let decoder = JSONDecoder()
+        for row in (try? decoder.decode(SummaryProblems.self, from: data))?.per_problem ?? [] {
             for (k, v) in row.pass_at_k { result.perProblem[k, default: [:]][row.task_id] = v }
         }
-        for (k, interval) in parts.pass_at_k_interval ?? [:] where passAtK[k] != nil { result.intervals[k] = interval }
+        for (k, interval) in (try? decoder.decode(SummaryIntervals.self, from: data))?.pass_at_k_interval ?? [:] where passAtK[k] != nil {
+            result.intervals[k] = interval
+        }
         for (k, values) in result.perProblem where result.intervals[k] == nil && passAtK[k] != nil {
             let ordered = values.keys.sorted().map { values[$0]! }
             result.intervals[k] = ProblemStatistics.interval(of: ordered, seed: 0)
