@@ -77,6 +77,7 @@ public struct RunSummary: Sendable {
             case .val:
                 s.finalValLoss = m.loss
                 s.bestValLoss = min(s.bestValLoss ?? .infinity, m.loss)
+            case .eval: break
             }
             byName[m.stage] = s
         }
