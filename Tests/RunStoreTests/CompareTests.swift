@@ -181,6 +181,22 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(show.contains("n=30"), show)
     }
 
+    /// A stage-end eval is the run's final score; without one, the periodic eval of the highest step is.
+    func testFinalEvalPrefersStageEndsThenTheLatestStep() throws {
+        let dir = try fx.makeRun(id: "20261125-000000-aaaa", name: "steps", passAt1: 0.2)
+        for (label, value) in [("step-00000002", 0.05), ("step-00000010", 0.1)] {
+            for suite in ["basic", "periodic"] {
+                let url = dir.evalURL(suite: suite, label: label)
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                try Data("{\"pass_at_k\": {\"pass@1\": \(value)}}".utf8).write(to: url.appendingPathComponent("summary.json"))
+            }
+        }
+        let finals = try RunSummary(directory: dir).finalEvals
+        XCTAssertEqual(finals.map(\.suite), ["basic", "periodic"])
+        XCTAssertEqual(finals.map(\.stage), ["finetune", "step-00000010"])
+        XCTAssertEqual(finals.map { $0.passAtK["pass@1"] }, [0.2, 0.1])
+    }
+
     func testMissingValueInALaterRunIsWorse() throws {
         let c = try fx.makeRun(id: "20261123-000200-cccc", passAt1: nil)
         let withMissing = try RunComparison(runs: [comparison.runs[0], try RunSummary(directory: c)])
