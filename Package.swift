@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Telemetry", dependencies: ["Corpus", "Tokenizer", "Sandbox", "Problems", "FileFormats", "SeededRandom"],
                 resources: [.embedInCode("scrub-labelled-set.jsonl")]),
         .target(name: "Evaluation", dependencies: ["Autograd", "Models", "Tokenizer", "Problems", "Sandbox", "RunStore", "FileFormats", "SeededRandom"]),
-        .target(name: "RunStore", dependencies: ["FileFormats"]),
+        .target(name: "RunStore", dependencies: ["FileFormats", "SeededRandom"]),
         .executableTarget(name: "codetune", dependencies: [
             "Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Training", "Evaluation", "Sandbox", "Problems",
             "RunStore", "FileFormats",
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "FileFormats"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Corpus", "Problems", "Sandbox", "RunStore", "FileFormats", "SeededRandom"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Problems", "Sandbox", "SeededRandom", "RunStore"], exclude: ["Fixtures"]),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
         // The arrows of docs/architecture.md against the imports and the dependencies declared here.
         .testTarget(name: "ArchitectureTests"),
         // Slow end-to-end checks that drive the built `codetune` binary: `swift test --filter EndToEndTests`.

@@ -1,5 +1,6 @@
 import Foundation
 import Problems
+import RunStore
 import Sandbox
 
 /// `summary.json`: what a CI job and `runs compare` read.
@@ -19,6 +20,17 @@ public struct EvalSummary: Codable, Equatable, Sendable {
         public var samples_per_s: Double
         public var workers: Int
     }
+    /// One threshold held against its bound: which number decided and whether it met the minimum.
+    public struct ThresholdCheck: Codable, Equatable, Sendable {
+        /// `pass@K`.
+        public var metric: String
+        public var min: Double
+        /// `estimate`, `lower_bound` or `upper_bound` of the 95% interval.
+        public var on: EvalSuite.ThresholdBound
+        /// The number compared with `min`; nil when the pass@k could not be computed.
+        public var value: Double?
+        public var met: Bool
+    }
     public var suite: String
     public var suite_file: String
     public var problems_file: String
@@ -27,8 +39,13 @@ public struct EvalSummary: Codable, Equatable, Sendable {
     public var samples: Int
     /// Mean pass@k over problems, keyed "pass@K"; only k with n ≥ k for every problem.
     public var pass_at_k: [String: Double]
+    /// 95% interval over problems of each pass@k (percentile bootstrap, seeded with the suite's seed),
+    /// with the number of problems; absent in summaries written before it existed.
+    public var pass_at_k_interval: [String: ProblemInterval]? = nil
     /// Minimums from the suite, keyed "pass@K".
     public var thresholds: [String: Double]
+    /// Each threshold with the bound it is held against and the number that decided; absent in older summaries.
+    public var threshold_checks: [ThresholdCheck]? = nil
     /// Thresholds not met (also those whose pass@k could not be computed).
     public var missed: [String]
     /// `pass` when every threshold is met, else `fail`.
@@ -52,15 +69,27 @@ public struct EvalSummary: Codable, Equatable, Sendable {
         let table = PassAtKTable(problems: counts, requestedK: suite.k)
         var mean: [String: Double] = [:]
         for (k, v) in table.mean { mean["pass@\(k)"] = v }
+        var intervals: [String: ProblemInterval] = [:]
+        for k in table.ks {
+            intervals["pass@\(k)"] = ProblemStatistics.interval(of: table.perProblem.map { $0[k]! }, seed: suite.seed)
+        }
         var thresholds: [String: Double] = [:]
+        var checks: [ThresholdCheck] = []
         var missed: [String] = []
         for (k, minimum) in suite.thresholds.sorted(by: { $0.key < $1.key }) {
-            thresholds["pass@\(k)"] = minimum
-            if let got = table.mean[k] {
-                if got < minimum { missed.append("pass@\(k)") }
-            } else {
-                missed.append("pass@\(k)")
+            let name = "pass@\(k)", on = suite.thresholdBound(k)
+            thresholds[name] = minimum
+            var value: Double?
+            if let i = intervals[name] {
+                switch on {
+                case .estimate: value = i.estimate
+                case .lower_bound: value = i.lower
+                case .upper_bound: value = i.upper
+                }
             }
+            let met = value.map { $0 >= minimum } ?? false
+            if !met { missed.append(name) }
+            checks.append(ThresholdCheck(metric: name, min: minimum, on: on, value: value, met: met))
         }
         var statuses: [String: Int] = [:]
         for s in SampleStatus.allCases { statuses[s.rawValue] = 0 }
@@ -74,7 +103,9 @@ public struct EvalSummary: Codable, Equatable, Sendable {
         }
         let rate = wallSeconds > 0 ? Double(results.count) / wallSeconds : 0
         return EvalSummary(suite: suite.name, suite_file: suite.file, problems_file: problemsFile, sandbox: sandbox,
-                           problems: scored.count, samples: results.count, pass_at_k: mean, thresholds: thresholds,
+                           problems: scored.count, samples: results.count, pass_at_k: mean,
+                           pass_at_k_interval: intervals.isEmpty ? nil : intervals, thresholds: thresholds,
+                           threshold_checks: checks.isEmpty ? nil : checks,
                            missed: missed, verdict: missed.isEmpty ? .pass : .fail, statuses: statuses,
                            throughput: Throughput(samples: results.count, wall_s: (wallSeconds * 1000).rounded() / 1000,
                                                   samples_per_s: (rate * 10).rounded() / 10, workers: workers),

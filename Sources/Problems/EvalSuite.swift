@@ -1,7 +1,6 @@
 import FileFormats
 import Foundation
 import Sandbox
-import Sandbox
 
 /// An eval suite, from YAML (see `Evals/*.yaml`).
 public struct EvalSuite: Sendable {
@@ -20,8 +19,23 @@ public struct EvalSuite: Sendable {
     public var k: [Int]
     public var sampling: SamplingSettings
     public var seed: UInt64
-    /// Minimum pass@k, keyed by k (`pass@1: 0.25` → [1: 0.25]).
+    /// Minimum pass@k, keyed by k (`pass@1: 0.25` → [1: 0.25]; `pass@1: {min: 0.25, on: lower_bound}` → [1: 0.25]).
     public var thresholds: [Int: Double]
+    /// What each threshold's minimum is held against, keyed by k; a k absent here means `.estimate`
+    /// (a plain number, today's meaning).
+    public var thresholdBounds: [Int: ThresholdBound] = [:]
+
+    /// What a threshold compares with its minimum: the pass@k itself or an end of its 95% interval.
+    public enum ThresholdBound: String, Codable, CaseIterable, Sendable {
+        case estimate
+        /// Met only when the interval's lower end reaches the minimum: confident the score is at least that.
+        case lower_bound
+        /// Met unless the interval's upper end is below the minimum: fails only when surely below it.
+        case upper_bound
+    }
+
+    /// The bound threshold `k` is held against.
+    public func thresholdBound(_ k: Int) -> ThresholdBound { thresholdBounds[k] ?? .estimate }
 
     /// The problems file to read: `explicit` (a `--problems` path) when given, else the suite's own path,
     /// else (`problems: humaneval`) the file `HumanEvalLocation.resolve` finds. Throws an `InputError` when
@@ -117,7 +131,17 @@ public struct EvalSuite: Sendable {
                     if !suite.k.contains(k) {
                         child.diagnostics.report(child.mark, child.path, "pass@\(k) is not reported: add \(k) to k")
                     }
-                    if let d = child.double(in: 0...1) { suite.thresholds[k] = d }
+                    if case .mapping = child.node {
+                        guard let spec = child.mapping(allowed: ["min", "on"]) else { continue }
+                        if let v = spec.required("min"), let d = v.double(in: 0...1) { suite.thresholds[k] = d }
+                        if let v = spec.value("on"), let on = v.choice(ThresholdBound.allCases.map(\.rawValue)) {
+                            suite.thresholdBounds[k] = ThresholdBound(rawValue: on)
+                        }
+                    } else if case .scalar = child.node {
+                        if let d = child.double(in: 0...1) { suite.thresholds[k] = d }
+                    } else {
+                        child.diagnostics.report(child.mark, child.path, "expected a number or {min: NUMBER, on: estimate | lower_bound | upper_bound}")
+                    }
                 }
             } else {
                 v.diagnostics.report(v.mark, v.path, "expected a mapping like {pass@1: 0.25}")

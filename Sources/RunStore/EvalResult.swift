@@ -6,11 +6,53 @@ public struct EvalResult: Equatable, Sendable {
     public var stage: String
     /// `pass@1`, `pass@10`, ... → fraction of problems, 0...1.
     public var passAtK: [String: Double]
+    /// `pass@K` → its 95% interval over problems: the summary's own, else one computed from its
+    /// per-problem values (seed 0); absent when the summary has neither.
+    public var intervals: [String: ProblemInterval]
+    /// `pass@K` → task id → that problem's pass@k, from the summary's `per_problem`; what paired
+    /// comparisons match problems on. Empty when the summary has no per-problem values.
+    public var perProblem: [String: [String: Double]]
 
-    public init(suite: String, stage: String, passAtK: [String: Double]) {
+    public init(suite: String, stage: String, passAtK: [String: Double], intervals: [String: ProblemInterval] = [:],
+                perProblem: [String: [String: Double]] = [:]) {
         self.suite = suite
         self.stage = stage
         self.passAtK = passAtK
+        self.intervals = intervals
+        self.perProblem = perProblem
+    }
+
+    /// The per-problem part of a codetune `summary.json` (typed; other fields are ignored).
+    struct SummaryProblems: Decodable {
+        struct Row: Decodable {
+            var task_id: String
+            var pass_at_k: [String: Double]
+        }
+        var per_problem: [Row]?
+    }
+
+    /// The intervals of a codetune `summary.json`, decoded apart so a malformed one loses only itself.
+    struct SummaryIntervals: Decodable {
+        var pass_at_k_interval: [String: ProblemInterval]?
+    }
+
+    /// Reads the pass@k values of `data` and, when it is a codetune summary, its per-problem values and
+    /// intervals. Nil when no pass@k can be read.
+    public static func read(summary data: Data, suite: String, stage: String) -> EvalResult? {
+        guard let passAtK = passAtK(fromSummary: data), !passAtK.isEmpty else { return nil }
+        var result = EvalResult(suite: suite, stage: stage, passAtK: passAtK)
+        let decoder = JSONDecoder()
+        for row in (try? decoder.decode(SummaryProblems.self, from: data))?.per_problem ?? [] {
+            for (k, v) in row.pass_at_k { result.perProblem[k, default: [:]][row.task_id] = v }
+        }
+        for (k, interval) in (try? decoder.decode(SummaryIntervals.self, from: data))?.pass_at_k_interval ?? [:] where passAtK[k] != nil {
+            result.intervals[k] = interval
+        }
+        for (k, values) in result.perProblem where result.intervals[k] == nil && passAtK[k] != nil {
+            let ordered = values.keys.sorted().map { values[$0]! }
+            result.intervals[k] = ProblemStatistics.interval(of: ordered, seed: 0)
+        }
+        return result
     }
 
     /// The pass@k values of an evaluator `summary.json`: an object under `pass_at_k` (or `pass@k`)

@@ -22,8 +22,12 @@ public struct LossPlot {
     public var runs: [RunSummary]
     public var metric: String
 
+    /// `pass@K`: a periodic eval's score (`metrics.jsonl` records with `split: eval`), one line per run,
+    /// stage and suite.
+    static func isPassAtK(_ metric: String) -> Bool { metric.hasPrefix("pass@") && Int(metric.dropFirst(5)).map { $0 >= 1 } == true }
+
     public init(runs: [RunSummary], metric: String = "loss") throws {
-        guard Self.metrics[metric] != nil else {
+        guard Self.metrics[metric] != nil || Self.isPassAtK(metric) else {
             let hint = closestMatch(to: metric, in: Self.metrics.keys).map { "did you mean '\($0)'? " } ?? ""
             throw InputError(key: "--metric", "unknown metric '\(metric)'; \(hint)known: \(Self.metrics.keys.sorted().joined(separator: ", "))")
         }
@@ -48,6 +52,16 @@ public struct LossPlot {
         for (i, run) in runs.enumerated() {
             let splits: [MetricRecord.Split] = metric == "loss" ? [.train, .val] : [.train]
             let stages = run.stages.map(\.name)
+            if Self.isPassAtK(metric) {
+                for stage in stages {
+                    let evals = run.metrics.filter { $0.split == .eval && $0.stage == stage }
+                    for suite in Set(evals.compactMap(\.suite)).sorted() {
+                        let pts = evals.filter { $0.suite == suite }.compactMap { m in m.passAtK?[metric].map { (x: Double(m.tokens), y: $0) } }
+                        if !pts.isEmpty { out.append(Series(run: i, stage: stage, split: .eval, points: pts)) }
+                    }
+                }
+                continue
+            }
             for stage in stages {
                 for split in splits {
                     let pts = run.metrics.filter { $0.split == split && $0.stage == stage }.compactMap { m -> (x: Double, y: Double)? in
@@ -163,7 +177,7 @@ public struct LossPlot {
             if series.split == .train {
                 s += "<polyline data-run=\"\(id)\" data-split=\"train\" points=\"\(pts)\" stroke=\"\(color)\" stroke-width=\"1.8\"/>\n"
             } else {
-                s += "<polyline data-run=\"\(id)\" data-split=\"val\" points=\"\(pts)\" stroke=\"\(color)\" stroke-width=\"2\" stroke-dasharray=\"7 4\"/>\n"
+                s += "<polyline data-run=\"\(id)\" data-split=\"\(series.split.rawValue)\" points=\"\(pts)\" stroke=\"\(color)\" stroke-width=\"2\" stroke-dasharray=\"7 4\"/>\n"
                 for p in series.points {
                     s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3.2\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.8\"/>\n"
                 }

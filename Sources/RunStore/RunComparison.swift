@@ -27,6 +27,16 @@ public struct RunComparison {
         public var isFinal: Bool
         public var direction: Direction
         public var values: [Double?]
+        /// pass@k rows: each run's 95% interval over problems (nil where unknown); empty for other rows.
+        public var intervals: [ProblemInterval?] = []
+        /// pass@k rows: each later run against the first, paired over the problems both scored (nil for the
+        /// first run and where either lacks per-problem values); empty for other rows.
+        public var paired: [PairedDifference?] = []
+        /// Whether run `i`'s paired difference is significant at the comparison's level.
+        public func significant(_ i: Int, at level: Double) -> Bool {
+            guard i < paired.count, let p = paired[i] else { return false }
+            return p.p_value < level
+        }
         /// `values[i] - values[0]`; nil for the first run or when either side is missing.
         public var deltas: [Double?] {
             values.enumerated().map { i, v in
@@ -40,12 +50,18 @@ public struct RunComparison {
     /// Every config key of any run, in first-seen order.
     public var config: [ConfigRow]
     public var metrics: [MetricRow]
+    /// The level below which a paired p-value marks a difference significant (default 0.05).
+    public var significance: Double
 
-    public init(runs: [RunSummary]) throws {
+    public init(runs: [RunSummary], significance: Double = 0.05) throws {
         self.runs = runs
+        self.significance = significance
         config = try Self.configRows(runs)
         metrics = Self.metricRows(runs)
     }
+
+    /// The seed of every paired bootstrap and permutation test, so a comparison always prints the same.
+    public static let pairedSeed: UInt64 = 0
 
     /// Config rows to show: the changed ones, or all of them.
     public func configRows(all: Bool) -> [ConfigRow] { all ? config : config.filter(\.changed) }
@@ -74,13 +90,27 @@ public struct RunComparison {
                 rows.append(MetricRow(key: key, metric: metric, isFinal: final, direction: direction, values: values))
             }
         }
+        /// A pass@k row with intervals and paired differences against the first run.
+        func addPassAtK(_ key: String, _ k: String, final: Bool, _ eval: (RunSummary) -> EvalResult?) {
+            let evals = runs.map(eval)
+            let values = evals.map { $0?.passAtK[k] }
+            guard values.contains(where: { $0 != nil }) else { return }
+            var row = MetricRow(key: key, metric: k, isFinal: final, direction: .higher, values: values)
+            row.intervals = evals.map { $0?.intervals[k] }
+            let base = evals[0]?.perProblem[k]
+            row.paired = evals.enumerated().map { i, e in
+                guard i > 0, let base, let mine = e?.perProblem[k] else { return nil }
+                return ProblemStatistics.paired(baseline: base, candidate: mine, seed: pairedSeed)
+            }
+            rows.append(row)
+        }
         add("train_loss", "train_loss", final: true, .lower) { $0.finalTrainLoss }
         add("val_loss", "val_loss", final: true, .lower) { $0.finalValLoss }
         let suites = Set(runs.flatMap { $0.evals.map(\.suite) }).sorted()
         for suite in suites {
             let ks = Set(runs.flatMap { $0.evals.filter { $0.suite == suite }.flatMap(\.passAtK.keys) })
             for k in ks.sorted(by: { EvalResult.kValue($0) < EvalResult.kValue($1) }) {
-                add("\(suite).\(k)", k, final: true, .higher) { run in run.finalEvals.first { $0.suite == suite }?.passAtK[k] }
+                addPassAtK("\(suite).\(k)", k, final: true) { run in run.finalEvals.first { $0.suite == suite } }
             }
         }
         add("tokens", "tokens", final: true, .neutral) { Double($0.tokens) }
@@ -100,8 +130,8 @@ public struct RunComparison {
             for suite in suites {
                 let ks = Set(runs.flatMap { $0.evals.filter { $0.suite == suite && $0.stage == stage }.flatMap(\.passAtK.keys) })
                 for k in ks.sorted(by: { EvalResult.kValue($0) < EvalResult.kValue($1) }) {
-                    add("\(stage).\(suite).\(k)", k, final: false, .higher) { run in
-                        run.evals.first { $0.suite == suite && $0.stage == stage }?.passAtK[k]
+                    addPassAtK("\(stage).\(suite).\(k)", k, final: false) { run in
+                        run.evals.first { $0.suite == suite && $0.stage == stage }
                     }
                 }
             }

@@ -86,7 +86,8 @@ public struct RunDirectory: Equatable, Sendable {
 
     public func readMetrics() throws -> [MetricRecord] { try MetricsLog.read(metricsURL) }
 
-    /// Every `evals/<suite>/<stage>/summary.json` that parses, with the pass@k values in it.
+    /// Every `evals/<suite>/<stage>/summary.json` that parses, with the pass@k values in it and, for codetune's
+    /// summaries, the per-problem values and intervals.
     public func readEvals() -> [EvalResult] {
         let fm = FileManager.default
         var out: [EvalResult] = []
@@ -94,8 +95,8 @@ public struct RunDirectory: Equatable, Sendable {
             let suiteURL = evalsURL.appendingPathComponent(suite)
             for stage in ((try? fm.contentsOfDirectory(atPath: suiteURL.path)) ?? []).sorted() where !stage.hasPrefix(".") {
                 let file = suiteURL.appendingPathComponent(stage).appendingPathComponent("summary.json")
-                if let data = try? Data(contentsOf: file), let passAtK = EvalResult.passAtK(fromSummary: data), !passAtK.isEmpty {
-                    out.append(EvalResult(suite: suite, stage: stage, passAtK: passAtK))
+                if let data = try? Data(contentsOf: file), let result = EvalResult.read(summary: data, suite: suite, stage: stage) {
+                    out.append(result)
                 }
             }
         }

@@ -44,8 +44,17 @@ public enum RunListing {
         if !run.evals.isEmpty {
             out += "\n" + TextTable(header: ["suite", "stage", "pass@k"], rows: run.evals.map { e in
                 [e.suite, e.stage, e.passAtK.keys.sorted { EvalResult.kValue($0) < EvalResult.kValue($1) }
-                    .map { "\($0)=\(String(format: "%.3f", e.passAtK[$0] ?? 0))" }.joined(separator: " ")]
+                    .map { k in
+                        var text = "\(k)=\(String(format: "%.3f", e.passAtK[k] ?? 0))"
+                        if let ci = e.intervals[k] {
+                            text += String(format: " [%.3f, %.3f] n=%d", ci.lower, ci.upper, ci.problems)
+                        }
+                        return text
+                    }.joined(separator: "  ")]
             }).plain()
+            if run.evals.contains(where: { !$0.intervals.isEmpty }) {
+                out += "pass@k [95% percentile bootstrap interval over problems] n=problems\n"
+            }
         }
         let checkpoints = run.directory.checkpoints.names()
         out += "\ncheckpoints  " + (checkpoints.isEmpty ? "none" : checkpoints.joined(separator: ", ")) + "\n"

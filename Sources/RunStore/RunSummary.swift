@@ -41,13 +41,18 @@ public struct RunSummary: Sendable {
         return out
     }
 
-    /// For each suite, the eval of the latest stage (in run order) that has one.
+    /// For each suite, the eval of the latest stage (in run order) that has one; a suite scored only by
+    /// periodic evals (`evals/<suite>/step-N/`), the one of the highest step.
     public var finalEvals: [EvalResult] {
         let order = Dictionary(uniqueKeysWithValues: record.stages.enumerated().map { ($1, $0) })
+        func rank(_ label: String) -> (Int, Int) {
+            if let i = order[label] { return (2, i) }
+            if label.hasPrefix("step-"), let step = Int(label.dropFirst(5)) { return (1, step) }
+            return (0, 0)
+        }
         var best: [String: EvalResult] = [:]
         for e in evals {
-            let rank = order[e.stage] ?? -1
-            if let cur = best[e.suite], (order[cur.stage] ?? -1) >= rank { continue }
+            if let cur = best[e.suite], rank(cur.stage) >= rank(e.stage) { continue }
             best[e.suite] = e
         }
         return best.keys.sorted().compactMap { best[$0] }
@@ -77,6 +82,7 @@ public struct RunSummary: Sendable {
             case .val:
                 s.finalValLoss = m.loss
                 s.bestValLoss = min(s.bestValLoss ?? .infinity, m.loss)
+            case .eval: break
             }
             byName[m.stage] = s
         }

@@ -69,13 +69,20 @@ public final class ProgressPrinter {
         case .stageFinished(let e):
             line("stage \(e.stage) finished after \(e.steps) steps\(e.earlyStopped ? " (early stopping)" : "")")
         case .evalStarted(let e):
-            line("eval \(e.suite.lastPathComponent) on stage \(e.stage)'s checkpoint")
+            line(e.stage.hasPrefix("step-") ? "eval \(e.suite.lastPathComponent) on checkpoint \(e.stage)"
+                                            : "eval \(e.suite.lastPathComponent) on stage \(e.stage)'s checkpoint")
         case .evaluated(let r):
+            if case .couldNotRun(let message) = r.outcome, r.stage.hasPrefix("step-") {
+                line("eval \(r.suite.lastPathComponent) on \(r.stage) could not run (training goes on): \(message)")
+            }
             guard case .scored(let e) = r.outcome else { return }
             let s = e.summary
-            let passes = s.pass_at_k.keys.sorted().map { "\($0) \(String(format: "%.3f", s.pass_at_k[$0] ?? 0))" }
+            let passes = s.pass_at_k.keys.sorted().map { k in
+                "\(k) \(String(format: "%.3f", s.pass_at_k[k] ?? 0))"
+                    + (s.pass_at_k_interval?[k].map { String(format: " [%.3f, %.3f] n=%d", $0.lower, $0.upper, $0.problems) } ?? "")
+            }
             line("eval \(s.suite) after \(r.stage): \(passes.joined(separator: ", ")) (\(s.verdict.rawValue)) -> \(e.directory.path)")
-            if s.verdict == .fail && !r.gated {
+            if s.verdict == .fail && !r.gated && !r.stage.hasPrefix("step-") {
                 line("eval \(s.suite) after \(r.stage): below thresholds; not gated (\(r.gate ? "only the last stage is" : "gate: false"))")
             }
         }

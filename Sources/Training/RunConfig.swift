@@ -104,12 +104,16 @@ public struct EvalConfig: Equatable, Sendable {
     /// Whether a missed threshold on the last stage's checkpoint fails the run (exit status 1); false
     /// records pass@k only, for a partial suite (`n` / `limit` overrides) such as a smoke run's.
     public var gate: Bool
+    /// Periodic: run on the `step-N` checkpoint every `every` stage steps (not at stage ends), log pass@k to
+    /// `metrics.jsonl` and never gate. Nil: at stage ends, as above.
+    public var every: Int?
 
-    public init(suite: URL, n: Int? = nil, limit: Int? = nil, stages: [String] = [], gate: Bool = true) {
+    public init(suite: URL, n: Int? = nil, limit: Int? = nil, stages: [String] = [], gate: Bool = true, every: Int? = nil) {
         self.suite = suite
         self.n = n
         self.limit = limit
         self.stages = stages
         self.gate = gate
+        self.every = every
     }
 }

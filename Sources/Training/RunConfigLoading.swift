@@ -11,7 +11,7 @@ extension RunConfig {
     static let stageKeys = ["name", "data", "objective", "steps", "tokens", "batch_size", "grad_accum", "context", "lr",
                             "warmup", "schedule", "min_lr", "weight_decay", "betas", "clip", "log_every", "eval_every",
                             "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan", "allow_contaminated"]
-    static let evalKeys = ["suite", "n", "limit", "stages", "gate"]
+    static let evalKeys = ["suite", "n", "limit", "stages", "gate", "every"]
 
     /// Reads and validates a run config, reporting every problem at once as
     /// `FILE:LINE:COL: key.path: problem` (`InputErrors`; the command line exits 2).
@@ -215,8 +215,9 @@ extension RunConfig {
         let n = m.value("n")?.int(in: 1...10_000)
         let limit = m.value("limit")?.int(in: 1...1_000_000)
         let gate = m.value("gate").map { $0.bool ?? true } ?? true
+        let every = m.value("every")?.int(in: 1...10_000_000)
         guard let suite else { return nil }
-        return EvalConfig(suite: suite, n: n, limit: limit, stages: stages, gate: gate)
+        return EvalConfig(suite: suite, n: n, limit: limit, stages: stages, gate: every == nil ? gate : false, every: every)
     }
 
     /// A path from the config resolved against `base`; reports when nothing is there.

@@ -68,7 +68,7 @@ extension RunConfig {
                 if let n = e.n { out += "    n: \(n)\n" }
                 if let l = e.limit { out += "    limit: \(l)\n" }
                 if !e.stages.isEmpty { out += "    stages: [\(e.stages.map(yaml).joined(separator: ", "))]\n" }
-                if !e.gate { out += "    gate: false\n" }
+                if let every = e.every { out += "    every: \(every)\n" } else if !e.gate { out += "    gate: false\n" }
             }
         }
         return out

@@ -3,9 +3,17 @@ import Foundation
 import RunStore
 
 extension RunConfig {
-    /// The evals that run on stage `stage`'s end checkpoint, in config order.
+    /// The evals that run on stage `stage`'s end checkpoint, in config order (periodic ones do not).
     public func evals(after stage: String) -> [EvalConfig] {
-        evals.filter { $0.stages.isEmpty || $0.stages.contains(stage) }
+        evals.filter { $0.every == nil && ($0.stages.isEmpty || $0.stages.contains(stage)) }
+    }
+
+    /// The periodic evals due at step `stageStep` of `stage` (`every` divides it), in config order.
+    public func periodicEvals(stage: String, stageStep: Int) -> [EvalConfig] {
+        evals.filter { e in
+            guard let every = e.every, stageStep > 0, stageStep % every == 0 else { return false }
+            return e.stages.isEmpty || e.stages.contains(stage)
+        }
     }
 
     /// Whether eval `eval` run after `stage` gates the run (a missed threshold fails it). The thresholds
@@ -40,6 +48,35 @@ extension TrainingSession {
             reports.append(report)
         }
         return reports
+    }
+
+    /// Runs the periodic evals due at checkpoint `c` (a `step-N` checkpoint at a multiple of their `every`)
+    /// on it, reports in `evals/<suite>/step-N/`, and appends each pass@k to `metrics.jsonl` (`split: eval`).
+    /// They never gate; one that cannot run is reported to `observer` and training goes on.
+    func evaluatePeriodically(_ c: TrainingProgress.CheckpointReport, observer: (TrainingProgress) -> Void) throws {
+        let name = c.directory.lastPathComponent
+        guard name.hasPrefix("step-") else { return }
+        let position = trainer.state.position
+        let due = config.periodicEvals(stage: c.stage, stageStep: position.stageStep)
+        guard !due.isEmpty else { return }
+        let checkpoint = CheckpointLocation(run: run, name: name)
+        for eval in due {
+            observer(.evalStarted(.init(suite: eval.suite, stage: name)))
+            let outcome: TrainingProgress.EvalReport.Outcome
+            do {
+                outcome = .scored(try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, n: eval.n, limit: eval.limit,
+                                                         seed: config.seed))
+            } catch {
+                outcome = .couldNotRun("\(error)")
+            }
+            if case .scored(let e) = outcome {
+                try log.append(.eval(step: c.step, stage: c.stage, stageStep: position.stageStep, suite: e.summary.suite,
+                                     passAtK: e.summary.pass_at_k, problems: e.summary.problems, tokens: trainer.state.tokens,
+                                     elapsed: trainer.state.elapsed))
+                log.sync()
+            }
+            observer(.evaluated(TrainingProgress.EvalReport(suite: eval.suite, stage: name, gate: false, gated: false, outcome: outcome)))
+        }
     }
 
     /// `report` as `run.json` records it.

@@ -180,7 +180,9 @@ public final class Trainer {
                     windowStart = ContinuousClock.now  // tokens/s measures training only
                 }
                 let ending = last || earlyStopped
-                let periodic = stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0
+                // A periodic eval scores a saved checkpoint, so its steps are checkpointed too.
+                let periodic = (stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0)
+                    || !config.periodicEvals(stage: stage.name, stageStep: state.position.stageStep).isEmpty
                 if !ending && (periodic || stopRequested) {
                     state.elapsed = elapsed()
                     try checkpoint(.step(state.position.step), data: data, report: report)

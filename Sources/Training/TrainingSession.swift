@@ -128,6 +128,7 @@ public final class TrainingSession {
                     try record(progress)
                     observer(progress)
                     if case .stageFinished(let end) = progress { evals += try evaluate(after: end.stage, observer: observer) }
+                    if case .checkpointed(let c) = progress { try evaluatePeriodically(c, observer: observer) }
                 } catch {
                     logError = error
                     return .stop

@@ -109,7 +109,18 @@ struct Eval: ParsableCommand {
 
     func printSummary(_ s: EvalSummary, out: URL?) {
         let metrics = s.pass_at_k.sorted { (Int($0.key.dropFirst(5)) ?? 0) < (Int($1.key.dropFirst(5)) ?? 0) }
-            .map { k, v in "\(k) \(String(format: "%.4f", v))" + (s.thresholds[k].map { " (min \(String(format: "%.4f", $0)))" } ?? "") }
+            .map { k, v in
+                var text = "\(k) \(String(format: "%.4f", v))"
+                if let i = s.pass_at_k_interval?[k] {
+                    text += String(format: " [%.4f, %.4f] over %d problems", i.lower, i.upper, i.problems)
+                }
+                if let c = s.threshold_checks?.first(where: { $0.metric == k }) {
+                    text += " (min \(String(format: "%.4f", c.min))" + (c.on == .estimate ? ")" : " on the \(EvalReportFormats.boundName(c.on)))")
+                } else if let t = s.thresholds[k] {
+                    text += " (min \(String(format: "%.4f", t)))"
+                }
+                return text
+            }
         print("\(s.suite): \(s.samples) samples, \(s.problems) problems, sandbox \(s.sandbox.rawValue), \(s.throughput.samples_per_s) samples/s")
         if let g = s.sampling {
             print("sampled \(g.checkpoint): \(g.generated_tokens) tokens, \(g.tokens_per_s) tokens/s, \(g.samples_per_s) samples/s"
@@ -120,7 +131,12 @@ struct Eval: ParsableCommand {
         print(counts.joined(separator: ", "))
         switch s.verdict {
         case .pass: print("verdict: pass")
-        case .fail: print("verdict: fail (missed \(s.missed.joined(separator: ", ")))")
+        case .fail:
+            let missed = s.missed.map { k -> String in
+                guard let c = s.threshold_checks?.first(where: { $0.metric == k }), c.on != .estimate else { return k }
+                return "\(k) on the \(EvalReportFormats.boundName(c.on))"
+            }
+            print("verdict: fail (missed \(missed.joined(separator: ", ")))")
         }
         if let out { print("reports in \(out.path)") }
     }

@@ -9,7 +9,7 @@ struct RunsPlot: ParsableCommand {
 
     @OptionGroup var runs: RunsDirOption
     @Argument(help: "Runs to plot.") var references: [String]
-    @Option(name: .long, help: "loss (train and validation), lr, grad_norm, tokens_per_s or mfu.") var metric = "loss"
+    @Option(name: .long, help: "loss (train and validation), lr, grad_norm, tokens_per_s, mfu, or pass@K (periodic evals).") var metric = "loss"
     @Option(name: .long, help: "SVG file to write.") var out: String
 
     func validate() throws {

@@ -68,6 +68,36 @@ final class EvalCommandTests: XCTestCase {
     }
 
     /// Same samples through codetune and the official `evaluate_functional_correctness`: equal verdicts and pass@k.
+    /// One of two problems solved: pass@1 0.5 with the interval [0, 1]. A minimum of 0.5 on the estimate
+    /// is met (exit 0); on the lower bound it is missed (exit 1) and the reports say which bound decided.
+    func testThresholdOnTheLowerBound() throws {
+        let half = try samples([("d/0", "    return 2 * x\n"), ("d/1", "    return None\n")])
+        let plain = try run(["eval", dir.appendingPathComponent("s.yaml").path, "--samples", half])
+        XCTAssertEqual(plain.code, 0, plain.stderr)
+        XCTAssertTrue(plain.stdout.contains("pass@1 0.5000 [0.0000, 1.0000] over 2 problems (min 0.5000)"), plain.stdout)
+        try "problems: p.jsonl\ntimeout_s: 2\nthresholds:\n  pass@1: {min: 0.5, on: lower_bound}\n"
+            .write(to: dir.appendingPathComponent("lower.yaml"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("lower-out")
+        let lower = try run(["eval", dir.appendingPathComponent("lower.yaml").path, "--samples", half, "--out", out.path])
+        XCTAssertEqual(lower.code, 1, lower.stderr)
+        XCTAssertTrue(lower.stdout.contains("(min 0.5000 on the lower bound)"), lower.stdout)
+        XCTAssertTrue(lower.stdout.contains("verdict: fail (missed pass@1 on the lower bound)"), lower.stdout)
+        let junit = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
+        XCTAssertTrue(junit.contains("pass@1 lower bound 0.0000 &lt; 0.5000"), junit)
+        XCTAssertTrue(junit.contains(#"<property name="pass@1.threshold_on" value="lower_bound"/>"#), junit)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any]
+        let checks = summary?["threshold_checks"] as? [[String: Any]]
+        XCTAssertEqual(checks?.first?["on"] as? String, "lower_bound")
+        XCTAssertEqual(checks?.first?["met"] as? Bool, false)
+        let interval = (summary?["pass_at_k_interval"] as? [String: Any])?["pass@1"] as? [String: Any]
+        XCTAssertEqual(interval?["problems"] as? Int, 2)
+        try "problems: p.jsonl\nthresholds:\n  pass@1: {min: 0.5, on: median}\n"
+            .write(to: dir.appendingPathComponent("badbound.yaml"), atomically: true, encoding: .utf8)
+        let bad = try run(["eval", dir.appendingPathComponent("badbound.yaml").path, "--canonical"])
+        XCTAssertEqual(bad.code, 2)
+        XCTAssertTrue(bad.stderr.contains("badbound.yaml:3:26: thresholds.pass@1.on: 'median' is not one of estimate, lower_bound, upper_bound"), bad.stderr)
+    }
+
     func testAgreementWithOfficialEvaluator() throws {
         let env = ProcessInfo.processInfo.environment
         let python = env["CODETUNE_REFERENCE_PYTHON"] ?? "/usr/bin/env"

@@ -24,8 +24,9 @@ final class RunsCommandEndToEndTests: XCTestCase {
         return (r.status, r.stdoutText, r.stderr)
     }
 
-    /// A finished one-stage run with final val loss `val` and pass@1 `pass1`.
-    func makeRun(_ id: String, val: Double, pass1: Double) throws {
+    /// A finished one-stage run with final val loss `val` and pass@1 `pass1`; with `solved`, a codetune
+    /// summary of 40 problems (one sample each) in which the problems numbered in `solved` pass.
+    func makeRun(_ id: String, val: Double, pass1: Double, solved: Set<Int>? = nil) throws {
         let run = dir.appendingPathComponent("Runs/demo/\(id)")
         try FileManager.default.createDirectory(at: run.appendingPathComponent("evals/basic/main"), withIntermediateDirectories: true)
         try """
@@ -38,7 +39,43 @@ final class RunsCommandEndToEndTests: XCTestCase {
         {"step":10,"stage":"main","stage_step":10,"split":"val","loss":\(val),"tokens":1000,"time":0,"elapsed":60}
 
         """.write(to: run.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-        try "{\"pass_at_k\": {\"pass@1\": \(pass1)}}".write(to: run.appendingPathComponent("evals/basic/main/summary.json"), atomically: true, encoding: .utf8)
+        var summary = "{\"pass_at_k\": {\"pass@1\": \(pass1)}}"
+        if let solved {
+            let rows = (0..<40).map { i in
+                "{\"task_id\": \"T/\(i)\", \"n\": 1, \"passed\": \(solved.contains(i) ? 1 : 0), \"pass_at_k\": {\"pass@1\": \(solved.contains(i) ? 1 : 0)}}"
+            }
+            summary = "{\"pass_at_k\": {\"pass@1\": \(Double(solved.count) / 40)}, \"per_problem\": [\(rows.joined(separator: ","))]}"
+        }
+        try summary.write(to: run.appendingPathComponent("evals/basic/main/summary.json"), atomically: true, encoding: .utf8)
+    }
+
+    /// Paired gate: 12 → 4 solved problems (eight lost, none gained, p = 2/256) fails; 12 → 10 (three
+    /// lost, one gained, p = 0.625) passes although the plain delta is larger than the tolerance.
+    func testPairedGateFailsOnlyOnSignificantRegressions() throws {
+        try makeRun("20261123-000000-aaaa", val: 2.0, pass1: 0, solved: Set(0..<12))
+        try makeRun("20261123-000100-bbbb", val: 2.0, pass1: 0, solved: Set(0..<4))
+        try makeRun("20261123-000200-cccc", val: 2.0, pass1: 0, solved: Set(3..<12).union([20]))
+        let a = "20261123-000000-aaaa", b = "20261123-000100-bbbb", c = "20261123-000200-cccc"
+
+        var (status, out, err) = try codetune(["runs", "compare", a, b, "--fail-if-worse", "pass@1@basic:0.05"])
+        XCTAssertEqual(status, 1, err)
+        XCTAssertTrue(out.contains("p=0.008 *"), out)
+        XCTAssertTrue(out.contains("0.300 ["), out)
+        XCTAssertTrue(out.contains("n=40"), out)
+        XCTAssertTrue(err.contains("paired over 40 problems"), err)
+        XCTAssertTrue(err.contains(": worse"), err)
+        // Stricter level: not significant at 0.005.
+        XCTAssertEqual(try codetune(["runs", "compare", a, b, "--fail-if-worse", "pass@1", "--significance", "0.005"]).0, 0)
+
+        (status, out, err) = try codetune(["runs", "compare", a, c, "--fail-if-worse", "pass@1"])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("p=0.625"), out)
+        XCTAssertFalse(out.contains("p=0.625 *"), out)
+        XCTAssertTrue(err.contains("ok (not significant)"), err)
+
+        (status, _, err) = try codetune(["runs", "compare", a, b, "--significance", "1.5"])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(err.contains("--significance must be between 0 and 1"), err)
     }
 
     func testRegressionGateExitStatuses() throws {

@@ -64,6 +64,54 @@ final class SuiteTests: XCTestCase {
         }
     }
 
+    /// A threshold is a plain number (held against the estimate, as always) or `{min, on}` naming the bound.
+    func testThresholdForms() throws {
+        let text = """
+        problems: humaneval
+        n: 10
+        k: [1, 5, 10]
+        thresholds:
+          pass@1: {min: 0.25, on: lower_bound}
+          pass@5:
+            min: 0.4
+            on: upper_bound
+          pass@10: 0.5
+        """
+        let suite = try EvalSuite.parse(text: text, file: "/x/t.yaml")
+        XCTAssertEqual(suite.thresholds, [1: 0.25, 5: 0.4, 10: 0.5])
+        XCTAssertEqual(suite.thresholdBound(1), .lower_bound)
+        XCTAssertEqual(suite.thresholdBound(5), .upper_bound)
+        XCTAssertEqual(suite.thresholdBound(10), .estimate)
+        let onEstimate = try EvalSuite.parse(text: "problems: humaneval\nthresholds: {pass@1: {min: 0.1, on: estimate}}\n", file: "/x/e.yaml")
+        XCTAssertEqual(onEstimate.thresholds, [1: 0.1])
+        XCTAssertEqual(onEstimate.thresholdBound(1), .estimate)
+        // `min` alone keeps the estimate.
+        let minOnly = try EvalSuite.parse(text: "problems: humaneval\nthresholds: {pass@1: {min: 0.1}}\n", file: "/x/m.yaml")
+        XCTAssertEqual(minOnly.thresholdBound(1), .estimate)
+    }
+
+    func testThresholdFormErrorsHaveTheirPlace() {
+        let text = """
+        problems: humaneval
+        n: 10
+        k: [1, 2, 5, 10]
+        thresholds:
+          pass@1: {on: lower}
+          pass@2: {min: 1.5, at: lower_bound}
+          pass@5: [0.2]
+          pass@10: {min: high}
+        """
+        XCTAssertThrowsError(try EvalSuite.parse(text: text, file: "/x/bad.yaml")) { error in
+            let text = (error as? InputErrors)?.description ?? "\(error)"
+            XCTAssertTrue(text.contains("/x/bad.yaml:5:11: thresholds.pass@1.min: missing required key"), text)
+            XCTAssertTrue(text.contains("/x/bad.yaml:5:16: thresholds.pass@1.on: 'lower' is not one of estimate, lower_bound, upper_bound"), text)
+            XCTAssertTrue(text.contains("/x/bad.yaml:6:17: thresholds.pass@2.min: 1.5 is out of range 0.0...1.0"), text)
+            XCTAssertTrue(text.contains("/x/bad.yaml:6:22: thresholds.pass@2.at: unknown key; did you mean 'on'?"), text)
+            XCTAssertTrue(text.contains("/x/bad.yaml:7:11: thresholds.pass@5: expected a number or {min: NUMBER, on: estimate | lower_bound | upper_bound}"), text)
+            XCTAssertTrue(text.contains("/x/bad.yaml:8:18: thresholds.pass@10.min: expected a number, found 'high'"), text)
+        }
+    }
+
     /// `language:` may be left out or say `python`; anything else is an error at its place.
     func testLanguageIsPythonOnly() throws {
         XCTAssertNoThrow(try EvalSuite.parse(text: "problems: humaneval\nlanguage: python\n", file: "/x/h.yaml"))

@@ -19,7 +19,7 @@ struct RunFixtures {
     /// validation every other report, and optional pass@1 for suite `basic` after `finetune`.
     @discardableResult
     func makeRun(id: String, name: String = "demo", lr: String = "0.001", start: Double = 8, drop: Double = 0.5,
-                 passAt1: Double? = nil, status: RunRecord.Status = .completed) throws -> RunDirectory {
+                 passAt1: Double? = nil, perProblem: [String: Double]? = nil, status: RunRecord.Status = .completed) throws -> RunDirectory {
         var record = RunRecord(id: id, name: name, configSHA256: String(repeating: "0", count: 64), gitCommit: nil,
                                host: "test", threads: 2, versions: ["codetune": "0.1"], stages: ["pretrain", "finetune"])
         record.status = status
@@ -55,6 +55,17 @@ struct RunFixtures {
             try FileManager.default.createDirectory(at: evalDir, withIntermediateDirectories: true)
             try Data("{\"pass_at_k\": {\"pass@1\": \(passAt1)}, \"verdict\": \"pass\"}".utf8)
                 .write(to: evalDir.appendingPathComponent("summary.json"))
+        }
+        if let perProblem {
+            // A codetune summary: pass@1 is the mean of the per-problem values, which `per_problem` lists.
+            let evalDir = dir.evalURL(suite: "basic", label: "finetune")
+            try FileManager.default.createDirectory(at: evalDir, withIntermediateDirectories: true)
+            let mean = perProblem.values.reduce(0, +) / Double(perProblem.count)
+            let rows = perProblem.keys.sorted().map { id in
+                "{\"task_id\": \"\(id)\", \"n\": 1, \"passed\": \(Int(perProblem[id]!)), \"pass_at_k\": {\"pass@1\": \(perProblem[id]!)}}"
+            }
+            let json = "{\"suite\": \"basic\", \"pass_at_k\": {\"pass@1\": \(mean)}, \"verdict\": \"pass\", \"per_problem\": [\(rows.joined(separator: ", "))]}"
+            try Data(json.utf8).write(to: evalDir.appendingPathComponent("summary.json"))
         }
         return dir
     }

@@ -86,9 +86,9 @@ final class StageEvalGateTests: XCTestCase {
         }
         let out = session.run.url.path
         for line in ["stage a finished after 2 steps\neval gated.yaml on stage a's checkpoint\n",
-                     "eval tiny after a: pass@1 0.000 (fail) -> \(out)/evals/tiny/a\n",
+                     "eval tiny after a: pass@1 0.000 [0.000, 0.000] n=2 (fail) -> \(out)/evals/tiny/a\n",
                      "eval tiny after a: below thresholds; not gated (only the last stage is)\n",
-                     "eval tiny after b: pass@1 0.000 (fail) -> \(out)/evals/tiny/b\neval open.yaml on stage b's checkpoint\n",
+                     "eval tiny after b: pass@1 0.000 [0.000, 0.000] n=2 (fail) -> \(out)/evals/tiny/b\neval open.yaml on stage b's checkpoint\n",
                      "eval open after b: below thresholds; not gated (gate: false)\n"] {
             XCTAssertTrue(text.contains(line), "missing \(line) in:\n\(text)")
         }

@@ -1,0 +1,119 @@
+import Corpus
+import Evaluation
+import FileFormats
+import Foundation
+import RunStore
+import Sandbox
+import Tokenizer
+import Training
+import XCTest
+
+/// `every: N` on an eval entry: the suite runs on the `step-N` checkpoints of a stage, logs pass@k to
+/// `metrics.jsonl` (`split: eval`), never gates, and a resume after one neither repeats nor loses it.
+final class PeriodicEvalTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("periodic-evals-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let corpus = (0..<20).map { "def add_\($0)(a, b):\n    return a + b * \($0)\n" }
+        try BPETokenizer.train(documents: corpus, vocabSize: 300, threads: 1).write(to: dir.appendingPathComponent("tokenizer.json"))
+        try JSONLines.encodeLine(["prefix": "x = ", "suffix": "", "suggestion": "1", "outcome": "accepted"])
+            .appending("\n").write(to: dir.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
+        let problems = [
+            #"{"task_id": "t/0", "prompt": "def add(a, b):\n", "canonical_solution": "    return a + b\n", "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n", "entry_point": "add"}"#,
+            #"{"task_id": "t/1", "prompt": "def one():\n", "canonical_solution": "    return 1\n", "test": "def check(candidate):\n    assert candidate() == 1\n", "entry_point": "one"}"#,
+        ]
+        try (problems.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("p.jsonl"), atomically: true, encoding: .utf8)
+        try "name: tiny\nproblems: p.jsonl\ntimeout_s: 2\nn: 4\nk: [1]\nmax_new_tokens: 4\nthresholds:\n  pass@1: 1.0\n"
+            .write(to: dir.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
+
+    /// One stage of 5 steps, no periodic checkpoints of its own; `tiny` every 2 steps with n 1 on 1 problem.
+    func config() throws -> RunConfig {
+        try RunConfig.parse("""
+        name: periodic
+        seed: 3
+        threads: 2
+        tokenizer: tokenizer.json
+        model: {vocab_size: 300, hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1,
+                num_attention_heads: 2, num_key_value_heads: 1, max_position_embeddings: 32}
+        stages:
+          - {name: a, objective: completion, data: events.jsonl, steps: 5, batch_size: 2, context: 8, val_batches: 1}
+        evals:
+          - {suite: tiny.yaml, every: 2, n: 1, limit: 1}
+        """, file: dir.appendingPathComponent("run.yaml"))
+    }
+
+    func data() -> StageDataSources.CompletionDataBuilder {
+        { stage, _, seed in SyntheticData(vocab: 32, context: stage.context, batchSize: stage.batchSize, seed: seed) }
+    }
+
+    func testConfigFormAndRoundTrip() throws {
+        let config = try config()
+        XCTAssertEqual(config.evals[0].every, 2)
+        XCTAssertFalse(config.evals[0].gate)
+        XCTAssertEqual(config.evals(after: "a").count, 0)  // periodic entries do not run at stage ends
+        XCTAssertEqual(config.periodicEvals(stage: "a", stageStep: 4).count, 1)
+        XCTAssertEqual(config.periodicEvals(stage: "a", stageStep: 3).count, 0)
+        XCTAssertTrue(config.resolvedYAML().contains("    every: 2\n"), config.resolvedYAML())
+        XCTAssertThrowsError(try RunConfig.parse("""
+        name: x
+        tokenizer: tokenizer.json
+        model: {vocab_size: 300, hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1,
+                num_attention_heads: 2, num_key_value_heads: 1, max_position_embeddings: 32}
+        stages:
+          - {name: a, objective: completion, data: events.jsonl, steps: 5}
+        evals:
+          - {suite: tiny.yaml, every: 0}
+        """, file: dir.appendingPathComponent("bad.yaml"))) { error in
+            XCTAssertTrue("\(error)".contains("bad.yaml:8:31: evals[0].every: 0 is out of range 1...10000000"), "\(error)")
+        }
+    }
+
+    func testLogsPassAtKEveryNStepsAndResumesAcrossOne() throws {
+        guard (try? Evaluator(sandbox: SandboxConfiguration(mode: .bwrap, python: try PythonInterpreter.locate(), limits: SandboxLimits()),
+                               workers: 1).probe()) != nil else { throw XCTSkip("bubblewrap cannot run here") }
+        let run: RunDirectory
+        do {  // the first session (and its lock) ends with this block
+            let session = try TrainingSession.start(config: try config(), runsDir: dir.appendingPathComponent("Runs"), completionData: data())
+            run = session.run
+            // Stop right after the first periodic eval (step 2): the checkpoint is step-00000002.
+            var sawEval = false
+            let first = try session.run(observer: { if case .evaluated = $0 { sawEval = true } }, shouldStop: { sawEval })
+            XCTAssertEqual(first.outcome, .interrupted(step: 2))
+        }
+        var records = try MetricsLog.read(run.metricsURL).filter { $0.split == .eval }
+        XCTAssertEqual(records.map(\.stageStep), [2])
+
+        let resumed = try TrainingSession.resume(runDirectory: run.url, completionData: data())
+        var text = ""
+        let printer = ProgressPrinter(mode: .lines) { text += $0 }
+        let second = try resumed.run(observer: printer.handle)
+        XCTAssertEqual(second.outcome, .completed)
+        XCTAssertEqual(second.evals.count, 0)  // nothing gates
+        XCTAssertFalse(second.gateFailed)
+        records = try MetricsLog.read(run.metricsURL).filter { $0.split == .eval }
+        XCTAssertEqual(records.map(\.stageStep), [2, 4])
+        XCTAssertEqual(records.map(\.suite), ["tiny", "tiny"])
+        XCTAssertEqual(records.map(\.problems), [1, 1])
+        XCTAssertNotNil(records[1].passAtK?["pass@1"])
+        XCTAssertTrue(records[1].loss.isNaN)
+        XCTAssertTrue(text.contains("eval tiny.yaml on checkpoint step-00000004"), text)
+        XCTAssertTrue(text.contains("eval tiny after step-00000004: pass@1 "), text)
+        XCTAssertFalse(text.contains("not gated"), text)
+        for step in ["step-00000002", "step-00000004"] {
+            let summary = run.evalURL(suite: "tiny", label: step).appendingPathComponent("summary.json")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: summary.path), summary.path)
+        }
+        XCTAssertEqual(try run.readRecord().evals ?? [], [])
+        // Eval lines leave the losses alone and plot as pass@1 against tokens.
+        let summary = try RunSummary(directory: run)
+        XCTAssertEqual(summary.stages.first?.steps, 5)
+        let svg = try LossPlot(runs: [summary], metric: "pass@1").svg()
+        XCTAssertTrue(svg.contains("data-split=\"eval\""), svg)
+        XCTAssertThrowsError(try LossPlot(runs: [summary], metric: "pass@x"))
+    }
+}
