@@ -10,6 +10,17 @@ struct RawOutcome: Decodable {
     var flooded: Bool
     var duration_ms: Int
     var clean: Bool
+    /// A split sample's verdict, written by the judging process (absent for self-checking programs).
+    var judge: JudgeReport?
+}
+
+/// What the judging process reported: `passed` only when `check` returned; `gone` when the completion's
+/// process stopped answering (at which moment); `judge_failed` when the judge itself ended without a verdict.
+struct JudgeReport: Decodable {
+    var passed: Bool
+    var detail: String
+    var gone: String?
+    var judge_failed: Bool?
 }
 
 /// Judges a raw outcome: passed only when the process exited 0 **and** the sentinel line is in its stdout.
@@ -27,6 +38,9 @@ func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (Sampl
         if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
         return (.failed, "killed by \(name)\(why)")
     }
+    if let report = raw.judge {
+        return judgeSplit(raw, report)
+    }
     let code = raw.exit_code ?? -1
     let lastLine = raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
     if code == 121 && raw.stderr.contains("codetune-sandbox:") {
@@ -35,11 +49,40 @@ func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (Sampl
     if code != 0 {
         return (.failed, truncateDetail(lastLine ?? "exited with status \(code)"))
     }
+    guard !sentinel.isEmpty else {
+        return (.failed, "no verdict from the judging process")
+    }
     let sentinelLine = "\n" + sentinel + "\n"
     guard raw.stdout.contains(sentinelLine) else {
         return (.failed, "exited with status 0 before the tests finished (no sentinel)")
     }
     return (.passed, "")
+}
+
+/// A split sample: passed only on the judge's word; a completion's process that stopped answering is
+/// described by how it ended (its exception's last line, its signal, or an exit status 0 before the tests finished).
+func judgeSplit(_ raw: RawOutcome, _ report: JudgeReport) -> (SampleStatus, String) {
+    if report.passed { return (.passed, "") }
+    if report.judge_failed == true { return (.error, truncateDetail(report.detail)) }
+    guard let moment = report.gone else { return (.failed, truncateDetail(report.detail)) }
+    let lastLine = raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+    if let signal = raw.signal {
+        let name = signalName(signal)
+        var why = ""
+        if signal == Int(SIGXCPU) { why = " (CPU time limit)" }
+        if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
+        return (.failed, "killed by \(name)\(why) \(moment)")
+    }
+    guard let code = raw.exit_code else {
+        return (.failed, "the completion's process stopped answering \(moment)")
+    }
+    if code == 121 && raw.stderr.contains("codetune-sandbox:") {
+        return (.error, lastLine ?? "the harness could not prepare the sample")
+    }
+    if code != 0 {
+        return (.failed, truncateDetail(lastLine ?? "exited with status \(code) \(moment)"))
+    }
+    return (.failed, "exited with status 0 \(moment), before the tests finished")
 }
 
 func truncateDetail(_ s: String) -> String {
