@@ -3,18 +3,21 @@
 #
 # Started by SandboxConfiguration.supervisorCommand() as `python -I -S -B -X frozen_modules=on -c <this file>`
 # (plus `--pidns` inside bubblewrap's PID namespace); the text is embedded in the codetune binary.
-# A request is {"ping": true} (answered {"pong": true, "pidns": ..., "pid": ...}) or a sample:
-# `program`, `entry_point` (null for a self-checking program), `sentinel`, `timeout_s`,
-# `output_cap_bytes` and `limits` (`cpu_s`, `address_space_bytes`, `file_size_bytes`, `open_files`,
-# `processes`). Each sample runs in a forked child that sets hard rlimits, redirects stdio to capped
-# pipes, runs `program` in fresh globals and then `check(<guarded entry point>)`, and prints the
-# sentinel only after `check` returned (or, with no entry point, after the program ran to its end).
-# On exit, timeout or output flood every process the sample left is killed (kill(-1) inside its own
-# PID namespace; the process group otherwise), the sample's directory is wiped, and the answer is one
-# line: `stdout`, `stderr`, `exit_code` or `signal`, `timed_out`, `flooded`, `duration_ms`, `clean`.
-# The guard checks that every value the entry point returns is made only of built-in types (exact
-# `type(v)` in int, float, complex, bool, str, bytes, None, list, tuple, dict, set, frozenset), so an
-# object whose `__eq__` is always true fails.
+# A request is {"ping": true} (answered {"pong": true, "pidns": ..., "pid": ...}), a split sample or a
+# self-checking program, each with `timeout_s`, `output_cap_bytes` and `limits` (`cpu_s`,
+# `address_space_bytes`, `file_size_bytes`, `open_files`, `processes`).
+# A split sample (`prompt`, `completion`, `test`, `entry_point`, `call_check`) runs in two forked processes:
+# the judge (prompt with the entry point replaced by a stub, then test, then check(stub)) and the
+# completion (prompt + completion, then answering the stub's calls over two pipes with built-in values
+# only). The judge, which the completion cannot see, signal or trace, writes the verdict on a pipe only it
+# holds; the answer carries it as `judge` ({"passed", "detail", "gone"?, "judge_failed"?}).
+# A self-checking program (`program`, `entry_point` null, `sentinel`) runs in one forked process and prints
+# the sentinel after its last line. Each process sets hard rlimits, drops capabilities and installs a
+# seccomp filter; the completion's stdio goes to capped pipes.
+# On the verdict, exit, timeout or output flood every process the sample left is killed (kill(-1) inside
+# its own PID namespace; the process groups otherwise), the sample's directory, /dev/shm and SysV IPC are
+# wiped, and the answer is one line: `stdout`, `stderr`, `exit_code` or `signal` (of the completion's
+# process when it ended by itself), `timed_out`, `flooded`, `duration_ms`, `clean`, and `judge`.
 import os, sys, json, time, resource, signal, selectors, builtins, traceback, shutil
 PIDNS = "--pidns" in sys.argv
 _libc = None
