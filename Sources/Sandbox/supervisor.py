@@ -348,6 +348,9 @@ def _judge_side(req, workdir, call_w, reply_r, verdict_w):
 
     def verdict(passed, detail="", **more):
         more.update({"passed": passed, "detail": detail, "calls": state["calls"]})
+        for k, v in more.items():  # lone surrogates are not JSON the Swift side accepts
+            if _type(v) is str:
+                more[k] = v.encode("utf-8", "backslashreplace").decode("utf-8")
         try:
             _send(verdict_w, more)
         finally:
