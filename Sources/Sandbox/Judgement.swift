@@ -31,15 +31,15 @@ func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (Sampl
     if raw.flooded {
         return (.failed, "output limit exceeded (more than \(2 * limits.outputCapBytes) bytes); killed")
     }
+    if let report = raw.judge {
+        return judgeSplit(raw, report)
+    }
     if let signal = raw.signal {
         let name = signalName(signal)
         var why = ""
         if signal == Int(SIGXCPU) { why = " (CPU time limit)" }
         if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
         return (.failed, "killed by \(name)\(why)")
-    }
-    if let report = raw.judge {
-        return judgeSplit(raw, report)
     }
     let code = raw.exit_code ?? -1
     let lastLine = raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
