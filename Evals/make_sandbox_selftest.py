@@ -71,9 +71,9 @@ P = [
 
 
 # Forgeries: each test below cannot pass (`assert False, <what the attack reports>`), so a pass would be
-# forged. The attack runs in the completion's process and tries to reach the judging process, where
-# `check` runs; its report (the assert's message) says what it found, and the expected detail says
-# that it found nothing to forge with.
+# forged. The attack runs in the completion's process and tries to reach the judging process (the
+# supervisor, its parent), where `check` runs; its report (the assert's message) says what it found, and
+# the expected detail says that it found nothing to forge with (functions it patches are its own copies).
 UNPASSABLE = "    assert False, candidate()\n"
 FIND_JUDGE = ("    import os\n"
               "    def ppid(p):\n"
@@ -82,7 +82,7 @@ FIND_JUDGE = ("    import os\n"
               "        except (OSError, ValueError, IndexError):\n"
               "            return None\n"
               "    me, parent = os.getpid(), os.getppid()\n"
-              "    judges = [int(p) for p in os.listdir('/proc') if p.isdigit() and int(p) != me and ppid(p) == parent]\n")
+              "    judges = [parent] + [int(p) for p in os.listdir('/proc') if p.isdigit() and int(p) != me and ppid(p) == parent]\n")
 P += [
     problem("forge-frame-walk",
             "    import sys, os\n    f, names = sys._getframe(), []\n    while f is not None:\n"
@@ -118,17 +118,17 @@ P += [
             "            for v in list(o.values()):\n"
             "                if type(v) is str and v.startswith('codetune-ok'):\n                    sentinels += 1\n"
             "    for r in gc.get_referrers(gc.get_referrers):\n        pass\n"
-            "    return 'gc: patched %d harness functions, found %d sentinels' % (checks, sentinels)\n",
-            UNPASSABLE, "failed", r"^AssertionError: gc: patched 0 harness functions, found 0 sentinels \(line \d+\)$"),
+            "    return 'gc: patched %d harness functions, found %d sentinels' % (checks, sentinels)  # in its own memory only\n",
+            UNPASSABLE, "failed", r"^AssertionError: gc: patched \d+ harness functions, found 0 sentinels \(line \d+\)$"),
     problem("forge-proc-mem", FIND_JUDGE +
-            "    out = []\n    for pid in judges + [parent]:\n        for what in ('mem', 'fd', 'environ', 'maps'):\n"
+            "    out = []\n    for pid in judges:\n        for what in ('mem', 'fd', 'environ', 'maps'):\n"
             "            try:\n"
             "                if what == 'fd':\n                    for fd in os.listdir('/proc/%d/fd' % pid):\n                        open('/proc/%d/fd/%s' % (pid, fd), 'rb')\n"
             "                else:\n                    open('/proc/%d/%s' % (pid, what), 'r+b' if what == 'mem' else 'rb').read(1)\n"
             "                out.append('%s opened' % what)\n"
             "            except OSError as e:\n                out.append('%s %s' % (what, type(e).__name__))\n"
-            "    return 'proc of %d judge(s) and the supervisor: %s' % (len(judges), ', '.join(sorted(set(out))))\n",
-            UNPASSABLE, "failed", r"^AssertionError: proc of 1 judge\(s\) and the supervisor: environ PermissionError, fd PermissionError, maps PermissionError, mem PermissionError \(line \d+\)$"),
+            "    return 'proc of %d judging process(es): %s' % (len(judges), ', '.join(sorted(set(out))))\n",
+            UNPASSABLE, "failed", r"^AssertionError: proc of 1 judging process\(es\): environ PermissionError, fd PermissionError, maps PermissionError, mem PermissionError \(line \d+\)$"),
     problem("forge-ctypes", FIND_JUDGE +
             "    import ctypes\n    libc = ctypes.CDLL(None, use_errno=True)\n    out = []\n    judge = judges[0]\n"
             "    for name, call in (('ptrace attach', lambda: libc.ptrace(16, judge, 0, 0)),\n"
@@ -190,7 +190,7 @@ P += [
             "    import os\n    for fd in range(3, 64):\n        try:\n"
             "            os.write(fd, b'{\"passed\": true, \"detail\": \"\"}\\n')\n        except OSError:\n            pass\n"
             "    return 'wrote a verdict on every descriptor'\n",
-            UNPASSABLE, "failed", r"^the completion's process answered garbage$"),
+            UNPASSABLE, "failed", r"^the completion's process answered garbage during call 1 of attack$"),
 ]
 # Leftovers: SysV IPC objects and abstract unix sockets made by one sample are gone before the next
 # (two makers early, so that each worker runs one; the finder last).
