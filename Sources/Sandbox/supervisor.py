@@ -6,14 +6,14 @@
 # A request is {"ping": true} (answered {"pong": true, "pidns": ..., "pid": ...}), a split sample or a
 # self-checking program, each with `timeout_s`, `output_cap_bytes` and `limits` (`cpu_s`,
 # `address_space_bytes`, `file_size_bytes`, `open_files`, `processes`).
-# A split sample (`prompt`, `completion`, `test`, `entry_point`, `call_check`) runs in two forked processes:
-# the judge (prompt with the entry point replaced by a stub, then test, then check(stub)) and the
-# completion (prompt + completion, then answering the stub's calls over two pipes with built-in values
-# only). The judge, which the completion cannot see, signal or trace, writes the verdict on a pipe only it
-# holds; the answer carries it as `judge` ({"passed", "detail", "gone"?, "judge_failed"?}).
+# A split sample (`prompt`, `completion`, `test`, `entry_point`, `call_check`) is judged here, in the
+# supervisor: a forked, sandboxed process runs prompt + completion and answers calls of the entry point
+# over two pipes with built-in values only; the supervisor runs prompt (its entry point replaced by a stub
+# that asks), test and check(stub). The completion cannot see, signal or trace the supervisor, and the
+# verdict exists only here; the answer carries it as `judge` ({"passed", "detail", "gone"?, "judge_failed"?}).
 # A self-checking program (`program`, `entry_point` null, `sentinel`) runs in one forked process and prints
 # the sentinel after its last line. Each process sets hard rlimits, drops capabilities and installs a
-# seccomp filter; the completion's stdio goes to capped pipes.
+# seccomp filter; its stdio goes to capped pipes.
 # On the verdict, exit, timeout or output flood every process the sample left is killed (kill(-1) inside
 # its own PID namespace; the process groups otherwise), the sample's directory, /dev/shm and SysV IPC are
 # wiped, and the answer is one line: `stdout`, `stderr`, `exit_code` or `signal` (of the completion's
