@@ -544,8 +544,12 @@ class _Split:
         global _CURRENT
         _CURRENT = self
         try:
-            self.judge()
+            try:
+                self.judge()
+            except _Stop:  # the alarm between check's return and its disarming
+                self.verdict = None
         finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
             _CURRENT = None
         os.close(self.call_w)
         # A completion that stopped answering: a moment to finish exiting, for its status and last words.
