@@ -10,11 +10,11 @@ struct RawOutcome: Decodable {
     var flooded: Bool
     var duration_ms: Int
     var clean: Bool
-    /// A split sample's verdict, written by the judging process (absent for self-checking programs).
+    /// A split sample's verdict, from the judge (the supervisor, where `check` ran; absent for self-checking programs).
     var judge: JudgeReport?
 }
 
-/// What the judging process reported: `passed` only when `check` returned; `gone` when the completion's
+/// What the judge (the supervisor) reported: `passed` only when `check` returned; `gone` when the completion's
 /// process stopped answering (at which moment); `judge_failed` when the judge itself ended without a verdict.
 struct JudgeReport: Decodable {
     var passed: Bool

@@ -63,7 +63,7 @@ public final class SandboxSupervisor {
     }
 
     /// Runs one sample split in two processes and judges it: the completion's process runs
-    /// `prompt + completion`; the judging process runs `prompt` (its entry point replaced by a stub that
+    /// `prompt + completion`; the judging process (the supervisor itself) runs `prompt` (its entry point replaced by a stub that
     /// asks the completion's process) and `test`, then `check(entryPoint)` when `callCheck` (else the
     /// test's own statements are the check). Passed only when the judging process says the test ran to
     /// its end with every call answered by built-in values.
