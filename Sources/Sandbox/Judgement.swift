@@ -23,7 +23,8 @@ struct JudgeReport: Decodable {
     var judge_failed: Bool?
 }
 
-/// Judges a raw outcome: passed only when the process exited 0 **and** the sentinel line is in its stdout.
+/// Judges a raw outcome: a split sample passes only on the judge's report that `check` returned; a self-checking
+/// program only when its process exited 0 **and** the sentinel line is in its stdout.
 func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (SampleStatus, String) {
     if raw.timed_out {
         return (.timeout, "timed out after \(formatSeconds(limits.timeoutSeconds)) s (wall clock); process tree killed")

@@ -120,6 +120,24 @@ class SupervisorProtocolTests(unittest.TestCase):
         answer = self.supervisor.split(PROMPT, "    return 1 // 0\n", CHECK)
         self.assertEqual(answer["judge"]["detail"], "ZeroDivisionError: integer division or modulo by zero (line 3)")
 
+    def test_the_tests_own_time_and_prints_are_bounded(self):
+        slow = "def check(candidate):\n    assert candidate(3) == 9\n    while True:\n        pass\n"
+        answer = self.supervisor.split(PROMPT, "    return x * x\n", slow, timeout_s=0.5)
+        self.assertTrue(answer["timed_out"], answer)
+        self.assertNotIn("judge", answer)
+        noisy = "def check(candidate):\n    print('not protocol')\n    import sys\n    sys.stderr.write('x')\n    assert candidate(3) == 9\n"
+        self.assertTrue(judged(self.supervisor.split(PROMPT, "    return x * x\n", noisy)))
+        self.assertTrue(judged(self.supervisor.split(PROMPT, "    return x * x\n", CHECK)), "the supervisor goes on")
+
+    def test_a_verdict_cannot_be_caught_by_the_test(self):
+        test = ("def check(candidate):\n    try:\n        candidate(3)\n    except BaseException:\n        pass\n")
+        body = "    class A:\n        pass\n    return A()\n"
+        answer = self.supervisor.split(PROMPT, body, test)
+        self.assertFalse(judged(answer))
+        self.assertEqual(answer["judge"]["detail"], "the entry point returned a A, not a built-in value")
+        gone = self.supervisor.split(PROMPT, "    import os\n    os._exit(0)\n", test)
+        self.assertFalse(judged(gone))
+
     def test_self_checking_program_passes_by_running_to_its_end(self):
         self.assertTrue(passed(self.supervisor.run("assert 1 + 1 == 2\n")))
         failed = self.supervisor.run("assert 1 == 2, 'nope'\n")
