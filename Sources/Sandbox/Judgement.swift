@@ -10,15 +10,30 @@ struct RawOutcome: Decodable {
     var flooded: Bool
     var duration_ms: Int
     var clean: Bool
+    /// A split sample's verdict, from the judge (the supervisor, where `check` ran; absent for self-checking programs).
+    var judge: JudgeReport?
 }
 
-/// Judges a raw outcome: passed only when the process exited 0 **and** the sentinel line is in its stdout.
+/// What the judge (the supervisor) reported: `passed` only when `check` returned; `gone` when the completion's
+/// process stopped answering (at which moment); `judge_failed` when the judge itself ended without a verdict.
+struct JudgeReport: Decodable {
+    var passed: Bool
+    var detail: String
+    var gone: String?
+    var judge_failed: Bool?
+}
+
+/// Judges a raw outcome: a split sample passes only on the judge's report that `check` returned; a self-checking
+/// program only when its process exited 0 **and** the sentinel line is in its stdout.
 func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (SampleStatus, String) {
     if raw.timed_out {
         return (.timeout, "timed out after \(formatSeconds(limits.timeoutSeconds)) s (wall clock); process tree killed")
     }
     if raw.flooded {
         return (.failed, "output limit exceeded (more than \(2 * limits.outputCapBytes) bytes); killed")
+    }
+    if let report = raw.judge {
+        return judgeSplit(raw, report)
     }
     if let signal = raw.signal {
         let name = signalName(signal)
@@ -35,11 +50,40 @@ func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (Sampl
     if code != 0 {
         return (.failed, truncateDetail(lastLine ?? "exited with status \(code)"))
     }
+    guard !sentinel.isEmpty else {
+        return (.failed, "no verdict from the judging process")
+    }
     let sentinelLine = "\n" + sentinel + "\n"
     guard raw.stdout.contains(sentinelLine) else {
         return (.failed, "exited with status 0 before the tests finished (no sentinel)")
     }
     return (.passed, "")
+}
+
+/// A split sample: passed only on the judge's word; a completion's process that stopped answering is
+/// described by how it ended (its exception's last line, its signal, or an exit status 0 before the tests finished).
+func judgeSplit(_ raw: RawOutcome, _ report: JudgeReport) -> (SampleStatus, String) {
+    if report.passed { return (.passed, "") }
+    if report.judge_failed == true { return (.error, truncateDetail(report.detail)) }
+    guard let moment = report.gone else { return (.failed, truncateDetail(report.detail)) }
+    let lastLine = raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+    if let signal = raw.signal {
+        let name = signalName(signal)
+        var why = ""
+        if signal == Int(SIGXCPU) { why = " (CPU time limit)" }
+        if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
+        return (.failed, "killed by \(name)\(why) \(moment)")
+    }
+    guard let code = raw.exit_code else {
+        return (.failed, "the completion's process stopped answering \(moment)")
+    }
+    if code == 121 && raw.stderr.contains("codetune-sandbox:") {
+        return (.error, lastLine ?? "the harness could not prepare the sample")
+    }
+    if code != 0 {
+        return (.failed, truncateDetail(lastLine ?? "exited with status \(code) \(moment)"))
+    }
+    return (.failed, "exited with status 0 \(moment), before the tests finished")
 }
 
 func truncateDetail(_ s: String) -> String {

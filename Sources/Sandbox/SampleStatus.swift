@@ -1,6 +1,6 @@
 /// How one sample ended.
 public enum SampleStatus: String, Codable, Sendable, CaseIterable {
-    /// Exited 0 and printed its sentinel after `check` returned.
+    /// The judging process saw `check` return (a self-checking program: exited 0 after its last line).
     case passed
     /// Ran and did not pass: a failed assert, an exception, a syntax error, an early exit,
     /// a non-built-in return value, a resource limit, a signal, an output flood.

@@ -62,19 +62,34 @@ public final class SandboxSupervisor {
         }
     }
 
-    /// Runs one program (`prompt + completion + "\n" + test + "\n"`) and judges it: passed when it ran to
-    /// its end and `check(entryPoint)` returned; with `entryPoint` nil, when the program itself ran to its end.
-    public func run(program: String, entryPoint: String?) -> (status: SampleStatus, detail: String, durationMs: Int) {
+    /// Runs one sample split in two processes and judges it: the completion's process runs
+    /// `prompt + completion`; the judging process (the supervisor itself) runs `prompt` (its entry point replaced by a stub that
+    /// asks the completion's process) and `test`, then `check(entryPoint)` when `callCheck` (else the
+    /// test's own statements are the check). Passed only when the judging process says the test ran to
+    /// its end with every call answered by built-in values.
+    public func run(prompt: String, completion: String, test: String, entryPoint: String, callCheck: Bool = true)
+        -> (status: SampleStatus, detail: String, durationMs: Int) {
+        run(request: ["prompt": prompt, "completion": completion, "test": test, "entry_point": entryPoint,
+                      "call_check": callCheck], sentinel: "")
+    }
+
+    /// Runs one self-checking program (code followed by its own asserts, no entry point) and judges it:
+    /// passed when it ran to its end (exit 0 and a fresh sentinel printed after it). Being one process, it
+    /// stops early exits, not a program that inspects the harness: use the split form when there is a test.
+    public func run(program: String) -> (status: SampleStatus, detail: String, durationMs: Int) {
+        let sentinel = randomSentinel()
+        return run(request: ["program": program, "entry_point": NSNull(), "sentinel": sentinel], sentinel: sentinel)
+    }
+
+    private func run(request sample: [String: Any], sentinel: String) -> (status: SampleStatus, detail: String, durationMs: Int) {
         let started = Date()
         let limits = configuration.limits
-        let sentinel = randomSentinel()
-        let request: [String: Any] = [
-            "program": program, "entry_point": entryPoint ?? NSNull(), "sentinel": sentinel,
-            "timeout_s": limits.timeoutSeconds, "output_cap_bytes": limits.outputCapBytes,
-            "limits": ["cpu_s": limits.cpuSeconds, "address_space_bytes": limits.memoryMB << 20,
-                       "file_size_bytes": limits.fileSizeBytes, "open_files": limits.openFiles,
-                       "processes": limits.processes],
-        ]
+        var request = sample
+        request["timeout_s"] = limits.timeoutSeconds
+        request["output_cap_bytes"] = limits.outputCapBytes
+        request["limits"] = ["cpu_s": limits.cpuSeconds, "address_space_bytes": limits.memoryMB << 20,
+                             "file_size_bytes": limits.fileSizeBytes, "open_files": limits.openFiles,
+                             "processes": limits.processes]
         func elapsed() -> Int { Int(Date().timeIntervalSince(started) * 1000) }
         do {
             if child == nil { try start() }

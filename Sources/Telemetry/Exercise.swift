@@ -1,4 +1,5 @@
 import FileFormats
+import Sandbox
 
 /// A small Python programming exercise: a function with a docstring, a solution, tests that check it,
 /// and broken variants of the solution (which the tests must reject).
@@ -17,6 +18,12 @@ public struct Exercise: Sendable, Equatable {
 
     /// The program that runs `body` against the tests: prompt, body, tests.
     public func program(body: String) -> String { prompt + body + "\n\n" + tests + "\n" }
+
+    /// `body` against the tests, split for the sandbox: the tests run in a judging process where
+    /// `functionName` is a stub answered by the body's process.
+    public func judgedSample(body: String) -> JudgedSample {
+        JudgedSample(prompt: prompt, completion: body + "\n", test: tests, entryPoint: functionName, callCheck: false)
+    }
 }
 
 /// Python literals for exercise inputs and expected values.

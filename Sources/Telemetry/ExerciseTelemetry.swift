@@ -40,8 +40,9 @@ public struct ExerciseTelemetry {
     /// up to `workers` sandboxed supervisors at once, and returns the events in exercise order with the counts.
     public func events(count: Int, seed: UInt64, runner: SelfCheckingProgramRunner, workers: Int = 2) -> ([TelemetryEvent], Counts) {
         let exercises = (0..<count).map { Self.exercise(seed: seed, index: $0) }
-        // One program per (exercise, body): the solution first, then the variants.
-        let programs = exercises.flatMap { ex in [ex.program(body: ex.solution)] + ex.brokenVariants.map { ex.program(body: $0) } }
+        // One sample per (exercise, body): the solution first, then the variants; the tests judge from a
+        // process of their own, so a body cannot be accepted by forging.
+        let programs = exercises.flatMap { ex in [ex.judgedSample(body: ex.solution)] + ex.brokenVariants.map { ex.judgedSample(body: $0) } }
         return events(exercises, verdicts: Self.runAll(programs, runner: runner, workers: workers), seed: seed)
     }
 
@@ -97,8 +98,8 @@ public struct ExerciseTelemetry {
         return (events, counts)
     }
 
-    /// Splits `programs` into `workers` contiguous chunks run concurrently, one supervisor each; verdicts in input order.
-    static func runAll(_ programs: [String], runner: SelfCheckingProgramRunner, workers: Int) -> [(status: SampleStatus, detail: String)] {
+    /// Splits `programs` (split samples) into `workers` contiguous chunks run concurrently, one supervisor each; verdicts in input order.
+    static func runAll(_ programs: [JudgedSample], runner: SelfCheckingProgramRunner, workers: Int) -> [(status: SampleStatus, detail: String)] {
         final class Box: @unchecked Sendable {
             var chunks: [[(status: SampleStatus, detail: String)]]
             let lock = NSLock()

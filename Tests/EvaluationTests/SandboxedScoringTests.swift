@@ -28,10 +28,10 @@ final class SentinelAndTypeRuleTests: XCTestCase {
         let cases: [(String, SampleStatus, String)] = [
             ("    return x * x\n", .passed, "^$"),
             ("    return x + 2\n", .failed, "^AssertionError \\(line 6\\)$"),
-            ("    return x * x\nimport sys\nsys.exit(0)\n", .failed, "no sentinel"),
-            ("    return x * x\nimport os\nos._exit(0)\n", .failed, "no sentinel"),
-            ("    return x * x\nexit()\n", .failed, "no sentinel"),
-            ("    import sys; sys.exit(0)\n", .failed, "no sentinel"),
+            ("    return x * x\nimport sys\nsys.exit(0)\n", .failed, "^exited with status 0 before its entry point was defined, before the tests finished$"),
+            ("    return x * x\nimport os\nos._exit(0)\n", .failed, "exited with status 0 before its entry point was defined"),
+            ("    return x * x\nexit()\n", .failed, "exited with status 0 before its entry point"),
+            ("    import sys; sys.exit(0)\n", .failed, "^exited with status 0 during call 1 of f, before the tests finished$"),
             ("    raise SystemExit(3)\n", .failed, "exited with status 3"),
             ("    class A:\n        def __eq__(s, o): return True\n    return A()\n", .failed, "returned a A, not a built-in value"),
             ("    class L(list):\n        def __eq__(s, o): return True\n    return L()\n", .failed, "returned a L"),
@@ -39,7 +39,8 @@ final class SentinelAndTypeRuleTests: XCTestCase {
             ("    return {'k': (x * x,)}['k'][0]\n", .passed, "^$"),
             ("    return 1/0\n", .failed, "ZeroDivisionError: division by zero"),
             ("    return (\n", .failed, "SyntaxError"),
-            ("    print('\\n' + 'codetune-ok-forged'); import os; os._exit(0)\n", .failed, "no sentinel"),
+            ("    print('\\n' + 'codetune-ok-forged'); import os; os._exit(0)\n", .failed, "exited with status 0 during call 1"),
+            ("    try:\n        import ctypes\n    except ImportError:\n        pass\n    return x * x\n", .passed, "^$"),
         ]
         let samples = cases.map { Sample(task_id: "t", completion: $0.0) }
         let results = e.score(samples, problems: [problem])

@@ -34,4 +34,30 @@ final class SelfCheckingProgramTests: XCTestCase {
 
     func testVerdictsInBubblewrap() throws { try check(.bwrap) }
     func testVerdictsWithRlimits() throws { try check(.rlimits) }
+
+    /// Split samples through the runner: a body passes only by answering the tests' calls, and SysV IPC
+    /// objects or an abstract socket made by one sample are gone for the next sample of the same supervisor.
+    func testJudgedSamplesAndLeftoversInBubblewrap() throws {
+        guard let python = try? PythonInterpreter.locate() else { throw XCTSkip("no python3") }
+        var limits = SandboxLimits()
+        limits.timeoutSeconds = 2
+        limits.memoryMB = 512
+        let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: .bwrap, python: python, limits: limits))
+        do { try runner.probe() } catch { throw XCTSkip("bubblewrap cannot run here: \(error)") }
+        let prompt = "def double(x):\n"
+        let tests = "assert double(3) == 6\nassert double(0) == 0\n"
+        let make = "    import ctypes, socket\n    if not hasattr(double, 's'):\n        libc = ctypes.CDLL(None)\n        libc.shmget(0x5EED, 4096, 0o1666); libc.semget(0x5EED, 1, 0o1666); libc.msgget(0x5EED, 0o1666)\n"
+            + "        double.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n        double.s.bind('\\0codetune-leftover')\n        double.s.listen(1)\n    return 2 * x\n"
+        let find = "    import ctypes, socket\n    libc = ctypes.CDLL(None)\n    assert libc.shmget(0x5EED, 0, 0) < 0 and libc.semget(0x5EED, 0, 0) < 0 and libc.msgget(0x5EED, 0) < 0, 'SysV IPC left over'\n"
+            + "    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n    try:\n        s.connect('\\0codetune-leftover')\n        raise AssertionError('abstract socket left over')\n    except ConnectionRefusedError:\n        pass\n    return 2 * x\n"
+        let samples = [
+            JudgedSample(prompt: prompt, completion: "    return 2 * x\n", test: tests, entryPoint: "double", callCheck: false),
+            JudgedSample(prompt: prompt, completion: "    return x + 3\n", test: tests, entryPoint: "double", callCheck: false),
+            JudgedSample(prompt: prompt, completion: make, test: tests, entryPoint: "double", callCheck: false),
+            JudgedSample(prompt: prompt, completion: find, test: tests, entryPoint: "double", callCheck: false),
+        ]
+        let out = runner.run(samples)
+        XCTAssertEqual(out.map(\.status), [.passed, .failed, .passed, .passed], "\(out)")
+        XCTAssertEqual(out[1].detail, "AssertionError (line 5)")
+    }
 }

@@ -49,6 +49,11 @@ class Supervisor:
         return self.ask({"program": program, "entry_point": entry_point, "sentinel": SENTINEL,
                          "timeout_s": timeout_s, "output_cap_bytes": output_cap_bytes, "limits": dict(LIMITS)})
 
+    def split(self, prompt, completion, test, entry_point="square", call_check=True, timeout_s=3.0):
+        return self.ask({"prompt": prompt, "completion": completion, "test": test, "entry_point": entry_point,
+                         "call_check": call_check, "timeout_s": timeout_s, "output_cap_bytes": 64 << 10,
+                         "limits": dict(LIMITS)})
+
     def close(self):
         self.process.stdin.close()
         try:
@@ -65,7 +70,13 @@ def passed(answer):
     return answer.get("exit_code") == 0 and ("\n" + SENTINEL + "\n") in answer["stdout"]
 
 
+def judged(answer):
+    """A split sample: passed only on the judging process's word."""
+    return answer.get("judge", {}).get("passed") is True
+
+
 SQUARE = "def square(x):\n    return x * x\n"
+PROMPT = 'def square(x):\n    """x times x"""\n'
 CHECK = "def check(candidate):\n    assert candidate(3) == 9\n    assert candidate(0) == 0\n"
 
 
@@ -84,20 +95,48 @@ class SupervisorProtocolTests(unittest.TestCase):
         self.assertIs(answer["pidns"], False)
         self.assertIsInstance(answer["pid"], int)
 
-    def test_passing_program_prints_the_sentinel_after_check(self):
-        answer = self.supervisor.run(SQUARE + CHECK, entry_point="square")
-        self.assertTrue(passed(answer), answer)
+    def test_a_split_sample_passes_on_the_judges_word(self):
+        answer = self.supervisor.split(PROMPT, "    return x * x\n", CHECK)
+        self.assertTrue(judged(answer), answer)
+        self.assertEqual(answer["judge"]["calls"], 2)
         self.assertFalse(answer["timed_out"])
         self.assertFalse(answer["flooded"])
         self.assertTrue(answer["clean"])
         self.assertIsInstance(answer["duration_ms"], int)
 
-    def test_failing_assert_exits_1_without_sentinel(self):
-        answer = self.supervisor.run("def square(x):\n    return x + 2\n" + CHECK, entry_point="square")
-        self.assertEqual(answer["exit_code"], 1)
-        self.assertNotIn(SENTINEL, answer["stdout"])
-        self.assertIn("AssertionError", answer["stderr"])
-        self.assertIn("(line ", answer["stderr"].strip().splitlines()[-1])
+    def test_failing_assert_is_reported_by_the_judge_with_the_line_of_the_whole_program(self):
+        answer = self.supervisor.split(PROMPT, "    return x + 2\n", CHECK)
+        self.assertFalse(judged(answer))
+        # prompt (2 lines), completion (1), "\n" (an empty line 4), "def check" (5): the first assert is line 6
+        self.assertEqual(answer["judge"]["detail"], "AssertionError (line 6)")
+
+    def test_an_exception_in_the_completion_reaches_check_as_that_exception(self):
+        test = ("def check(candidate):\n    try:\n        candidate(-1)\n    except ValueError as e:\n"
+                "        assert str(e) == 'negative'\n    else:\n        assert False\n    assert candidate(2) == 4\n")
+        body = "    if x < 0:\n        raise ValueError('negative')\n    return x * x\n"
+        self.assertTrue(judged(self.supervisor.split(PROMPT, body, test)))
+        custom = "    class Negative(ValueError):\n        pass\n    if x < 0:\n        raise Negative('negative')\n    return x * x\n"
+        self.assertTrue(judged(self.supervisor.split(PROMPT, custom, test)), "a subclass arrives as its built-in base")
+        answer = self.supervisor.split(PROMPT, "    return 1 // 0\n", CHECK)
+        self.assertEqual(answer["judge"]["detail"], "ZeroDivisionError: integer division or modulo by zero (line 3)")
+
+    def test_the_tests_own_time_and_prints_are_bounded(self):
+        slow = "def check(candidate):\n    assert candidate(3) == 9\n    while True:\n        pass\n"
+        answer = self.supervisor.split(PROMPT, "    return x * x\n", slow, timeout_s=0.5)
+        self.assertTrue(answer["timed_out"], answer)
+        self.assertNotIn("judge", answer)
+        noisy = "def check(candidate):\n    print('not protocol')\n    import sys\n    sys.stderr.write('x')\n    assert candidate(3) == 9\n"
+        self.assertTrue(judged(self.supervisor.split(PROMPT, "    return x * x\n", noisy)))
+        self.assertTrue(judged(self.supervisor.split(PROMPT, "    return x * x\n", CHECK)), "the supervisor goes on")
+
+    def test_a_verdict_cannot_be_caught_by_the_test(self):
+        test = ("def check(candidate):\n    try:\n        candidate(3)\n    except BaseException:\n        pass\n")
+        body = "    class A:\n        pass\n    return A()\n"
+        answer = self.supervisor.split(PROMPT, body, test)
+        self.assertFalse(judged(answer))
+        self.assertEqual(answer["judge"]["detail"], "the entry point returned a A, not a built-in value")
+        gone = self.supervisor.split(PROMPT, "    import os\n    os._exit(0)\n", test)
+        self.assertFalse(judged(gone))
 
     def test_self_checking_program_passes_by_running_to_its_end(self):
         self.assertTrue(passed(self.supervisor.run("assert 1 + 1 == 2\n")))
@@ -105,22 +144,43 @@ class SupervisorProtocolTests(unittest.TestCase):
         self.assertEqual(failed["exit_code"], 1)
         self.assertIn("nope", failed["stderr"])
 
-    def test_early_exit_zero_leaves_no_sentinel(self):
-        answer = self.supervisor.run(SQUARE + "import sys\nsys.exit(0)\n" + CHECK, entry_point="square")
+    def test_self_checking_tests_in_the_judge(self):
+        tests = "assert square(3) == 9\nassert square(0) == 0\n"
+        self.assertTrue(judged(self.supervisor.split(PROMPT, "    return x * x\n", tests, call_check=False)))
+        self.assertFalse(judged(self.supervisor.split(PROMPT, "    return x\n", tests, call_check=False)))
+
+    def test_an_entry_point_in_one_program_is_refused(self):
+        answer = self.supervisor.run(SQUARE + CHECK, entry_point="square")
+        self.assertEqual(answer["exit_code"], 121)
+        self.assertIn("codetune-sandbox:", answer["stderr"])
+
+    def test_early_exit_zero_is_the_completion_going_away(self):
+        answer = self.supervisor.split(PROMPT, "    return x * x\nimport sys\nsys.exit(0)\n", CHECK)
+        self.assertFalse(judged(answer))
+        self.assertEqual(answer["judge"]["gone"], "before its entry point was defined")
         self.assertEqual(answer["exit_code"], 0)
-        self.assertFalse(passed(answer))
+        answer = self.supervisor.split(PROMPT, "    import os\n    os._exit(0)\n", CHECK)
+        self.assertEqual(answer["judge"]["gone"], "during call 1 of square")
 
     def test_missing_entry_point_or_check_fails(self):
-        self.assertEqual(self.supervisor.run(CHECK, entry_point="square")["exit_code"], 1)
-        self.assertEqual(self.supervisor.run(SQUARE, entry_point="square")["exit_code"], 1)
+        self.assertFalse(judged(self.supervisor.split("", "", CHECK)))
+        answer = self.supervisor.split(PROMPT, "    return x * x\n", "")
+        self.assertFalse(judged(answer))
+        self.assertIn("check", answer["judge"]["detail"])
 
     def test_values_that_are_not_built_in_fail_the_guard(self):
-        program = "class A:\n    def __eq__(self, other):\n        return True\n\ndef square(x):\n    return A()\n"
-        answer = self.supervisor.run(program + CHECK, entry_point="square")
-        self.assertEqual(answer["exit_code"], 1)
-        self.assertIn("returned a A, not a built-in value", answer["stderr"])
-        nested = "def square(x):\n    return {'k': [(x * x,)]}['k'][0][0]\n"
-        self.assertTrue(passed(self.supervisor.run(nested + CHECK, entry_point="square")))
+        body = "    class A:\n        def __eq__(self, other):\n            return True\n    return A()\n"
+        answer = self.supervisor.split(PROMPT, body, CHECK)
+        self.assertFalse(judged(answer))
+        self.assertEqual(answer["judge"]["detail"], "the entry point returned a A, not a built-in value")
+        nested = "    return {'k': [(x * x,)]}['k'][0][0]\n"
+        self.assertTrue(judged(self.supervisor.split(PROMPT, nested, CHECK)))
+
+    def test_built_in_values_cross_exactly(self):
+        value = "[1, -2**70, 10**5000, 0.1, -0.0, float('inf'), 1.5j, 'é\\udcff', b'\\x00', None, True, (1, (2,)), {3}, frozenset([4]), {(1, 2): [3]}, {}]"
+        test = "def check(candidate):\n    v = " + value + "\n    r = candidate(v)\n    assert r == v and [type(x) for x in r] == [type(x) for x in v]\n    assert type(r[1]) is int and type(r[6]) is complex and type(r[11]) is tuple\n"
+        answer = self.supervisor.split(PROMPT, "    return x\n", test)
+        self.assertTrue(judged(answer), answer)
 
     def test_timeout_kills_the_sample(self):
         answer = self.supervisor.run("while True:\n    pass\n", timeout_s=0.5)
