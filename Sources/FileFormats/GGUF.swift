@@ -285,17 +285,16 @@ private struct GGUFReader {
             let type = GGMLType(rawValue: try u32("type", key: name))
             let offset = try u64("offset", key: name)
             guard offset < 1 << 50 else { throw fail(name, "offset \(offset) is past the end of the file") }
+            let (n, overflow) = dims.reduce((1, false)) { acc, d in
+                let (p, o) = acc.0.multipliedReportingOverflow(by: d); return (p, acc.1 || o)
+            }
+            guard !overflow, n < 1 << 50 else { throw fail(name, "dimensions \(dims) are too large") }
             var byteCount: Int?
             if let blockSize = type.blockSize, let blockBytes = type.blockBytes {
                 guard dims[0] % blockSize == 0 else {
                     throw fail(name, "first dimension \(dims[0]) is not a multiple of the \(type.name) block size \(blockSize)")
                 }
-                let (n, overflow) = dims.reduce((1, false)) { acc, d in
-                    let (p, o) = acc.0.multipliedReportingOverflow(by: d); return (p, acc.1 || o)
-                }
-                let (b, bOverflow) = (n / blockSize).multipliedReportingOverflow(by: blockBytes)
-                guard !overflow, !bOverflow else { throw fail(name, "dimensions \(dims) are too large") }
-                byteCount = b
+                byteCount = n / blockSize * blockBytes  // < 2^50 · 36 / 32: no overflow
             }
             guard Int(offset) % alignment == 0 else {
                 throw fail(name, "offset \(offset) is not a multiple of the alignment \(alignment)")
@@ -309,7 +308,7 @@ private struct GGUFReader {
             throw fail(nil, "truncated: the data section would start at byte \(dataStart), past the end (\(bytes.count) bytes)")
         }
         for t in tensors {
-            if let n = t.byteCount, t.offset + n > dataSize {
+            if let n = t.byteCount, n > dataSize - t.offset {
                 throw fail(t.name, "data [\(t.offset), \(t.offset + n)) goes beyond the data section (\(dataSize) bytes): truncated file")
             }
         }

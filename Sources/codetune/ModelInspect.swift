@@ -29,8 +29,8 @@ struct ModelInspect: ParsableCommand {
             print("  \(key.padding(toLength: width, withPad: " ", startingAt: 0))  \(f.metadata[key]!.summary)")
         }
         var byType: [GGMLType: (count: Int, values: Int)] = [:]
-        for t in f.tensors { byType[t.type, default: (0, 0)].count += 1; byType[t.type]!.values += t.count }
-        let total = f.tensors.reduce(0) { $0 + $1.count }
+        for t in f.tensors { byType[t.type, default: (0, 0)].count += 1; byType[t.type]!.values &+= t.count }
+        let total = f.tensors.reduce(0) { $0 &+ $1.count }
         print("tensors: \(total) values; " + byType.sorted { ($1.value.count, $0.key.rawValue) < ($0.value.count, $1.key.rawValue) }
             .map { "\($0.value.count) \($0.key.name)\($0.key.isDequantizable ? "" : " (not supported)")" }.joined(separator: ", "))
         if tensors {

@@ -162,6 +162,7 @@ final class GGUFTests: XCTestCase {
         assertError(Builder.file(dims: [2, 2, 2, 2, 2]), "m.gguf: w: has 5 dimensions (ggml allows 1 to 4)")
         assertError(Builder.file(dims: [1 << 40]), "m.gguf: w: dimension 1099511627776 is too large")
         assertError(Builder.file(dims: [1 << 39, 1 << 39]), "m.gguf: w: dimensions [549755813888, 549755813888] are too large")
+        assertError(Builder.file(type: 99, dims: [1 << 39, 1 << 39]), "m.gguf: w: dimensions [549755813888, 549755813888] are too large")
     }
 
     func testTruncationAnywhereIsAnErrorNeverATrap() throws {
