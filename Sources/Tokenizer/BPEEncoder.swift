@@ -71,6 +71,27 @@ public final class BPEEncoder {
     }
 
     private func encodeWords(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+        if tokenizer.splitDigits {
+            // Each number scalar is a word; the stretches between them are split on their own.
+            let n = bytes.count
+            var start = 0, i = 0
+            while i < n {
+                let (cls, len) = PreTokenizer.classAndLength(in: bytes, at: i)
+                if cls == .number {
+                    if start < i { encodeStretch(UnsafeBufferPointer(rebasing: bytes[start..<i]), into: &out) }
+                    encodeWord(UnsafeBufferPointer(rebasing: bytes[i..<(i + len)]), into: &out)
+                    start = i + len
+                }
+                i += len
+            }
+            if start < n { encodeStretch(UnsafeBufferPointer(rebasing: bytes[start..<n]), into: &out) }
+            return
+        }
+        encodeStretch(bytes, into: &out)
+    }
+
+    /// The GPT-2 split (or none without `useRegex`) of a stretch, each word encoded.
+    private func encodeStretch(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
         if !tokenizer.useRegex {
             encodeWord(bytes, into: &out)
             return

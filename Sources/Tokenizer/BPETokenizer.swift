@@ -50,6 +50,10 @@ public struct BPETokenizer: Sendable {
     public let useRegex: Bool
     /// `BPE.ignore_merges`: a word that is itself in the vocabulary becomes that one token.
     public let ignoreMerges: Bool
+    /// `Digits(individual_digits: true)` before `ByteLevel` (llama.cpp's `smollm` and `starcoder`
+    /// pre-tokenizers): every `\p{N}` scalar is a word of its own and the GPT-2 split runs on the text
+    /// between them.
+    public let splitDigits: Bool
     /// Vocabulary by bytes, kept only when `ignoreMerges` needs it.
     let idOfBytes: [[UInt8]: Int32]
     /// Added tokens grouped by the first byte of their content, longest first.
@@ -60,7 +64,8 @@ public struct BPETokenizer: Sendable {
     /// Builds a tokenizer from its parts. `vocabulary[id]` is the token's bytes (nil for a gap);
     /// merges are in rank order, each a pair of ids whose concatenation must be in the vocabulary.
     public init(vocabulary: [[UInt8]?], merges: [(Int32, Int32)], addedTokens: [AddedToken],
-                addPrefixSpace: Bool = false, useRegex: Bool = true, ignoreMerges: Bool = false) throws {
+                addPrefixSpace: Bool = false, useRegex: Bool = true, ignoreMerges: Bool = false,
+                splitDigits: Bool = false) throws {
         var bytes = vocabulary.map { $0 ?? [] }
         for t in addedTokens {
             guard t.id >= 0 else { throw InputError(key: "added_tokens", "negative id \(t.id) for \(t.content)") }
@@ -102,6 +107,7 @@ public struct BPETokenizer: Sendable {
         self.addPrefixSpace = addPrefixSpace
         self.useRegex = useRegex
         self.ignoreMerges = ignoreMerges
+        self.splitDigits = splitDigits
         self.idOfBytes = ignoreMerges ? idOf : [:]
         self.addedByFirstByte = byFirst
         self.startsAddedToken = byFirst.map { !$0.isEmpty }

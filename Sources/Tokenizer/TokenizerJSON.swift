@@ -3,7 +3,8 @@ import Foundation
 
 /// Reading and writing Hugging Face `tokenizer.json` for byte-level BPE.
 ///
-/// Reads what the `tokenizers` library writes for a `BPE` model with a `ByteLevel` pre-tokenizer: merges as
+/// Reads what the `tokenizers` library writes for a `BPE` model with a `ByteLevel` pre-tokenizer (alone, or after
+/// `Digits(individual_digits: true)` as SmolLM2 and StarCoder have it): merges as
 /// `"a b"` strings (tokenizers < 0.20) or `["a", "b"]` pairs; no normalizer; a `ByteLevel` (or no) decoder and
 /// post-processor. Anything else is refused with an `InputError` rather than encoded differently.
 /// Writes the layout `tokenizers` 0.20+ writes (`Tokenizer.save(path)`, pretty, vocabulary in id order).
@@ -35,8 +36,16 @@ extension BPETokenizer {
         if !isNull(root["normalizer"]) {
             throw fail("normalizer", "unsupported normalizer \(type(root["normalizer"]) ?? "?") (only null)")
         }
-        guard let pre = root["pre_tokenizer"] as? [String: Any], pre["type"] as? String == "ByteLevel" else {
-            throw fail("pre_tokenizer", "unsupported pre-tokenizer \(type(root["pre_tokenizer"]) ?? "null") (only ByteLevel)")
+        // ByteLevel, or Sequence[Digits(individual_digits: true), ByteLevel] (SmolLM2, StarCoder).
+        var preObject = root["pre_tokenizer"] as? [String: Any]
+        var splitDigits = false
+        if let p = preObject, p["type"] as? String == "Sequence", let steps = p["pretokenizers"] as? [[String: Any]],
+           steps.count == 2, steps[0]["type"] as? String == "Digits", steps[0]["individual_digits"] as? Bool == true {
+            splitDigits = true
+            preObject = steps[1]
+        }
+        guard let pre = preObject, pre["type"] as? String == "ByteLevel" else {
+            throw fail("pre_tokenizer", "unsupported pre-tokenizer \(type(root["pre_tokenizer"]) ?? "null") (only ByteLevel, or Digits(individual_digits) then ByteLevel)")
         }
         let addPrefixSpace = pre["add_prefix_space"] as? Bool ?? true
         let useRegex = pre["use_regex"] as? Bool ?? true
@@ -96,7 +105,8 @@ extension BPETokenizer {
         }
         do {
             try self.init(vocabulary: vocabulary, merges: merges, addedTokens: added,
-                          addPrefixSpace: addPrefixSpace, useRegex: useRegex, ignoreMerges: ignoreMerges)
+                          addPrefixSpace: addPrefixSpace, useRegex: useRegex, ignoreMerges: ignoreMerges,
+                          splitDigits: splitDigits)
         } catch let e as InputError {
             throw InputError(file: source, key: e.key, e.problem)
         }
@@ -113,8 +123,15 @@ extension BPETokenizer {
         }
         o += addedTokens.isEmpty ? "],\n" : "\n  ],\n"
         o += "  \"normalizer\": null,\n"
-        o += "  \"pre_tokenizer\": {\n    \"type\": \"ByteLevel\",\n    \"add_prefix_space\": \(addPrefixSpace),\n"
-        o += "    \"trim_offsets\": true,\n    \"use_regex\": \(useRegex)\n  },\n"
+        if splitDigits {
+            o += "  \"pre_tokenizer\": {\n    \"type\": \"Sequence\",\n    \"pretokenizers\": [\n"
+            o += "      {\n        \"type\": \"Digits\",\n        \"individual_digits\": true\n      },\n"
+            o += "      {\n        \"type\": \"ByteLevel\",\n        \"add_prefix_space\": \(addPrefixSpace),\n"
+            o += "        \"trim_offsets\": true,\n        \"use_regex\": \(useRegex)\n      }\n    ]\n  },\n"
+        } else {
+            o += "  \"pre_tokenizer\": {\n    \"type\": \"ByteLevel\",\n    \"add_prefix_space\": \(addPrefixSpace),\n"
+            o += "    \"trim_offsets\": true,\n    \"use_regex\": \(useRegex)\n  },\n"
+        }
         o += "  \"post_processor\": {\n    \"type\": \"ByteLevel\",\n    \"add_prefix_space\": true,\n"
         o += "    \"trim_offsets\": false,\n    \"use_regex\": true\n  },\n"
         o += "  \"decoder\": {\n    \"type\": \"ByteLevel\",\n    \"add_prefix_space\": true,\n"

@@ -14,6 +14,7 @@ struct Codetune: ParsableCommand {
             Runs.self,
             Export.self,
             TokenizerCommand.self,
+            ModelCommand.self,
             DataCommand.self,
             Eval.self,
             SampleCommand.self,
