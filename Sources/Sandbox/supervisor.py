@@ -183,6 +183,19 @@ def _report_exception(e):
     except BaseException:
         pass
 
+def _exit_status(e):
+    # The status a SystemExit asks for, as the interpreter would give it.
+    c = e.code
+    return c if _type(c) is int else (0 if c is None else 1)
+
+def _leave(code):
+    # Ends a sample's process: what it printed is flushed, nothing else runs (no atexit, no finally).
+    try:
+        sys.stdout.flush(); sys.stderr.flush()
+    except BaseException:
+        pass
+    os._exit(code & 0xFF)
+
 def _child(req, out_w, err_w, workdir):
     # A self-checking program (no entry point): judged by running to its end, the sentinel after it.
     _prepare(req, out_w, err_w, workdir)
@@ -196,16 +209,11 @@ def _child(req, out_w, err_w, workdir):
         os.write(1, b"\n" + sentinel + b"\n")
         code = 0
     except SystemExit as e:
-        c = e.code
-        code = c if _type(c) is int else (0 if c is None else 1)
+        code = _exit_status(e)
     except BaseException as e:
         _report_exception(e)
         code = 1
-    try:
-        sys.stdout.flush(); sys.stderr.flush()
-    except BaseException:
-        pass
-    os._exit(code & 0xFF)
+    _leave(code)
 
 # ---- Split samples: the judge and the completion in two processes ----------------------------------
 # Values cross between them as JSON built only of built-in types: scalars as JSON scalars, containers
@@ -322,16 +330,11 @@ def _completion_side(req, out_w, err_w, workdir, call_r, reply_w):
             _send(reply_w, ["ret", value])
         code = 0
     except SystemExit as e:
-        c = e.code
-        code = c if _type(c) is int else (0 if c is None else 1)
+        code = _exit_status(e)
     except BaseException as e:
         _report_exception(e)
         code = 1
-    try:
-        sys.stdout.flush(); sys.stderr.flush()
-    except BaseException:
-        pass
-    os._exit(code & 0xFF)
+    _leave(code)
 
 class _Verdict(BaseException):
     # Ends the test with a verdict of the judge's own (a completion gone, garbage, a non-built-in value).

@@ -34,13 +34,7 @@ extension TrainingSession {
         var reports: [TrainingProgress.EvalReport] = []
         for eval in config.evals(after: stage) {
             observer(.evalStarted(.init(suite: eval.suite, stage: stage)))
-            let outcome: TrainingProgress.EvalReport.Outcome
-            do {
-                outcome = .scored(try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, n: eval.n, limit: eval.limit,
-                                                         seed: config.seed))
-            } catch {
-                outcome = .couldNotRun("\(error)")
-            }
+            let outcome = score(eval, on: checkpoint)
             let report = TrainingProgress.EvalReport(suite: eval.suite, stage: stage, gate: eval.gate,
                                                      gated: config.gates(eval, after: stage), outcome: outcome)
             try run.updateRecord { $0.record(stageEval(report)) }
@@ -62,13 +56,7 @@ extension TrainingSession {
         let checkpoint = CheckpointLocation(run: run, name: name)
         for eval in due {
             observer(.evalStarted(.init(suite: eval.suite, stage: name)))
-            let outcome: TrainingProgress.EvalReport.Outcome
-            do {
-                outcome = .scored(try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, n: eval.n, limit: eval.limit,
-                                                         seed: config.seed))
-            } catch {
-                outcome = .couldNotRun("\(error)")
-            }
+            let outcome = score(eval, on: checkpoint)
             if case .scored(let e) = outcome {
                 try log.append(.eval(step: c.step, stage: c.stage, stageStep: position.stageStep, suite: e.summary.suite,
                                      passAtK: e.summary.pass_at_k, problems: e.summary.problems, tokens: trainer.state.tokens,
@@ -76,6 +64,17 @@ extension TrainingSession {
                 log.sync()
             }
             observer(.evaluated(TrainingProgress.EvalReport(suite: eval.suite, stage: name, gate: false, gated: false, outcome: outcome)))
+        }
+    }
+
+    /// Scores `eval` on `checkpoint` with the run's seed; an eval that cannot run (a bad suite, no sandbox)
+    /// is an outcome, not an error.
+    func score(_ eval: EvalConfig, on checkpoint: CheckpointLocation) -> TrainingProgress.EvalReport.Outcome {
+        do {
+            return .scored(try evaluateCheckpoint(suite: eval.suite, checkpoint: checkpoint, n: eval.n, limit: eval.limit,
+                                                  seed: config.seed))
+        } catch {
+            return .couldNotRun("\(error)")
         }
     }
 
