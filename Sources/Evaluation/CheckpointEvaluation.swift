@@ -30,12 +30,14 @@ extension CheckpointLocation {
 ///   - seed: the run seed (default: the suite's `seed`).
 ///   - workers: sandboxed scoring workers (default: the number of cores).
 ///   - sandbox: `.bwrap` (default) or `.rlimits`; never unsandboxed.
+///   - cache: reuse `out`'s samples and results when its `summary.json` has this run's cache key (default);
+///     false scores afresh. A resumed run re-evaluating an unchanged checkpoint reuses its earlier eval.
 /// - Returns: the summary (its `verdict` says whether the thresholds were met; a miss is not an error) and `out`.
 /// - Throws: `InputError(s)` for a bad suite, problems file or checkpoint, or no `out` outside a run;
 ///   `SandboxError` when the sandbox cannot run here.
 @discardableResult
 public func evaluateCheckpoint(suite: URL, checkpoint: CheckpointLocation, out: URL? = nil, n: Int? = nil, limit: Int? = nil,
-                               seed: UInt64? = nil, workers: Int? = nil, sandbox: SandboxMode = .bwrap) throws -> CheckpointEvaluation {
+                               seed: UInt64? = nil, workers: Int? = nil, sandbox: SandboxMode = .bwrap, cache: Bool = true) throws -> CheckpointEvaluation {
     var loaded = try EvalSuite.load(suite)
     if let n { loaded.n = n }
     if let seed { loaded.seed = seed }
@@ -45,6 +47,7 @@ public func evaluateCheckpoint(suite: URL, checkpoint: CheckpointLocation, out: 
     var run = EvalRun(suite: loaded, origin: .model(checkpoint: checkpoint.directory))
     run.problemLimit = limit
     run.sandboxMode = sandbox
+    run.useCache = cache
     if let workers { run.workers = workers }
     run.outputDirectory = directory
     return CheckpointEvaluation(summary: try run.run().summary, directory: directory)

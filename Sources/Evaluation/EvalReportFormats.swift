@@ -60,6 +60,9 @@ public enum EvalReportFormats {
             out += "\(g.generated_tokens) tokens in \(g.sampling_s) s (\(g.tokens_per_s) tokens/s, \(g.samples_per_s) samples/s)"
             out += g.truncated_prompts > 0 ? "; \(g.truncated_prompts) prompts left-truncated to fit the context.\n\n" : ".\n\n"
         }
+        if s.reused == true, let key = s.cache_key {
+            out += "Reused the samples and results of an earlier run (cache key `\(key.digest.prefix(12))`); nothing was sampled or sandboxed.\n\n"
+        }
         out += "| metric | value | 95% interval | problems | threshold | decided by | |\n|---|---|---|---|---|---|---|\n"
         let names = Set(s.pass_at_k.keys).union(s.thresholds.keys).sorted { (Int($0.dropFirst(5)) ?? 0) < (Int($1.dropFirst(5)) ?? 0) }
         for name in names {

@@ -33,6 +33,9 @@ public struct EvalRun {
     public var problemLimit: Int?
     /// Called on the calling thread after each problem's samples are generated: (problems done, total).
     public var samplingProgress: ((Int, Int) -> Void)?
+    /// Reuse the output directory's samples and results when its `summary.json` has this run's cache key
+    /// (`EvalCacheKey`); false (`--no-cache`) always samples and scores afresh.
+    public var useCache = true
 
     public init(suite: EvalSuite, origin: SampleOrigin) {
         self.suite = suite
@@ -49,6 +52,10 @@ public struct EvalRun {
         let path = try problemsPath()
         var problems = try ProblemFile.load(URL(fileURLWithPath: path))
         if let limit = problemLimit, !origin.isSamplesFile { problems = Array(problems.prefix(limit)) }
+        let cacheKey = outputDirectory == nil ? nil : EvalCacheKey.make(for: self, problemsFile: path)
+        if useCache, let dir = outputDirectory, let cacheKey, let cached = CachedEval.load(from: dir, key: cacheKey) {
+            return try reuse(cached, key: cacheKey, problems: problems, problemsFile: path, to: dir)
+        }
         var samples: [Sample] = []
         var sampler: ModelSampler?
         switch origin {
@@ -100,21 +107,47 @@ public struct EvalRun {
         var summary = EvalSummary.make(suite: suite, problemsFile: path, problems: problems, results: results,
                                        sandbox: sandboxMode, wallSeconds: wall, workers: evaluator.workers)
         summary.sampling = report
+        if let cacheKey {
+            summary.cache_key = cacheKey
+            summary.reused = false
+        }
         if let dir = outputDirectory {
             try EvalRun.write(samples: samples, results: results, summary: summary, to: dir)
         }
         return (summary, results)
     }
 
+    /// A cache hit: the summary recomputed from the stored results (so the suite's current thresholds and
+    /// `k` apply), keeping the earlier run's throughput and sampling report; rewrites only the reports.
+    private func reuse(_ cached: CachedEval, key: EvalCacheKey, problems: [Problem], problemsFile: String,
+                       to dir: URL) throws -> (summary: EvalSummary, results: [SampleResult]) {
+        let before = cached.previous.throughput
+        var summary = EvalSummary.make(suite: suite, problemsFile: problemsFile, problems: problems, results: cached.results,
+                                       sandbox: sandboxMode, wallSeconds: before.wall_s, workers: before.workers)
+        summary.throughput = before
+        summary.sampling = cached.previous.sampling
+        summary.cache_key = key
+        summary.reused = true
+        try EvalRun.writeReports(summary: summary, to: dir)
+        return (summary, cached.results)
+    }
+
     /// Writes `samples.jsonl`, `results.jsonl`, `junit.xml`, `summary.md` and, last, `summary.json`,
     /// each atomically (temporary name + rename).
     public static func write(samples: [Sample], results: [SampleResult], summary: EvalSummary, to dir: URL) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // An earlier summary goes first, so its cache key never vouches for half-replaced samples and results.
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent("summary.json"))
         func lines<T: Encodable>(_ items: [T]) throws -> String {
             try items.map { try JSONLines.encodeLine($0) }.joined(separator: "\n") + (items.isEmpty ? "" : "\n")
         }
         try AtomicFile.write(lines(samples), to: dir.appendingPathComponent("samples.jsonl"))
         try AtomicFile.write(lines(results), to: dir.appendingPathComponent("results.jsonl"))
+        try writeReports(summary: summary, to: dir)
+    }
+
+    /// Writes `junit.xml`, `summary.md` and, last, `summary.json`, each atomically.
+    static func writeReports(summary: EvalSummary, to dir: URL) throws {
         try AtomicFile.write(EvalReportFormats.junit(summary), to: dir.appendingPathComponent("junit.xml"))
         try AtomicFile.write(EvalReportFormats.markdown(summary), to: dir.appendingPathComponent("summary.md"))
         try AtomicFile.write(summary.json(), to: dir.appendingPathComponent("summary.json"))

@@ -55,6 +55,12 @@ public struct EvalSummary: Codable, Equatable, Sendable {
     public var per_problem: [ProblemRow]
     /// How the samples were generated (`--model` runs only; absent when samples came from a file).
     public var sampling: SamplingReport? = nil
+    /// The eval cache's key: content hashes of everything the samples and verdicts depend on (written by
+    /// runs with an output directory; absent in older summaries).
+    public var cache_key: EvalCacheKey? = nil
+    /// True when this summary was rebuilt from an earlier run's `samples.jsonl` and `results.jsonl` with the
+    /// same `cache_key` (nothing sampled or sandboxed); false for a fresh run with a key; absent otherwise.
+    public var reused: Bool? = nil
 
     /// Builds the summary from results in any order.
     public static func make(suite: EvalSuite, problemsFile: String, problems: [Problem], results: [SampleResult],

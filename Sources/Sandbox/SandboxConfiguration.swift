@@ -20,7 +20,7 @@ public struct SandboxConfiguration: Sendable {
     static let pythonFlags = ["-I", "-S", "-B", "-X", "frozen_modules=on"]
 
     /// The supervisor program (`supervisor.py`, embedded in the binary at build time), passed with `-c`.
-    static let supervisorSource = String(decoding: PackageResources.supervisor_py, as: UTF8.self)
+    public static let supervisorSource = String(decoding: PackageResources.supervisor_py, as: UTF8.self)
 
     /// Starts one supervisor and stops it again; throws `SandboxError` when the sandbox cannot run here,
     /// so callers can refuse before running anything.

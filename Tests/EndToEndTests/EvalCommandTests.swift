@@ -34,6 +34,46 @@ final class EvalCommandTests: XCTestCase {
         return url.path
     }
 
+    /// A second `eval --model` of an unchanged checkpoint into the same directory reuses the first's samples
+    /// and results; a changed seed or `--no-cache` runs afresh.
+    func testSecondModelEvalReusesTheFirst() throws {
+        let checkpoint = dir.appendingPathComponent("ckpt")
+        try FileManager.default.createDirectory(at: checkpoint, withIntermediateDirectories: true)
+        let text = dir.appendingPathComponent("corpus.txt")
+        try String(repeating: "def double(x):\n    return 2 * x\n\n", count: 50).write(to: text, atomically: true, encoding: .utf8)
+        let trained = try run(["tokenizer", "train", "--input", text.path, "--vocab-size", "300", "--quiet",
+                               "--out", checkpoint.appendingPathComponent("tokenizer.json").path])
+        XCTAssertEqual(trained.code, 0, trained.stderr)
+        try TinyMistralFiles.write(into: checkpoint, vocabSize: 300)
+        let suite = dir.appendingPathComponent("s.yaml").path, out = dir.appendingPathComponent("out").path
+        let args = ["eval", suite, "--model", checkpoint.path, "--out", out, "-n", "2", "--max-new-tokens", "6", "--workers", "2"]
+
+        let first = try run(args)
+        guard !first.stderr.contains("sandbox unavailable") else { throw XCTSkip("bubblewrap cannot run here") }
+        XCTAssertEqual(first.code, 1, "a random model misses pass@1 ≥ 0.5: \(first.stdout) \(first.stderr)")
+        XCTAssertFalse(first.stdout.contains("reused"), first.stdout)
+        let summaryURL = URL(fileURLWithPath: out).appendingPathComponent("summary.json")
+        let before = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: summaryURL)) as? [String: Any])
+        XCTAssertEqual(before["reused"] as? Bool, false)
+        let digest = try XCTUnwrap((before["cache_key"] as? [String: Any])?["digest"] as? String)
+
+        let second = try run(args)
+        XCTAssertEqual(second.code, 1, second.stderr)
+        XCTAssertTrue(second.stdout.contains("reused samples and results from \(out) (cache key \(digest.prefix(12)))"), second.stdout)
+        let after = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: summaryURL)) as? [String: Any])
+        XCTAssertEqual(after["reused"] as? Bool, true)
+        XCTAssertEqual(after["pass_at_k"] as? [String: Double], before["pass_at_k"] as? [String: Double])
+
+        let reseeded = try run(args + ["--seed", "9"])
+        XCTAssertFalse(reseeded.stdout.contains("reused"), reseeded.stdout)
+        let forced = try run(args + ["--seed", "9", "--no-cache"])
+        XCTAssertFalse(forced.stdout.contains("reused"), forced.stdout)
+        let again = try run(args + ["--seed", "9", "--json"])
+        XCTAssertTrue(again.stderr.contains("reused samples and results"), again.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["reused"] as? Bool, true)
+    }
+
     func testExitStatusesAndReports() throws {
         let suite = dir.appendingPathComponent("s.yaml").path
         let out = dir.appendingPathComponent("out").path

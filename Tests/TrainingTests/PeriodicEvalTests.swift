@@ -87,6 +87,15 @@ final class PeriodicEvalTests: XCTestCase {
         }
         var records = try MetricsLog.read(run.metricsURL).filter { $0.split == .eval }
         XCTAssertEqual(records.map(\.stageStep), [2])
+        // A resumed run that scores an unchanged checkpoint again (StageEvals.score's call) reuses its eval.
+        let step2 = run.evalURL(suite: "tiny", label: "step-00000002").appendingPathComponent("summary.json")
+        let written = try JSONDecoder().decode(EvalSummary.self, from: Data(contentsOf: step2))
+        XCTAssertEqual(written.reused, false)
+        let again = try evaluateCheckpoint(suite: dir.appendingPathComponent("tiny.yaml"),
+                                           checkpoint: CheckpointLocation(run: run, name: "step-00000002"), n: 1, limit: 1, seed: 3)
+        XCTAssertEqual(again.summary.reused, true)
+        XCTAssertEqual(again.summary.pass_at_k, written.pass_at_k)
+        XCTAssertEqual(again.summary.cache_key, written.cache_key)
 
         let resumed = try TrainingSession.resume(runDirectory: run.url, completionData: data())
         var text = ""
