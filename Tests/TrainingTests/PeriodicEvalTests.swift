@@ -14,17 +14,7 @@ final class PeriodicEvalTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("periodic-evals-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let corpus = (0..<20).map { "def add_\($0)(a, b):\n    return a + b * \($0)\n" }
-        try BPETokenizer.train(documents: corpus, vocabSize: 300, threads: 1).write(to: dir.appendingPathComponent("tokenizer.json"))
-        try JSONLines.encodeLine(["prefix": "x = ", "suffix": "", "suggestion": "1", "outcome": "accepted"])
-            .appending("\n").write(to: dir.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
-        let problems = [
-            #"{"task_id": "t/0", "prompt": "def add(a, b):\n", "canonical_solution": "    return a + b\n", "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n", "entry_point": "add"}"#,
-            #"{"task_id": "t/1", "prompt": "def one():\n", "canonical_solution": "    return 1\n", "test": "def check(candidate):\n    assert candidate() == 1\n", "entry_point": "one"}"#,
-        ]
-        try (problems.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("p.jsonl"), atomically: true, encoding: .utf8)
+        dir = try EvalRunFixture.makeDirectory(prefix: "periodic-evals")
         try "name: tiny\nproblems: p.jsonl\ntimeout_s: 2\nn: 4\nk: [1]\nmax_new_tokens: 4\nthresholds:\n  pass@1: 1.0\n"
             .write(to: dir.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
     }
@@ -74,8 +64,7 @@ final class PeriodicEvalTests: XCTestCase {
     }
 
     func testLogsPassAtKEveryNStepsAndResumesAcrossOne() throws {
-        guard (try? Evaluator(sandbox: SandboxConfiguration(mode: .bwrap, python: try PythonInterpreter.locate(), limits: SandboxLimits()),
-                               workers: 1).probe()) != nil else { throw XCTSkip("bubblewrap cannot run here") }
+        try EvalRunFixture.requireSandbox()
         let run: RunDirectory
         do {  // the first session (and its lock) ends with this block
             let session = try TrainingSession.start(config: try config(), runsDir: dir.appendingPathComponent("Runs"), completionData: data())

@@ -15,17 +15,7 @@ final class StageEvalGateTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("stage-evals-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let corpus = (0..<20).map { "def add_\($0)(a, b):\n    return a + b * \($0)\n" }
-        try BPETokenizer.train(documents: corpus, vocabSize: 300, threads: 1).write(to: dir.appendingPathComponent("tokenizer.json"))
-        try JSONLines.encodeLine(["prefix": "x = ", "suffix": "", "suggestion": "1", "outcome": "accepted"])
-            .appending("\n").write(to: dir.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
-        let problems = [
-            #"{"task_id": "t/0", "prompt": "def add(a, b):\n", "canonical_solution": "    return a + b\n", "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n", "entry_point": "add"}"#,
-            #"{"task_id": "t/1", "prompt": "def one():\n", "canonical_solution": "    return 1\n", "test": "def check(candidate):\n    assert candidate() == 1\n", "entry_point": "one"}"#,
-        ]
-        try (problems.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("p.jsonl"), atomically: true, encoding: .utf8)
+        dir = try EvalRunFixture.makeDirectory(prefix: "stage-evals")
         // A random model misses pass@1 = 1. The suite's name differs from its file's: reports go by the name.
         for (file, name) in [("gated.yaml", "tiny"), ("open.yaml", "open")] {
             try "name: \(name)\nproblems: p.jsonl\ntimeout_s: 2\nn: 1\nk: [1]\nmax_new_tokens: 4\nthresholds:\n  pass@1: 1.0\n"
@@ -60,7 +50,7 @@ final class StageEvalGateTests: XCTestCase {
     }
 
     func testTheLastStageGatesAndRunJSONRecordsEveryEval() throws {
-        guard (try? sandboxProbe()) != nil else { throw XCTSkip("bubblewrap cannot run here") }
+        try EvalRunFixture.requireSandbox()
         let session = try session()
         var text = ""
         let printer = ProgressPrinter(mode: .lines) { text += $0 }
@@ -125,10 +115,5 @@ final class StageEvalGateTests: XCTestCase {
         XCTAssertFalse(config.gates(config.evals[0], after: "a"))
         XCTAssertTrue(config.gates(config.evals[0], after: "b"))
         XCTAssertFalse(config.gates(config.evals[1], after: "b"))
-    }
-
-    func sandboxProbe() throws {
-        let python = try PythonInterpreter.locate()
-        try Evaluator(sandbox: SandboxConfiguration(mode: .bwrap, python: python, limits: SandboxLimits()), workers: 1).probe()
     }
 }
