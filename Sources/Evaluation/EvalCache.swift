@@ -86,13 +86,10 @@ struct CachedEval {
     /// Reads `dir`'s `summary.json`, `samples.jsonl` and `results.jsonl`; nil unless all three parse,
     /// the summary's `cache_key` digest is `key`'s, and the results match the samples one for one.
     static func load(from dir: URL, key: EvalCacheKey) -> CachedEval? {
-        let fm = FileManager.default
         let summaryURL = dir.appendingPathComponent("summary.json")
         let samplesURL = dir.appendingPathComponent("samples.jsonl")
         let resultsURL = dir.appendingPathComponent("results.jsonl")
-        guard fm.fileExists(atPath: summaryURL.path), fm.fileExists(atPath: samplesURL.path),
-              fm.fileExists(atPath: resultsURL.path),
-              let summaryData = try? Data(contentsOf: summaryURL),
+        guard let summaryData = try? Data(contentsOf: summaryURL),
               let previous = try? JSONDecoder().decode(EvalSummary.self, from: summaryData),
               previous.cache_key?.digest == key.digest,
               let samplesData = try? Data(contentsOf: samplesURL),

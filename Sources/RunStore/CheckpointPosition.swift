@@ -36,10 +36,16 @@ public struct CheckpointPosition: Codable, Equatable, Sendable {
 
     /// Reads the position from `checkpoint/state.json`. Throws an `InputError` naming the file.
     public static func read(from checkpoint: URL) throws -> CheckpointPosition {
+        try decode(CheckpointPosition.self, from: checkpoint)
+    }
+
+    /// Decodes `checkpoint/state.json` as `T` (the position, or the whole training state that holds it).
+    /// Throws an `InputError` naming the file.
+    public static func decode<T: Decodable>(_ type: T.Type, from checkpoint: URL) throws -> T {
         let url = checkpoint.appendingPathComponent(fileName)
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw InputError(file: url.path, "cannot read the checkpoint's training state") }
-        do { return try JSONDecoder().decode(CheckpointPosition.self, from: data) } catch let e as DecodingError {
+        do { return try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
             throw InputError(file: url.path, JSONLines.describe(e))
         }
     }

@@ -41,14 +41,14 @@ public struct ComparisonReport {
     func valueCell(_ row: RunComparison.MetricRow, _ i: Int) -> String {
         let v = MetricFormatting.value(row.values[i], metric: row.metric)
         guard row.values[i] != nil, i < row.intervals.count, let ci = row.intervals[i] else { return v }
-        return "\(v) [\(String(format: "%.3f", ci.lower)), \(String(format: "%.3f", ci.upper))] n=\(ci.problems)"
+        return "\(v) \(ci.bracketed)"
     }
 
     /// The delta, and for paired pass@k its interval and p-value, `*` when significant:
     /// `-0.012 [-0.030, 0.004] p=0.210`.
     func deltaCell(_ row: RunComparison.MetricRow, _ i: Int) -> String {
         guard i < row.paired.count, let p = row.paired[i] else { return MetricFormatting.delta(row.deltas[i], metric: row.metric) }
-        let star = p.p_value < comparison.significance ? " *" : ""
+        let star = p.isSignificant(at: comparison.significance) ? " *" : ""
         return MetricFormatting.delta(p.difference, metric: row.metric)
             + " [\(String(format: "%+.3f", p.lower)), \(String(format: "%+.3f", p.upper))] \(Self.pText(p.p_value))\(star)"
     }
@@ -131,7 +131,7 @@ public struct ComparisonReport {
             for i in ids.indices.dropFirst() {
                 let p = i < row.paired.count ? row.paired[i] : nil
                 cells += [text(p?.lower), text(p?.upper), text(p?.p_value), p.map { "\($0.problems)" } ?? "",
-                          p.map { $0.p_value < comparison.significance ? "true" : "false" } ?? ""]
+                          p.map { $0.isSignificant(at: comparison.significance) ? "true" : "false" } ?? ""]
             }
             rows.append(cells)
         }
@@ -167,7 +167,7 @@ public struct ComparisonReport {
                 JSONMetric(key: row.key, metric: row.metric, direction: row.direction.rawValue, values: row.values, deltas: row.deltas,
                            intervals: row.intervals.isEmpty ? nil : row.intervals,
                            paired: row.paired.isEmpty ? nil : row.paired,
-                           significant: row.paired.isEmpty ? nil : row.paired.map { $0.map { $0.p_value < comparison.significance } })
+                           significant: row.paired.isEmpty ? nil : row.paired.map { $0.map { $0.isSignificant(at: comparison.significance) } })
             },
             gate: findings.isEmpty ? nil : findings,
             worse: findings.isEmpty ? nil : findings.contains(where: \.worse))

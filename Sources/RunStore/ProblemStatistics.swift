@@ -29,6 +29,11 @@ public struct ProblemInterval: Codable, Equatable, Sendable {
     }
 }
 
+extension ProblemInterval {
+    /// The interval as every report writes it after the value: `[0.010, 0.050] n=84`.
+    public var bracketed: String { String(format: "[%.3f, %.3f] n=%d", lower, upper, problems) }
+}
+
 /// Two runs' per-problem scores compared on the problems both scored (`candidate − baseline`, paired).
 public struct PairedDifference: Codable, Equatable, Sendable {
     /// Mean over shared problems of candidate − baseline (negative: the candidate is lower).
@@ -46,6 +51,9 @@ public struct PairedDifference: Codable, Equatable, Sendable {
     public var permutation: String
     public var resamples: Int
     public var seed: UInt64
+
+    /// Whether the test rejects "no difference" at `level` (p below it).
+    public func isSignificant(at level: Double) -> Bool { p_value < level }
 }
 
 /// The statistics over problems behind every pass@k interval and paired comparison.

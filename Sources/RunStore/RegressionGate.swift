@@ -101,7 +101,7 @@ public struct RegressionGate: Equatable, Sendable {
                 var worse = true
                 let slack = allowed + 1e-12 * max(1, abs(baseline))  // rounding of the stored values
                 if value != nil, i < row.paired.count, let paired = row.paired[i] {
-                    let significant = paired.p_value < comparison.significance
+                    let significant = paired.isSignificant(at: comparison.significance)
                     worse = -paired.difference > slack && significant
                     findings.append(Finding(key: row.key, run: run, baseline: baseline, value: value, allowed: allowed, worse: worse,
                                             paired: paired, significant: significant, significance: comparison.significance))

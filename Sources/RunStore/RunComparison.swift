@@ -35,7 +35,7 @@ public struct RunComparison {
         /// Whether run `i`'s paired difference is significant at the comparison's level.
         public func significant(_ i: Int, at level: Double) -> Bool {
             guard i < paired.count, let p = paired[i] else { return false }
-            return p.p_value < level
+            return p.isSignificant(at: level)
         }
         /// `values[i] - values[0]`; nil for the first run or when either side is missing.
         public var deltas: [Double?] {

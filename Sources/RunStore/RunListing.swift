@@ -47,7 +47,7 @@ public enum RunListing {
                     .map { k in
                         var text = "\(k)=\(String(format: "%.3f", e.passAtK[k] ?? 0))"
                         if let ci = e.intervals[k] {
-                            text += String(format: " [%.3f, %.3f] n=%d", ci.lower, ci.upper, ci.problems)
+                            text += " " + ci.bracketed
                         }
                         return text
                     }.joined(separator: "  ")]

@@ -47,7 +47,7 @@ public struct RunSummary: Sendable {
         let order = Dictionary(uniqueKeysWithValues: record.stages.enumerated().map { ($1, $0) })
         func rank(_ label: String) -> (Int, Int) {
             if let i = order[label] { return (2, i) }
-            if label.hasPrefix("step-"), let step = Int(label.dropFirst(5)) { return (1, step) }
+            if case .step(let step)? = CheckpointName(label) { return (1, step) }
             return (0, 0)
         }
         var best: [String: EvalResult] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 
 /// Turns `TrainingProgress` into text for a person: a live bar redrawn in place on a terminal
 /// (stage, step/total, loss, tokens/s, ETA), a plain line per report otherwise, or nothing.
@@ -72,14 +73,11 @@ public final class ProgressPrinter {
             line(e.stage.hasPrefix("step-") ? "eval \(e.suite.lastPathComponent) on checkpoint \(e.stage)"
                                             : "eval \(e.suite.lastPathComponent) on stage \(e.stage)'s checkpoint")
         case .evaluated(let r):
-            if case .couldNotRun(let message) = r.outcome, r.stage.hasPrefix("step-") {
-                line("eval \(r.suite.lastPathComponent) on \(r.stage) could not run (training goes on): \(message)")
-            }
             guard case .scored(let e) = r.outcome else { return }
             let s = e.summary
             let passes = s.pass_at_k.keys.sorted().map { k in
                 "\(k) \(String(format: "%.3f", s.pass_at_k[k] ?? 0))"
-                    + (s.pass_at_k_interval?[k].map { String(format: " [%.3f, %.3f] n=%d", $0.lower, $0.upper, $0.problems) } ?? "")
+                    + (s.pass_at_k_interval?[k].map { " " + $0.bracketed } ?? "")
             }
             line("eval \(s.suite) after \(r.stage): \(passes.joined(separator: ", ")) (\(s.verdict.rawValue)) -> \(e.directory.path)")
             if s.verdict == .fail && !r.gated && !r.stage.hasPrefix("step-") {

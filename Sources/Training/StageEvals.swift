@@ -8,12 +8,14 @@ extension RunConfig {
         evals.filter { $0.every == nil && ($0.stages.isEmpty || $0.stages.contains(stage)) }
     }
 
+    /// The periodic evals (`every: N`) of stage `stage`, in config order.
+    public func periodicEvals(stage: String) -> [EvalConfig] {
+        evals.filter { $0.every != nil && ($0.stages.isEmpty || $0.stages.contains(stage)) }
+    }
+
     /// The periodic evals due at step `stageStep` of `stage` (`every` divides it), in config order.
     public func periodicEvals(stage: String, stageStep: Int) -> [EvalConfig] {
-        evals.filter { e in
-            guard let every = e.every, stageStep > 0, stageStep % every == 0 else { return false }
-            return e.stages.isEmpty || e.stages.contains(stage)
-        }
+        periodicEvals(stage: stage).filter { e in stageStep > 0 && e.every.map { stageStep % $0 == 0 } == true }
     }
 
     /// Whether eval `eval` run after `stage` gates the run (a missed threshold fails it). The thresholds

@@ -81,6 +81,7 @@ public final class Trainer {
         while state.position.stageIndex < config.stages.count {
             let index = state.position.stageIndex
             let stage = config.stages[index]
+            let evalEvery = config.periodicEvals(stage: stage.name).compactMap(\.every)   // once per stage, not per step
             var data = try openData(stage, index)
             if resumingStage {
                 try data.restore(state.dataPosition)
@@ -182,7 +183,7 @@ public final class Trainer {
                 let ending = last || earlyStopped
                 // A periodic eval scores a saved checkpoint, so its steps are checkpointed too.
                 let periodic = (stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0)
-                    || !config.periodicEvals(stage: stage.name, stageStep: state.position.stageStep).isEmpty
+                    || evalEvery.contains { state.position.stageStep % $0 == 0 }
                 if !ending && (periodic || stopRequested) {
                     state.elapsed = elapsed()
                     try checkpoint(.step(state.position.step), data: data, report: report)

@@ -49,12 +49,7 @@ public struct TrainingState: Equatable, Sendable {
     }
 
     public static func read(from directory: URL) throws -> TrainingState {
-        let url = directory.appendingPathComponent(CheckpointPosition.fileName)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw InputError(file: url.path, "cannot read the checkpoint's training state") }
-        do { return try JSONDecoder().decode(TrainingState.self, from: data) } catch let e as DecodingError {
-            throw InputError(file: url.path, JSONLines.describe(e))
-        }
+        try CheckpointPosition.decode(TrainingState.self, from: directory)
     }
 
     static func hex(_ words: [UInt64]) -> [String] { words.map { String(format: "%016llx", $0) } }
