@@ -215,19 +215,19 @@ private struct GGUFReader {
     }
 
     /// A count or length that must fit in `Int` and in what is left of the file at `minimumBytes` each.
-    mutating func count(_ what: String, key: String?, minimumBytes: Int) throws -> Int {
-        let n = try u64(what, key: key)
+    mutating func count(_ what: @autoclosure () -> String, key: String?, minimumBytes: Int) throws -> Int {
+        let n = try u64(what(), key: key)
         guard n <= UInt64(remaining / max(1, minimumBytes)) else {
-            throw fail(key, "truncated or corrupt: \(what) is \(n) but only \(remaining) bytes are left")
+            throw fail(key, "truncated or corrupt: \(what()) is \(n) but only \(remaining) bytes are left")
         }
         return Int(n)
     }
 
-    mutating func string(_ what: String, key: String?) throws -> String {
-        let n = try count("\(what) length", key: key, minimumBytes: 1)
-        let at = try take(n, what, key: key)
+    mutating func string(_ what: @autoclosure () -> String, key: String?) throws -> String {
+        let n = try count("\(what()) length", key: key, minimumBytes: 1)
+        let at = try take(n, what(), key: key)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[at ..< at + n])
-        guard let s = String(validating: slice, as: UTF8.self) else { throw fail(key, "\(what) is not valid UTF-8") }
+        guard let s = String(validating: slice, as: UTF8.self) else { throw fail(key, "\(what()) is not valid UTF-8") }
         return s
     }
 

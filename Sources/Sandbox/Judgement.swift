@@ -36,14 +36,10 @@ func judge(_ raw: RawOutcome, sentinel: String, limits: SandboxLimits) -> (Sampl
         return judgeSplit(raw, report)
     }
     if let signal = raw.signal {
-        let name = signalName(signal)
-        var why = ""
-        if signal == Int(SIGXCPU) { why = " (CPU time limit)" }
-        if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
-        return (.failed, "killed by \(name)\(why)")
+        return (.failed, killedDescription(signal))
     }
     let code = raw.exit_code ?? -1
-    let lastLine = raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+    let lastLine = lastStderrLine(raw)
     if code == 121 && raw.stderr.contains("codetune-sandbox:") {
         return (.error, lastLine ?? "the harness could not prepare the sample")
     }
@@ -66,13 +62,9 @@ func judgeSplit(_ raw: RawOutcome, _ report: JudgeReport) -> (SampleStatus, Stri
     if report.passed { return (.passed, "") }
     if report.judge_failed == true { return (.error, truncateDetail(report.detail)) }
     guard let moment = report.gone else { return (.failed, truncateDetail(report.detail)) }
-    let lastLine = raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+    let lastLine = lastStderrLine(raw)
     if let signal = raw.signal {
-        let name = signalName(signal)
-        var why = ""
-        if signal == Int(SIGXCPU) { why = " (CPU time limit)" }
-        if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
-        return (.failed, "killed by \(name)\(why) \(moment)")
+        return (.failed, "\(killedDescription(signal)) \(moment)")
     }
     guard let code = raw.exit_code else {
         return (.failed, "the completion's process stopped answering \(moment)")
@@ -99,4 +91,17 @@ func signalName(_ signal: Int) -> String {
                                   SIGXFSZ: "SIGXFSZ", SIGBUS: "SIGBUS", SIGTERM: "SIGTERM", SIGFPE: "SIGFPE",
                                   SIGILL: "SIGILL", SIGPIPE: "SIGPIPE", SIGSYS: "SIGSYS"]
     return names[Int32(signal)] ?? "signal \(signal)"
+}
+
+/// "killed by SIGKILL (…)": the signal and the limit it most likely stands for.
+private func killedDescription(_ signal: Int) -> String {
+    var why = ""
+    if signal == Int(SIGXCPU) { why = " (CPU time limit)" }
+    if signal == Int(SIGKILL) { why = " (memory, process or CPU limit, or killed by the sample)" }
+    return "killed by \(signalName(signal))\(why)"
+}
+
+/// The last non-blank line the sample's process wrote to stderr.
+private func lastStderrLine(_ raw: RawOutcome) -> String? {
+    raw.stderr.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
 }

@@ -16,9 +16,6 @@ public struct Exercise: Sendable, Equatable {
     /// Wrong bodies (a mutated operator, a truncated body …): rejected completions once tests fail them.
     public var brokenVariants: [String]
 
-    /// The program that runs `body` against the tests: prompt, body, tests.
-    public func program(body: String) -> String { prompt + body + "\n\n" + tests + "\n" }
-
     /// `body` against the tests, split for the sandbox: the tests run in a judging process where
     /// `functionName` is a stub answered by the body's process.
     public func judgedSample(body: String) -> JudgedSample {

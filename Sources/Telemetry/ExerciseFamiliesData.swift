@@ -328,9 +328,9 @@ enum ExerciseFamiliesData {
         return g.make(family: "index_of_first", name: name, params: [(p, "list"), (q, "int")], returns: "int", doc: doc, body: body, cases: cases)
     }
 
-    static var all: [(inout ExerciseBuilder) -> Exercise] { [
+    static let all: [@Sendable (inout ExerciseBuilder) -> Exercise] = [
         sumEvens, spread, uniqueInOrder, runningTotal, chunks, rotateLeft, secondLargest, flattenOnce, differences,
         clampAll, average, product, wordCounts, invertMapping, mergeCounts, groupByInitial, keyOfMax, gcd, digitSum,
         isPrime, fibonacci, countMultiples, powerOfTwo, indexOfFirst,
-    ] }
+    ]
 }

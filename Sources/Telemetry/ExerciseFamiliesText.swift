@@ -248,8 +248,8 @@ enum ExerciseFamiliesText {
         return g.make(family: "filter_longer", name: name, params: [(p, "list")], returns: "list", doc: doc, body: body, cases: cases)
     }
 
-    static var all: [(inout ExerciseBuilder) -> Exercise] { [
+    static let all: [@Sendable (inout ExerciseBuilder) -> Exercise] = [
         countVowels, reverseWords, isPalindrome, runLength, longestWord, snakeToCamel, countOccurrences, caesar,
         parsePairs, sumDelimited, clockMinutes, digitsIn, countPrefixed, filterLonger,
-    ] }
+    ]
 }

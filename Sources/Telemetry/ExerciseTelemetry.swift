@@ -6,8 +6,8 @@ import SeededRandom
 /// tests pass when run, and a broken variant becomes a `rejected` event only after the tests fail it.
 public struct ExerciseTelemetry {
     /// Every exercise family, string / parsing ones first.
-    public static let familyCount = ExerciseFamiliesText.all.count + ExerciseFamiliesData.all.count
-    static var families: [(inout ExerciseBuilder) -> Exercise] { ExerciseFamiliesText.all + ExerciseFamiliesData.all }
+    static let families = ExerciseFamiliesText.all + ExerciseFamiliesData.all
+    public static var familyCount: Int { families.count }
 
     public struct Counts: Equatable, Sendable {
         public var exercises = 0
@@ -30,9 +30,8 @@ public struct ExerciseTelemetry {
     /// Exercise `index` of the stream for `seed`: families in turn, each with its own seeded randomness,
     /// so the same (seed, index) always gives the same exercise.
     public static func exercise(seed: UInt64, index: Int) -> Exercise {
-        var mix = SplitMix64(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
+        var mix = SplitMix64(seed: seed ^ (UInt64(index) &* SplitMix64.increment))
         var g = ExerciseBuilder(rng: SplitMix64(seed: mix.next()))
-        let families = Self.families
         return families[index % families.count](&g)
     }
 

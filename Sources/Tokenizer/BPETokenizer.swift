@@ -62,10 +62,11 @@ public struct BPETokenizer: Sendable {
     let startsAddedToken: [Bool]
 
     /// Builds a tokenizer from its parts. `vocabulary[id]` is the token's bytes (nil for a gap);
-    /// merges are in rank order, each a pair of ids whose concatenation must be in the vocabulary.
+    /// merges are in rank order, each a pair of ids whose concatenation must be in the vocabulary (errors name
+    /// them `mergesKey[rank]`, as the file the merges came from spells them).
     public init(vocabulary: [[UInt8]?], merges: [(Int32, Int32)], addedTokens: [AddedToken],
                 addPrefixSpace: Bool = false, useRegex: Bool = true, ignoreMerges: Bool = false,
-                splitDigits: Bool = false) throws {
+                splitDigits: Bool = false, mergesKey: String = "model.merges") throws {
         var bytes = vocabulary.map { $0 ?? [] }
         for t in addedTokens {
             guard t.id >= 0 else { throw InputError(key: "added_tokens", "negative id \(t.id) for \(t.content)") }
@@ -85,7 +86,7 @@ public struct BPETokenizer: Sendable {
         for (rank, (a, b)) in merges.enumerated() {
             guard Int(a) < vocabulary.count, Int(b) < vocabulary.count, a >= 0, b >= 0,
                   let merged = idOf[bytes[Int(a)] + bytes[Int(b)]] else {
-                throw InputError(key: "model.merges[\(rank)]", "merged token is not in the vocabulary")
+                throw InputError(key: "\(mergesKey)[\(rank)]", "merged token is not in the vocabulary")
             }
             let key = PairTable.key(a, b)
             if table.value(for: key) == nil {  // the first (lowest-rank) entry of a duplicate wins

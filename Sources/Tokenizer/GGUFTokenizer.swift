@@ -94,10 +94,11 @@ public struct GGUFTokenizer: Sendable {
         }
         func flag(_ key: String) throws -> Bool { f.metadata[key] == nil ? false : try f.bool(key) }
         do {
-            tokenizer = try BPETokenizer(vocabulary: vocabulary, merges: merges, addedTokens: added,
-                                         addPrefixSpace: false, useRegex: true, ignoreMerges: false, splitDigits: splitDigits)
+            tokenizer = try BPETokenizer(vocabulary: vocabulary, merges: merges, addedTokens: added, addPrefixSpace: false,
+                                         useRegex: true, ignoreMerges: false, splitDigits: splitDigits,
+                                         mergesKey: "tokenizer.ggml.merges")
         } catch let e as InputError {
-            throw InputError(file: f.path, key: (e.key ?? "").replacingOccurrences(of: "model.merges", with: "tokenizer.ggml.merges"), e.problem)
+            throw InputError(file: f.path, key: e.key, e.problem)   // the error names the GGUF file
         }
         preTokenizer = pre
         bosId = try id("tokenizer.ggml.bos_token_id")
