@@ -10,7 +10,8 @@ extension RunConfig {
                             "rope_theta", "rms_norm_eps", "sliding_window", "initializer_range", "tie_word_embeddings"]
     static let stageKeys = ["name", "data", "objective", "steps", "tokens", "batch_size", "grad_accum", "context", "lr",
                             "warmup", "schedule", "min_lr", "weight_decay", "betas", "clip", "log_every", "eval_every",
-                            "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan", "allow_contaminated"]
+                            "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan", "allow_contaminated",
+                             "best"]
     static let evalKeys = ["suite", "n", "limit", "stages", "gate", "every"]
 
     /// Reads and validates a run config, reporting every problem at once as
@@ -62,10 +63,13 @@ extension RunConfig {
         let tokenizer = top.value("tokenizer").flatMap { existingPath($0, base: base, what: "tokenizer file") }
         let model = top.required("model").flatMap { parseModel($0, base: base) }
         var stages: [StageConfig] = []
+        var bestValues: [(StageConfig, YAMLValue)] = []
         if let list = top.required("stages")?.list {
             if list.isEmpty, let v = top.value("stages") { diags.report(v.mark, v.path, "a run needs at least one stage") }
             for (i, item) in list.enumerated() {
-                if let s = parseStage(item, index: i, base: base, maxContext: model.flatMap(maxContext)) {
+                var bestValue: YAMLValue?
+                if let s = parseStage(item, index: i, base: base, maxContext: model.flatMap(maxContext), bestValue: &bestValue) {
+                    if let bestValue { bestValues.append((s, bestValue)) }
                     if stages.contains(where: { $0.name == s.name }) {
                         diags.report(item.mark, item.path + ".name", "stage name '\(s.name)' is used twice")
                     }
@@ -80,6 +84,7 @@ extension RunConfig {
         for item in top.value("evals")?.list ?? [] {
             if let e = parseEval(item, base: base, stageNames: stages.map(\.name)) { evals.append(e) }
         }
+        for (stage, value) in bestValues { validateBest(stage, value: value, evals: evals) }
         guard let model else { return nil }
         return RunConfig(file: file, name: name, seed: seed, threads: threads, model: model, tokenizer: tokenizer,
                          stages: stages, evals: evals)
@@ -136,7 +141,8 @@ extension RunConfig {
         return .fresh(config)
     }
 
-    static func parseStage(_ item: YAMLValue, index: Int, base: URL, maxContext: Int?) -> StageConfig? {
+    /// - Parameter bestValue: set to the stage's `best:` node, for `validateBest` once the evals are known.
+    static func parseStage(_ item: YAMLValue, index: Int, base: URL, maxContext: Int?, bestValue: inout YAMLValue?) -> StageConfig? {
         let diags = item.diagnostics
         guard let m = item.mapping(allowed: stageKeys) else { return nil }
         var name = "stage\(index + 1)"
@@ -181,6 +187,13 @@ extension RunConfig {
                 minDelta = e.value("min_delta")?.double(in: 0...100) ?? 0
             }
         }
+        var best = BestMetric.validationLoss
+        bestValue = m.value("best")
+        if let v = bestValue, let s = v.string {
+            if let metric = BestMetric(s) { best = metric } else {
+                diags.report(v.mark, v.path, "'\(s)' is not a metric: use val_loss or pass@K@SUITE (e.g. pass@1@basic-python)")
+            }
+        }
         return StageConfig(
             name: name, data: data ?? base, objective: objective, steps: steps, batchSize: batch, gradAccum: accum,
             context: context, lr: lr, warmup: warmup,
@@ -195,7 +208,7 @@ extension RunConfig {
             earlyStoppingPatience: patience, earlyStoppingMinDelta: minDelta,
             carryOptimizer: m.value("carry_optimizer")?.bool ?? false,
             onNonFinite: m.value("on_nan")?.choice(StageConfig.OnNonFinite.allCases.map(\.rawValue)).flatMap(StageConfig.OnNonFinite.init) ?? .fail,
-            allowContaminated: m.value("allow_contaminated")?.bool ?? false)
+            allowContaminated: m.value("allow_contaminated")?.bool ?? false, best: best)
     }
 
     static func parseEval(_ item: YAMLValue, base: URL, stageNames: [String]) -> EvalConfig? {

@@ -123,12 +123,13 @@ public final class TrainingSession {
         var evals: [TrainingProgress.EvalReport] = []
         let outcome: TrainingOutcome
         do {
-            outcome = try trainer.run { progress in
+            outcome = try trainer.run(score: { stage, c in
+                try evaluatePeriodically(c, stage: stage, observer: observer)
+            }) { progress in
                 do {
                     try record(progress)
                     observer(progress)
                     if case .stageFinished(let end) = progress { evals += try evaluate(after: end.stage, observer: observer) }
-                    if case .checkpointed(let c) = progress { try evaluatePeriodically(c, observer: observer) }
                 } catch {
                     logError = error
                     return .stop
@@ -166,7 +167,7 @@ public final class TrainingSession {
             log.sync()
             let elapsed = trainer.state.elapsed
             try run.updateRecord { $0.elapsedSeconds = elapsed }
-        case .stageStarted, .nonFinite, .stageFinished, .evalStarted, .evaluated:
+        case .stageStarted, .nonFinite, .stageFinished, .evalStarted, .evaluated, .bestMeasured:
             break
         }
     }
