@@ -9,8 +9,8 @@ import XCTest
 /// made by `make_smollm2_reference.py`): next-token logits after each prompt within `tolerance`, and the 64
 /// tokens of greedy decoding equal. Runs only when `CODETUNE_SMOLLM2_GGUF` names the file; skipped otherwise.
 final class SmolLM2Tests: XCTestCase {
-    /// Float32 on both sides; 30 layers of different summation order on logits of size ~20.
-    static let tolerance: Float = 2e-3
+    /// Float32 on both sides; 30 layers of different summation order on logits up to ~35 (measured: 7e-5).
+    static let tolerance: Float = 5e-4
 
     func testLogitsAndGreedyDecodingMatchTransformers() throws {
         guard let path = ProcessInfo.processInfo.environment["CODETUNE_SMOLLM2_GGUF"], !path.isEmpty else {
