@@ -139,11 +139,7 @@ extension Checkpoint {
     }
 
     /// True when `url` is a GGUF file (by its first four bytes, `GGUF`).
-    public static func isGGUF(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
-    }
+    public static func isGGUF(_ url: URL) -> Bool { GGUFFile.hasMagic(url) }
 }
 
 extension MistralModel {

@@ -213,7 +213,7 @@ extension MistralConfig: Codable {
         if modelType != "mistral" { slidingWindow = nil }
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
         bosTokenId = try c.decodeIfPresent(Int.self, forKey: .bosTokenId)
-        // Some configs list several end-of-sequence ids; the first is the one we stop on.
+        // Some configs list several end-of-sequence ids (Llama 3, Qwen2 instruct); every one ends a sample.
         if let ids = try? c.decodeIfPresent([Int].self, forKey: .eosTokenId) {
             eosTokenId = ids.first
             additionalEosTokenIds = Array(ids.dropFirst())

@@ -64,7 +64,7 @@ public struct CheckpointReference: Equatable, Sendable {
         let url = URL(fileURLWithPath: target).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            if Self.isGGUF(url) {   // a pretrained model file (llama.cpp's format), not part of a run
+            if GGUFFile.hasMagic(url) {   // a pretrained model file (llama.cpp's format), not part of a run
                 guard selection == .latest else {
                     throw InputError(file: target, "is a GGUF model file, not a run: ':STAGE' and --checkpoint select within a run")
                 }
@@ -103,12 +103,5 @@ public struct CheckpointReference: Equatable, Sendable {
             }
             return CheckpointLocation(run: run, name: latest.name.description)
         }
-    }
-
-    /// True when `url` is a file whose first four bytes are `GGUF`.
-    static func isGGUF(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
     }
 }

@@ -11,19 +11,10 @@ extension BPETokenizer {
         }
         if isDirectory.boolValue {
             try self.init(contentsOf: url.appendingPathComponent("tokenizer.json"))
-        } else if GGUFTokenizer.isGGUF(url) {
+        } else if GGUFFile.hasMagic(url) {
             self = try GGUFTokenizer(contentsOf: url).tokenizer
         } else {
             try self.init(contentsOf: url)
         }
-    }
-}
-
-extension GGUFTokenizer {
-    /// True when `url` is a file whose first four bytes are `GGUF`.
-    public static func isGGUF(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
     }
 }

@@ -56,6 +56,32 @@ final class PretrainedLoadingTests: XCTestCase {
         }
     }
 
+    /// Fine-tuning a loaded model: its loss and every gradient (Qwen2's biases included) equal PyTorch's,
+    /// with `ParityTests`' tolerances (loss 1e-5; gradients 1e-4 of the tensor's largest).
+    func testLossAndGradientsOfLoadedModelsMatchTorch() throws {
+        for name in ["llama_tiny", "qwen2_tiny"] {
+            let dir = try Self.fixture(name)
+            let model = try MistralModel.load(pretrained: dir)
+            let file = try SafeTensorsFile(contentsOf: dir.appendingPathComponent("expected.safetensors"))
+            let shape = try file.entry("input_ids").shape
+            let ids = try file.integers("input_ids").map { Int32($0) }
+            let targets = try file.integers("targets").map { Int32($0) }
+            let tape = Tape()
+            let loss = model.loss(tape, ids: ids, targets: targets, batch: shape[0], length: shape[1])
+            XCTAssertEqual(loss.item, try file.floats("loss")[0], accuracy: ParityTests.lossTolerance, name)
+            tape.backward(loss)
+            var biases = 0
+            for (spec, p) in zip(model.parameterSpecs, model.parameters) {
+                let expected = try file.floats("grad." + spec.name, shape: spec.shape)
+                let scale = expected.reduce(Float(0)) { max($0, abs($1)) }
+                let err = ParityTests.maxAbsDiff(UnsafeBufferPointer(start: p.grad!, count: p.count), expected)
+                XCTAssertLessThanOrEqual(err, ParityTests.gradientRelativeTolerance * scale + 1e-7, "\(name) grad \(spec.name)")
+                if spec.name.hasSuffix(".bias") { biases += 1 }
+            }
+            XCTAssertEqual(biases, name == "qwen2_tiny" ? 6 : 0)
+        }
+    }
+
     func testGGUFLlamaMatchesTransformersGGUFLoading() throws {
         let dir = try Self.fixture("llama_tiny_gguf")
         let model = try MistralModel.load(pretrained: dir.appendingPathComponent("model.gguf"))

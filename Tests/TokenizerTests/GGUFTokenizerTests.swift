@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 import XCTest
 @testable import Tokenizer
@@ -109,13 +110,13 @@ final class GGUFTokenizerTests: XCTestCase {
     func testModelAtReadsAGGUFFileOrADirectorysTokenizerJSON() throws {
         let url = try Fixture.url("gguf_tiny_tokenizer.gguf")
         let own = try GGUFTokenizer(contentsOf: url).tokenizer
-        XCTAssertTrue(GGUFTokenizer.isGGUF(url))
+        XCTAssertTrue(GGUFFile.hasMagic(url))
         XCTAssertEqual(try BPETokenizer(modelAt: url).contentHash, own.contentHash)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("codetune-model-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         try own.write(to: dir.appendingPathComponent("tokenizer.json"))
-        XCTAssertFalse(GGUFTokenizer.isGGUF(dir.appendingPathComponent("tokenizer.json")))
+        XCTAssertFalse(GGUFFile.hasMagic(dir.appendingPathComponent("tokenizer.json")))
         XCTAssertEqual(try BPETokenizer(modelAt: dir).contentHash, own.contentHash)
         XCTAssertThrowsError(try BPETokenizer(modelAt: dir.appendingPathComponent("missing.gguf")))
     }

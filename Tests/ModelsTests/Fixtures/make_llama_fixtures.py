@@ -8,6 +8,8 @@ Each fixture directory is a Hugging Face checkpoint of a tiny random model (`sav
   logits      F32 [B, T, V]
   prompt      I64 [P]      a prompt (input_ids[0, :P])
   greedy      I64 [64]     the 64 tokens greedy decoding appends to it (argmax, no end-of-sequence stop)
+  targets, loss, grad.<param>   (Hugging Face directories only) next-token targets (-100 = ignored), the
+              mean cross-entropy and every parameter's gradient (tied embedding: both uses; Qwen2 biases)
 
 Fixtures:
   llama_tiny   LlamaForCausalLM  vocab 96, hidden 32, 2 layers, 4 heads, 2 kv heads, MLP 64, tied, rope θ 50000
@@ -79,6 +81,16 @@ def make_hf(name: str, model, seed: int):
         os.remove(gen)
     ids = torch.randint(0, SHAPE["vocab_size"], (2, 12), dtype=torch.int64)
     exp = expected(model, ids)
+    # Training through the loaded model: the loss on next tokens and every parameter's gradient (biases included).
+    targets = torch.full_like(ids, -100)
+    targets[:, :-1] = ids[:, 1:]
+    model.zero_grad(set_to_none=True)
+    loss = model(input_ids=ids, labels=ids).loss
+    loss.backward()
+    exp["targets"] = targets
+    exp["loss"] = loss.detach().reshape(1)
+    for pname, p in model.named_parameters():
+        exp["grad." + pname] = p.grad.detach().clone().contiguous()
     save_file(exp, os.path.join(out, "expected.safetensors"), metadata={"format": "pt"})
     print(f"{name}: greedy {exp['greedy'][:12].tolist()}…")
     return ids
