@@ -5,7 +5,8 @@
 // runs the same layers fused over preallocated buffers through `apply`, which sits beside `forward` for
 // the two kinds of layer that hold weights (RMSNorm, Projection). Shapes are written beside each step:
 // B batch, T new positions, S = cached + new positions, D hidden, H heads, KV kv heads, d head width,
-// M MLP width, V vocabulary. Parameter names and layouts are Hugging Face's `MistralForCausalLM`.
+// M MLP width, V vocabulary. Parameter names and layouts are Hugging Face's `MistralForCausalLM`, which
+// `LlamaForCausalLM` and `Qwen2ForCausalLM` share (Qwen2 adds biases to q, k, v: `Projection.bias`).
 
 import Autograd
 import FileFormats
@@ -31,20 +32,34 @@ struct RMSNorm {
 
 // MARK: - Projection
 
-/// A linear layer without bias, y = x·Wᵀ with W [out, in] (`nn.Linear`'s layout). Both forward passes
-/// compute every projection through this one type, so a change to how a projection computes (an adapter,
-/// another precision) is written once, here.
+/// A linear layer, y = x·Wᵀ (+ b) with W [out, in] (`nn.Linear`'s layout) and an optional bias b [out]
+/// (Qwen2's q, k, v). Both forward passes compute every projection through this one type, so a change to
+/// how a projection computes (an adapter, another precision) is written once, here.
 struct Projection {
     let weight: Tensor  // [out, in]
+    let bias: Tensor?   // [out]
 
-    func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, in] → [B, T, out]
-        tape.linear(x, weight)
+    init(weight: Tensor, bias: Tensor? = nil) {
+        self.weight = weight
+        self.bias = bias
     }
 
-    /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ`, or `y += x·Wᵀ` with `accumulate` (a residual add).
+    func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, in] → [B, T, out]
+        let y = tape.linear(x, weight)
+        guard let bias else { return y }
+        return tape.add(y, bias)
+    }
+
+    /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ (+ b)`, or `y += x·Wᵀ (+ b)` with `accumulate` (a residual add).
     func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false) {
-        InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: weight.shape[0],
+        let outF = weight.shape[0]
+        InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: outF,
                                     beta: accumulate ? 1 : 0)
+        guard let bias else { return }
+        for r in 0..<rows {
+            let yr = y + r * outF
+            for j in 0..<outF { yr[j] += bias.data[j] }
+        }
     }
 }
 
@@ -137,9 +152,13 @@ public final class MistralModel {
         head = Projection(weight: embedding)
         blocks = (0..<config.numHiddenLayers).map { _ in
             let inputNorm = RMSNorm(weight: take(), eps: eps)
+            func biased() -> Projection {
+                let weight = take()
+                return Projection(weight: weight, bias: config.qkvBias ? take() : nil)
+            }
+            let (q, k, v) = (biased(), biased(), biased())
             let attention = CausalSelfAttention(
-                qProj: Projection(weight: take()), kProj: Projection(weight: take()),
-                vProj: Projection(weight: take()), oProj: Projection(weight: take()),
+                qProj: q, kProj: k, vProj: v, oProj: Projection(weight: take()),
                 heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads, headDim: config.headDim,
                 ropeTheta: Float(config.ropeTheta), slidingWindow: config.slidingWindow)
             let postNorm = RMSNorm(weight: take(), eps: eps)
@@ -151,13 +170,19 @@ public final class MistralModel {
     }
 
     /// A freshly initialised model, as `transformers` initialises Mistral: every matrix (embedding
-    /// included) from N(0, initializer_range²), RMSNorm weights at 1, the `pad_token_id` row of the
+    /// included) from N(0, initializer_range²), RMSNorm weights at 1, biases (Qwen2) at 0, the `pad_token_id` row of the
     /// embedding (when set) at 0. Values are drawn from
     /// `generator` in `parameterSpecs` order, row-major, so a seed fixes the model.
     public convenience init(config: MistralConfig, generator: inout SeededGenerator) {
         self.init(config: config, weights: config.parameterSpecs.map { [Float](repeating: 0, count: $0.count) })
         for (spec, p) in zip(config.parameterSpecs, parameters) {
-            if spec.shape.count == 1 { p.fill(1) } else { p.fillNormal(std: Float(config.initializerRange), using: &generator) }
+            if spec.name.hasSuffix(".bias") {
+                p.fill(0)
+            } else if spec.shape.count == 1 {
+                p.fill(1)
+            } else {
+                p.fillNormal(std: Float(config.initializerRange), using: &generator)
+            }
         }
         // transformers zeroes the padding token's embedding row (nn.Embedding padding_idx).
         if let pad = config.padTokenId, pad >= 0, pad < config.vocabSize {

@@ -20,7 +20,8 @@ public struct RunConfig: Equatable, Sendable {
     public enum ModelSource: Equatable, Sendable {
         /// A fresh model of this shape; `vocabSize == 0` means "the tokenizer's vocabulary size".
         case fresh(MistralConfig)
-        /// A checkpoint or exported Hugging Face directory (`config.json` + `model.safetensors`).
+        /// A checkpoint or Hugging Face directory (`config.json` + `model.safetensors` or shards; Mistral, Llama,
+        /// Qwen2), or a GGUF file; its own tokenizer becomes the run's when `tokenizer` is not given.
         case initFrom(URL)
     }
 }

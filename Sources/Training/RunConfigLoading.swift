@@ -94,7 +94,9 @@ extension RunConfig {
     static func maxContext(_ source: ModelSource) -> Int? {
         switch source {
         case .fresh(let c): return c.maxPositionEmbeddings
-        case .initFrom(let dir): return (try? MistralConfig.load(from: dir.appendingPathComponent(Checkpoint.configFile)))?.maxPositionEmbeddings
+        case .initFrom(let url):
+            if Checkpoint.isGGUF(url) { return (try? MistralConfig(gguf: GGUFFile(contentsOf: url)))?.maxPositionEmbeddings }
+            return (try? MistralConfig.load(from: url.appendingPathComponent(Checkpoint.configFile)))?.maxPositionEmbeddings
         }
     }
 
@@ -106,8 +108,9 @@ extension RunConfig {
                                          "init_from takes the model's shape from the checkpoint; remove this key")
             }
             guard let dir = existingPath(v, base: base, what: "checkpoint directory") else { return nil }
+            if Checkpoint.isGGUF(dir) { return .initFrom(dir) }   // a pretrained model in llama.cpp's format
             if !FileManager.default.fileExists(atPath: dir.appendingPathComponent(Checkpoint.configFile).path)
-                || !FileManager.default.fileExists(atPath: dir.appendingPathComponent(Checkpoint.weightsFile).path) {
+                || !Checkpoint.hasWeights(dir) {
                 value.diagnostics.report(v.mark, v.path, "\(dir.path) is not a checkpoint: it needs \(Checkpoint.configFile) and \(Checkpoint.weightsFile)")
                 return nil
             }

@@ -96,7 +96,8 @@ public final class TrainingSession {
     }
 
     /// The weights of the first stage: a fresh model drawn from `rng` (its vocabulary, when the config
-    /// leaves it 0, the tokenizer's; written back into `config`) or the `init_from` checkpoint.
+    /// leaves it 0, the tokenizer's; written back into `config`) or the `init_from` model (a checkpoint or
+    /// Hugging Face directory, or a GGUF file).
     static func initialModel(_ config: inout RunConfig, sources: StageDataSources, rng: inout SeededGenerator) throws -> MistralModel {
         let model: MistralModel
         switch config.model {
@@ -105,8 +106,8 @@ public final class TrainingSession {
             try shape.validate(file: config.file.path)
             config.model = .fresh(shape)
             model = MistralModel(config: shape, generator: &rng)
-        case .initFrom(let dir):
-            model = try MistralModel.load(checkpoint: dir)
+        case .initFrom(let url):
+            model = try MistralModel.load(pretrained: url)
         }
         if let v = sources.vocabularySize, v > model.config.vocabSize {
             throw InputError(file: config.file.path, key: "model.vocab_size", "the model's vocabulary (\(model.config.vocabSize)) is smaller than the tokenizer's (\(v))")
