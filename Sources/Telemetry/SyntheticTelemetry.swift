@@ -91,7 +91,7 @@ public enum TelemetryScrubbing {
         var validator = TelemetryValidator()
         var text = ""
         var summary = Summary()
-        try TelemetryLineReader.forEachLine(in: input) { place, n, line in
+        try TelemetryLineReader.forEachLine(in: input, nonUTF8: { validator.reject(file: $0, lineNumber: $1, "not UTF-8 text") }) { place, n, line in
             guard let event = validator.check(line: line, lineNumber: n, file: place) else { return }
             let (clean, c) = scrubber.scrub(event)
             for (k, v) in c { summary.replacements[k, default: 0] += v }

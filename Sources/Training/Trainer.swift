@@ -69,9 +69,10 @@ public final class Trainer {
         seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
     }
 
-    /// Runs the remaining stages. Returns `.interrupted` when the callback asked to stop (after
-    /// checkpointing the step it stopped at), `.failed` for a non-finite value with `on_nan: fail`.
-    public func run(progress: (TrainingProgress) -> ProgressDisposition) throws -> TrainingOutcome {
+    /// Runs the remaining stages. Returns `.interrupted` when the callback asked to stop or `stopAfterStep`
+    /// answered true after a step (a signal: stop after the current step, not at the next report) — after
+    /// checkpointing the step it stopped at — and `.failed` for a non-finite value with `on_nan: fail`.
+    public func run(stopAfterStep: () -> Bool = { false }, progress: (TrainingProgress) -> ProgressDisposition) throws -> TrainingOutcome {
         let launched = ContinuousClock.now
         let elapsedAtLaunch = state.elapsed
         func elapsed() -> Double { elapsedAtLaunch + seconds(ContinuousClock.now - launched) }
@@ -181,6 +182,7 @@ public final class Trainer {
                     windowStart = ContinuousClock.now  // tokens/s measures training only
                 }
                 let ending = last || earlyStopped
+                if stopAfterStep() { stopRequested = true }
                 // A periodic eval scores a saved checkpoint, so its steps are checkpointed too.
                 let periodic = (stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0)
                     || evalEvery.contains { state.position.stageStep % $0 == 0 }

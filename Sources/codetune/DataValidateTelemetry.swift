@@ -30,6 +30,15 @@ struct DataValidateTelemetry: ParsableCommand {
     @Option(help: "Context length for --tokenizer.")
     var contextLength = 256
 
+    func validate() throws {
+        if maxErrors < 0 { throw ValidationError("--max-errors must be 0 or more, not \(maxErrors)") }
+        // The same range as a stage's `context` key: a completion example needs a prompt token and a target.
+        if !(2...(1 << 20)).contains(contextLength) {
+            throw ValidationError("--context-length must be between 2 and \(1 << 20), not \(contextLength)")
+        }
+        if contextLength != 256 && tokenizer == nil { throw ValidationError("--context-length needs --tokenizer") }
+    }
+
     func run() throws {
         var totalBad = 0
         var summaries: [[String: Any]] = []
@@ -37,7 +46,9 @@ struct DataValidateTelemetry: ParsableCommand {
             let url = URL(fileURLWithPath: file)
             var v = TelemetryValidator()
             v.maxKeptErrors = maxErrors
-            try TelemetryLineReader.forEachLine(in: url) { place, n, line in _ = v.check(line: line, lineNumber: n, file: place) }
+            try TelemetryLineReader.forEachLine(in: url, nonUTF8: { v.reject(file: $0, lineNumber: $1, "not UTF-8 text") }) { place, n, line in
+                _ = v.check(line: line, lineNumber: n, file: place)
+            }
             for e in v.errors { printError(e.description) }
             if v.badLines > v.errors.count { printError("\(file): \(v.badLines - v.errors.count) more bad lines not listed") }
             totalBad += v.badLines

@@ -55,6 +55,7 @@ struct SampleCommand: ParsableCommand {
             text = String(decoding: data, as: UTF8.self)
         }
         let directory = try selection.locate(model).directory
+        try requireSamplesFit(sampling.n ?? 1, checkpoint: directory)
         let sampler = try ModelSampler(checkpoint: directory)
         var settings = sampling.applied(to: SamplingSettings())
         settings.stop = stop + (humanevalStops ? humanEvalStopSequences : [])

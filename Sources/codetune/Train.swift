@@ -61,6 +61,8 @@ struct Train: ParsableCommand {
         } else {
             return
         }
+        let quitting = SessionForSignals(session)
+        signals.onQuit { quitting.session.markQuit(signal: $0) }
         // The session runs the config's evals at the end of stages and decides which gate: a missed threshold
         // on a gated eval makes the exit status 1, an eval that cannot run 2 — after training has finished and
         // been recorded either way.
@@ -82,4 +84,10 @@ struct Train: ParsableCommand {
 
     /// The resolved config without its first (comment) line, which names the source file.
     func body(_ yaml: String) -> Substring { yaml.drop { $0 != "\n" } }
+}
+
+/// The session as seen from the signal queue, which only marks it quit before the process exits.
+private final class SessionForSignals: @unchecked Sendable {
+    let session: TrainingSession
+    init(_ session: TrainingSession) { self.session = session }
 }
