@@ -39,6 +39,7 @@ public final class TrainingSession {
     public static func start(config: RunConfig, runsDir: URL, completionData: StageDataSources.CompletionDataBuilder? = nil,
                              note: (String) -> Void = { _ in }) throws -> TrainingSession {
         var config = config
+        try RunPreflight.check(config)
         let sources = try prepareData(config, completionData: completionData, note: note)
         try requireUncontaminatedData(config, note: note)
         var rng = SeededGenerator(seed: config.seed)
@@ -64,7 +65,7 @@ public final class TrainingSession {
         var config = try RunConfig.load(run.configURL)
         let sources = try prepareData(config, completionData: completionData, note: note)
         run.checkpoints.removeTemporaries()
-        let latest = try CheckpointStore(directory: run.checkpoints.url).latest()
+        let latest = try CheckpointStore(directory: run.checkpoints.url).latestIntact(note: note)
         var rng = SeededGenerator(seed: config.seed)
         let model: MistralModel
         if let latest {

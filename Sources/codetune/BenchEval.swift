@@ -34,7 +34,7 @@ struct BenchEval: ParsableCommand {
             result = try EvalBenchmark.run(problemsFile: URL(fileURLWithPath: path), repeats: max(1, repeats),
                                            workers: workers, mode: sandboxing.sandbox)
         } catch let error as SandboxError {
-            throw sandboxUnavailable(error, mode: sandboxing.sandbox)
+            throw sandboxUnavailable(error, mode: sandboxing.sandbox, command: "bench eval")
         }
         if let reference {
             let rate = try EvalBenchmark.runReference(script: reference, problemsFile: URL(fileURLWithPath: path),

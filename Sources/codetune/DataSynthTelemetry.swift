@@ -88,7 +88,7 @@ struct DataSynthTelemetry: ParsableCommand {
             try runner.probe()
             return runner
         } catch let error as SandboxError {
-            throw sandboxUnavailable(error, mode: mode)
+            throw sandboxUnavailable(error, mode: mode, command: "data synth-telemetry")
         }
     }
 }

@@ -35,7 +35,7 @@ enum ErrorReport {
         case is ExitCode: return nil
         case let e as InputError: return [prefixed(e.description)]
         case let e as InputErrors: return e.errors.map { prefixed($0.description) }
-        case let e as SandboxError: return [prefixed("sandbox: unavailable: \(e.description)")]
+        case let e as SandboxError: return [prefixed("sandbox unavailable: \(e.description)")]
         case let e as DecodingError: return [prefixed(JSONLines.describe(e))]
         default: break
         }
@@ -81,6 +81,11 @@ enum ErrorReport {
             reason = posixReason(Int32(ns.code))
         }
         if reason == nil { reason = cocoaReason(ns.code) }
+        var isDirectory: ObjCBool = false
+        if ns.code == CocoaError.fileWriteFileExists.rawValue, let path,
+           FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            reason = "a file is in the way (a directory is needed here)"
+        }
         return (path.map { $0 + ": " } ?? "") + (reason ?? "cannot read or write (file system error \(ns.code))")
     }
 

@@ -98,7 +98,7 @@ struct Eval: ParsableCommand {
             if isatty(2) != 0 { printError("") }
         } catch let error as SandboxError {
             if isatty(2) != 0 { printError("") }
-            throw sandboxUnavailable(error, mode: run.sandboxMode)
+            throw sandboxUnavailable(error, mode: run.sandboxMode, command: "eval")
         }
         if summary.reused == true, let key = summary.cache_key, let dir = outputDirectory {
             let line = "reused samples and results from \(dir.path) (cache key \(key.digest.prefix(12)))"

@@ -18,11 +18,11 @@ struct SandboxOptions: ParsableArguments {
 /// `--sandbox bwrap|rlimits`: parsed once, so commands never re-check the raw string.
 extension SandboxMode: ExpressibleByArgument {}
 
-/// "sandbox: unavailable: REASON" for a sandbox that cannot run here, with the way out for bubblewrap.
-func sandboxUnavailable(_ error: SandboxError, mode: SandboxMode) -> InputError {
-    var problem = "unavailable: \(error)"
+/// "COMMAND: sandbox unavailable: REASON" for a sandbox that cannot run here, with the way out for bubblewrap.
+func sandboxUnavailable(_ error: SandboxError, mode: SandboxMode, command: String) -> InputError {
+    var problem = "sandbox unavailable: \(error)"
     if mode == .bwrap {
         problem += " (install bubblewrap and allow unprivileged user namespaces, or pass --sandbox rlimits for the weaker mode)"
     }
-    return InputError(file: "sandbox", problem)
+    return InputError(file: command, problem)
 }
