@@ -76,6 +76,8 @@ struct DataValidateTelemetry: ParsableCommand {
                       + String(format: "%.0f%% padding", st.paddingFraction * 100))
             }
         }
-        if strict && totalBad > 0 { throw ExitCode(2) }
+        if strict && totalBad > 0 {
+            throw InputError(file: files.joined(separator: " "), "\(totalBad) bad line\(totalBad == 1 ? "" : "s") (listed above); --strict refuses any")
+        }
     }
 }

@@ -85,7 +85,9 @@ struct Train: ParsableCommand {
         switch result.outcome {
         case .completed:
             printer.note("run \(session.run.url.lastPathComponent) completed: \(session.run.url.path)")
-            if result.evalCouldNotRun { throw ExitCode(2) }
+            if result.evalCouldNotRun {
+                throw InputError(file: "train", "an eval after a stage could not run (its reason is above); the training itself completed and is recorded")
+            }
             if result.gateFailed { throw ExitCode(1) }
         case .interrupted(let step):
             printer.note("interrupted at step \(step); continue with: codetune train --resume \(session.run.url.path)")
