@@ -51,7 +51,10 @@ struct DataSynthTelemetry: ParsableCommand {
         if exercises > 0 { o.runner = try sandboxRunner() }
         o.simulator.maxPrefixBytes = maxPrefixBytes
         o.simulator.maxSuffixBytes = maxSuffixBytes
+        let line = TerminalProgress.standardError()
+        if let line { o.progress = { step, done, total in line.show(total > 0 ? "\(step): \(done)/\(total)" : step) } }
         let (events, s) = try SyntheticTelemetry.generate(o)
+        line?.finish()
         try SyntheticTelemetry.write(events, to: URL(fileURLWithPath: out))
         let outcomes = TelemetryOutcome.allCases.map { ($0.rawValue, s.byOutcome[$0] ?? 0) }
         if json {
