@@ -43,7 +43,7 @@ public enum JSONLines {
     public static func decode<T: Decodable>(_ type: T.Type, from url: URL, tolerateTornLastLine: Bool = false) throws -> [T] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: url.path, "cannot read: \(error.localizedDescription)")
+            throw InputError.cannotRead(url, error)
         }
         return try decode(type, data: data, file: url.path, tolerateTornLastLine: tolerateTornLastLine)
     }

@@ -49,7 +49,8 @@ public enum Decontamination {
             }
             return
         }
-        guard let data = try? Data(contentsOf: url) else { throw InputError(file: url.path, "cannot read") }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw InputError.cannotRead(url, error) }
         guard let text = String(data: data, encoding: .utf8) else { return }   // binary files hold no training text
         index.scan(text, place: url.path)
     }

@@ -71,44 +71,7 @@ enum ErrorReport {
 
     /// "PATH: reason" for Foundation's file errors (`CocoaError` and POSIX errors), nil for others.
     static func fileSystemProblem(_ error: Error) -> String? {
-        let ns = error as NSError
-        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return nil }
-        let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
-        var reason: String?
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            reason = posixReason(Int32(underlying.code))
-        } else if ns.domain == NSPOSIXErrorDomain {
-            reason = posixReason(Int32(ns.code))
-        }
-        if reason == nil { reason = cocoaReason(ns.code) }
-        var isDirectory: ObjCBool = false
-        if ns.code == CocoaError.fileWriteFileExists.rawValue, let path,
-           FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            reason = "a file is in the way (a directory is needed here)"
-        }
-        return (path.map { $0 + ": " } ?? "") + (reason ?? "cannot read or write (file system error \(ns.code))")
-    }
-
-    /// strerror's text in lower case ("permission denied", "is a directory").
-    static func posixReason(_ code: Int32) -> String {
-        String(cString: strerror(code)).lowercased()
-    }
-
-    /// Words for the `CocoaError` codes Foundation's file operations throw without a POSIX cause.
-    static func cocoaReason(_ code: Int) -> String? {
-        switch CocoaError.Code(rawValue: code) {
-        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory"
-        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
-        case .fileWriteOutOfSpace: return "no space left on device"
-        case .fileWriteVolumeReadOnly: return "read-only file system"
-        case .fileWriteFileExists: return "already exists"
-        case .fileReadInapplicableStringEncoding, .fileWriteInapplicableStringEncoding: return "not UTF-8 text"
-        case .fileReadTooLarge: return "too large to read"
-        case .fileReadCorruptFile, .propertyListReadCorrupt: return "not valid JSON"
-        case .fileLocking: return "locked by another process"
-        case .fileReadUnknown, .fileWriteUnknown: return "cannot read or write"
-        case .fileWriteInvalidFileName: return "not a valid file name"
-        default: return nil
-        }
+        guard let reason = FileSystemReason.words(error) else { return nil }
+        return (FileSystemReason.path(error).map { $0 + ": " } ?? "") + reason
     }
 }
