@@ -62,19 +62,26 @@ struct DataValidateTelemetry: ParsableCommand {
                       + counts.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             }
         }
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: ["files": summaries, "bad": totalBad], options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        }
         if let tokenizer {
             let tok = try CompletionTokenizer(try BPETokenizer(contentsOf: URL(fileURLWithPath: tokenizer)), source: tokenizer)
-            for file in files {
+            for (i, file) in files.enumerated() {
                 let set = try CompletionExamples.load(from: URL(fileURLWithPath: file), tokenizer: tok, requireScrubbed: false, allowBadLines: true)
                 let st = CompletionExampleStatistics(set, contextLength: contextLength, tokenizer: tok)
+                if json {
+                    // With --json the statistics join the file's entry: stdout stays one object.
+                    summaries[i]["examples"] = ["examples": st.examples, "fim": st.fimExamples, "rejected_kept": st.rejectedKept,
+                                                "empty_targets": st.emptyTargets, "context": contextLength, "target_tokens": st.targetTokens,
+                                                "prompts_cut": st.promptsCut, "targets_cut": st.targetsCut, "padding_fraction": st.paddingFraction]
+                    continue
+                }
                 print("\(file): \(st.examples) examples (\(st.fimExamples) FIM), \(st.rejectedKept) rejected kept, \(st.emptyTargets) empty targets; "
                       + "at context \(contextLength): \(st.targetTokens) target tokens, \(st.promptsCut) prompts cut, \(st.targetsCut) targets cut, "
                       + String(format: "%.0f%% padding", st.paddingFraction * 100))
             }
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: ["files": summaries, "bad": totalBad], options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
         }
         if strict && totalBad > 0 {
             throw InputError(file: files.joined(separator: " "), "\(totalBad) bad line\(totalBad == 1 ? "" : "s") (listed above); --strict refuses any")

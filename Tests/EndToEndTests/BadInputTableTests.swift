@@ -158,6 +158,7 @@ final class BadInputTableTests: XCTestCase {
         .init(["eval", "@s1.yaml", "--samples", "@crlf-samples.jsonl", "--sandbox", "rlimits"], 0, "verdict: pass"),
         .init(["data", "validate-telemetry", "@tel-nonutf8.jsonl"], 0, ":7: not UTF-8 text"),
         .init(["data", "validate-telemetry", "@tel-crlf.jsonl", "--strict"], 0, "6 good, 0 bad"),
+        .init(["data", "validate-telemetry", "@tel.jsonl", "--json", "--tokenizer", "@ck/tokenizer.json"], 0, "\"examples\":{\"context\":256"),
         .init(["data", "decontam", "@tel-broken.jsonl", "--suite", "@s.yaml"], 2, "cannot be checked for contamination"),
         .init(["data", "decontam", "@tel.jsonl", "--suite", "@s.yaml"], 0, "0 contaminated"),
         .init(["data", "prepare", "@links.yaml", "--cache-dir", "@cache", "--force"], 0, "leaves the source directory", absent: "root:x:0:0"),
