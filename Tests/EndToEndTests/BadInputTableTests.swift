@@ -144,6 +144,7 @@ final class BadInputTableTests: XCTestCase {
 
         // `train --check` does what `train` checks before step 1.
         .init(["train", "@stage2-dir.yaml", "--check"], 2, "stages[1].data: §adir is a directory"),
+        .init(["train", "@stage2-dir.yaml", "--runs-dir", "@runs-s2"], 2, "stages[1].data: §adir is a directory"),
         .init(["train", "@init-broken.yaml", "--check"], 2, "model.init_from"),
         .init(["train", "@tokenizer-bad.yaml", "--check"], 2, "tokenizer"),
         .init(["train", "@huge-model.yaml", "--check"], 2, "to train"),
