@@ -10,8 +10,9 @@ public struct FoundFile: Sendable, Equatable {
     public var modified: Int64
 }
 
-/// Walks a directory tree in sorted order, following symbolic links, reporting loops,
-/// broken links and unreadable directories instead of failing. Version-control directories
+/// Walks a directory tree in sorted order, following symbolic links that stay inside the root, reporting
+/// loops, broken links, links that leave the root (never followed: a link to `/etc/passwd` or `/` must
+/// not put the machine's files into a dataset) and unreadable directories instead of failing. Version-control directories
 /// (`.git`, `.hg`, `.svn`) are never entered.
 struct DirectoryWalker {
     static let versionControlDirectories: Set<String> = [".git", ".hg", ".svn"]
@@ -31,11 +32,25 @@ struct DirectoryWalker {
             issues.report(errno == ELOOP ? .symlinkLoop : .unreadable, file: root, String(cString: strerror(errno)))
             return out
         }
-        walk(root, relative: "", ancestors: [DirectoryID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))], into: &out)
+        let resolvedRoot = DirectoryWalker.realPath(root) ?? root
+        walk(root, relative: "", resolvedRoot: resolvedRoot,
+             ancestors: [DirectoryID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))], into: &out)
         return out
     }
 
-    private func walk(_ dir: String, relative: String, ancestors: Set<DirectoryID>, into out: inout [FoundFile]) {
+    /// The canonical absolute path of `path` (symbolic links resolved), nil when it cannot be resolved.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether canonical `path` is `root` or lies below it.
+    static func isInside(_ path: String, root: String) -> Bool {
+        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
+    private func walk(_ dir: String, relative: String, resolvedRoot: String, ancestors: Set<DirectoryID>, into out: inout [FoundFile]) {
         guard let names = listDirectory(dir) else { return }
         for name in names {
             let path = dir + "/" + name
@@ -57,6 +72,10 @@ struct DirectoryWalker {
                     }
                     continue
                 }
+                guard let target = DirectoryWalker.realPath(path), DirectoryWalker.isInside(target, root: resolvedRoot) else {
+                    issues.report(.symlinkOutsideRoot, file: path, "symbolic link leaves the source directory \(resolvedRoot); not followed")
+                    continue
+                }
             }
             switch st.st_mode & S_IFMT {
             case S_IFDIR:
@@ -66,7 +85,7 @@ struct DirectoryWalker {
                     issues.report(.symlinkLoop, file: path, "symbolic link loop: leads back to a directory above it")
                     continue
                 }
-                walk(path, relative: rel, ancestors: ancestors.union([id]), into: &out)
+                walk(path, relative: rel, resolvedRoot: resolvedRoot, ancestors: ancestors.union([id]), into: &out)
             case S_IFREG:
                 guard wants(rel) else { continue }
                 let nanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)

@@ -13,6 +13,8 @@ public struct SourceIssue: Codable, Sendable, Equatable, CustomStringConvertible
         case symlinkLoop = "symlink_loop"
         /// A symbolic link to nothing.
         case brokenSymlink = "broken_symlink"
+        /// A symbolic link whose target lies outside the source's root directory (not followed).
+        case symlinkOutsideRoot = "symlink_outside_root"
         /// A file or directory that cannot be opened or read.
         case unreadable = "unreadable"
         /// A file whose bytes are not UTF-8 text.

@@ -30,6 +30,10 @@ public struct EvalSummary: Codable, Equatable, Sendable {
         /// The number compared with `min`; nil when the pass@k could not be computed.
         public var value: Double?
         public var met: Bool
+        /// Why the threshold was not applied: pass@K needs at least K samples per problem, so with fewer
+        /// (e.g. `--samples` with one completion per problem against `k: [1, 10]`) it is not applicable —
+        /// neither met nor missed, and it does not fail the verdict. Absent when it was applied.
+        public var not_applicable: String? = nil
     }
     public var suite: String
     public var suite_file: String
@@ -46,7 +50,8 @@ public struct EvalSummary: Codable, Equatable, Sendable {
     public var thresholds: [String: Double]
     /// Each threshold with the bound it is held against and the number that decided; absent in older summaries.
     public var threshold_checks: [ThresholdCheck]? = nil
-    /// Thresholds not met (also those whose pass@k could not be computed).
+    /// Thresholds not met (also those whose pass@k could not be computed because nothing was scored;
+    /// not those that are not applicable because a problem has fewer than k samples).
     public var missed: [String]
     /// `pass` when every threshold is met, else `fail`.
     public var verdict: EvalVerdict
@@ -92,6 +97,11 @@ public struct EvalSummary: Codable, Equatable, Sendable {
                 case .lower_bound: value = i.lower
                 case .upper_bound: value = i.upper
                 }
+            }
+            if value == nil, let fewest = counts.map(\.n).min(), fewest < k {
+                let reason = "pass@\(k) needs at least \(k) samples per problem; the fewest here is \(fewest)"
+                checks.append(ThresholdCheck(metric: name, min: minimum, on: on, value: nil, met: false, not_applicable: reason))
+                continue
             }
             let met = value.map { $0 >= minimum } ?? false
             if !met { missed.append(name) }

@@ -123,6 +123,12 @@ public final class ModelSampler: CompletionSource {
         guard settings.temperature >= 0, settings.temperature.isFinite else { throw InputError(key: "temperature", "must be ≥ 0") }
         guard settings.topP > 0, settings.topP <= 1 else { throw InputError(key: "top_p", "must be in (0, 1]") }
         guard settings.topK >= 0 else { throw InputError(key: "top_k", "must be ≥ 0") }
+        if caches[n] == nil {
+            let config = model.config, positions = context
+            try MemoryEstimate.requireFits("-n", value: n, for: "the KV cache of \(n) samples of \(positions) positions") {
+                MemoryEstimate.sampling(config, n: $0, positions: positions)
+            }
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         var ids = promptTokens
         let budget = promptBudget(maxNewTokens: settings.maxNewTokens)

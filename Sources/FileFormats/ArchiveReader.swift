@@ -41,11 +41,19 @@ public final class ArchiveReader {
     /// regular file, or no format recognised).
     public init(path: String, formats: Formats) throws {
         self.path = path
+        // Say what is wrong with the path in words before libarchive does ("Error reading", "Unrecognized archive format").
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError(file: path, "no such file")
+        }
+        if isDirectory.boolValue { throw InputError(file: path, "is a directory, not a file") }
+        if access(path, R_OK) != 0 { throw InputError(file: path, "cannot read: \(String(cString: strerror(errno)).lowercased())") }
         guard let a = archive_read_new() else { throw InputError(file: path, "libarchive could not allocate a reader") }
         archive = a
         archive_read_support_filter_all(a)
         switch formats {
         case .singleFile:
+            archive_read_support_format_empty(a)   // an empty file is empty data, not an unknown format
             archive_read_support_format_raw(a)
         case .archive:
             archive_read_support_format_all(a)

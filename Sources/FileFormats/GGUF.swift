@@ -52,7 +52,7 @@ public struct GGUFFile {
     public init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw InputError(file: url.path, "cannot read: \(error.localizedDescription)")
+            throw InputError.cannotRead(url, error)
         }
         try self.init(data: data, path: url.path)
     }

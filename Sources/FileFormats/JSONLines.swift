@@ -2,17 +2,31 @@ import Foundation
 
 /// JSON lines files: one JSON value per line.
 public enum JSONLines {
-    /// Splits `data` into lines (without the newline). A last line without a trailing newline
-    /// is reported separately as `torn` so append-only logs can ignore a line cut by a crash.
+    /// Splits `data` into lines (without the newline; a `\r` before it, as in CRLF files, is dropped too).
+    /// A last line without a trailing newline is reported separately as `torn` so append-only logs can
+    /// ignore a line cut by a crash. Bytes that are not UTF-8 read as U+FFFD (see `firstNonUTF8Line`).
     public static func lines(_ data: Data) -> (complete: [Substring], torn: Substring?) {
-        let text = String(decoding: data, as: UTF8.self)
-        var parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on bytes: in a String, "\r\n" is one Character and would not split on "\n".
+        var parts = data.split(separator: 10, omittingEmptySubsequences: false).map { bytes -> Substring in
+            let line = bytes.last == 13 ? bytes.dropLast() : bytes
+            return String(decoding: line, as: UTF8.self)[...]
+        }
         var torn: Substring?
         if let last = parts.last {
             parts.removeLast()
             if !last.isEmpty { torn = last }
         }
         return (parts, torn)
+    }
+
+    /// The 1-based number of the first line of `data` holding bytes that are not UTF-8, nil when all are.
+    public static func firstNonUTF8Line(_ data: Data) -> Int? {
+        if String(validating: data, as: UTF8.self) != nil { return nil }
+        for (i, bytes) in data.split(separator: 10, omittingEmptySubsequences: false).enumerated()
+        where String(validating: bytes, as: UTF8.self) == nil {
+            return i + 1
+        }
+        return nil
     }
 
     /// 1-based numbers of the non-blank lines of `data` (a torn last line included), in order: the file
@@ -29,12 +43,13 @@ public enum JSONLines {
     public static func decode<T: Decodable>(_ type: T.Type, from url: URL, tolerateTornLastLine: Bool = false) throws -> [T] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: url.path, "cannot read: \(error.localizedDescription)")
+            throw InputError.cannotRead(url, error)
         }
         return try decode(type, data: data, file: url.path, tolerateTornLastLine: tolerateTornLastLine)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, data: Data, file: String, tolerateTornLastLine: Bool = false) throws -> [T] {
+        if let bad = firstNonUTF8Line(data) { throw InputError(file: file, line: bad, "not UTF-8 text") }
         let (complete, torn) = lines(data)
         let decoder = JSONDecoder()
         var out: [T] = []
@@ -72,15 +87,28 @@ public enum JSONLines {
             let prefix = path(ctx.codingPath)
             return "missing field \(prefix.isEmpty ? "" : prefix + ".")\(key.stringValue)"
         case .typeMismatch(let type, let ctx):
-            return "\(path(ctx.codingPath)): expected \(type)"
+            let p = path(ctx.codingPath)
+            return (p.isEmpty ? "" : p + ": ") + "expected \(kindOfValue(type))"
         case .valueNotFound(let type, let ctx):
-            return "\(path(ctx.codingPath)): expected \(type), found null"
+            let p = path(ctx.codingPath)
+            return (p.isEmpty ? "" : p + ": ") + "expected \(kindOfValue(type)), found null"
         case .dataCorrupted(let ctx):
             let p = path(ctx.codingPath)
-            return p.isEmpty ? "not valid JSON" : "\(p): \(ctx.debugDescription)"
+            return p.isEmpty ? "not valid JSON" : "\(p): not a valid value"
         @unknown default:
             return "cannot decode"
         }
+    }
+
+    /// The JSON kind a decoded Swift type stands for, in words ("a number", "text", "an object"), so no
+    /// Swift type name reaches a user.
+    public static func kindOfValue(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if ["Int", "Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "UInt8", "Int8", "UInt", "Decimal"].contains(name) { return "a number" }
+        if name == "String" || name == "Substring" { return "text" }
+        if name == "Bool" { return "true or false" }
+        if name.hasPrefix("Array") || name.hasPrefix("[") && !name.contains(":") { return "a list" }
+        return "an object"
     }
 
     /// Encodes `value` as one compact JSON line (sorted keys, no trailing newline).

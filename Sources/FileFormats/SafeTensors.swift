@@ -42,7 +42,7 @@ public struct SafeTensorsFile {
     public init(contentsOf url: URL) throws {
         path = url.path
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw InputError(file: url.path, "cannot read: \(error.localizedDescription)")
+            throw InputError.cannotRead(url, error)
         }
         (entries, metadata, dataStart) = try SafeTensorsFile.parseHeader(data, path: url.path)
     }

@@ -22,10 +22,11 @@ public final class Diagnostics {
 public enum YAMLFile {
     /// Reads and parses `url`; a syntax error becomes an `InputError` with its place.
     public static func load(_ url: URL) throws -> (root: YAMLValue, diagnostics: Diagnostics) {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw InputError(file: url.path, "cannot read: \(FileManager.default.fileExists(atPath: url.path) ? "not UTF-8 text" : "no such file")")
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw FileManager.default.fileExists(atPath: url.path) ? InputError.cannotRead(url, error) : InputError(file: url.path, "cannot read: no such file")
         }
+        guard let text = String(data: data, encoding: .utf8) else { throw InputError(file: url.path, "cannot read: not UTF-8 text") }
         return try parse(text, file: url.path)
     }
 

@@ -23,7 +23,7 @@ public func exportCheckpoint(from source: URL, to destination: URL) throws -> Ex
     if FileManager.default.fileExists(atPath: tokenizer.path) {
         let data: Data
         do { data = try Data(contentsOf: tokenizer) } catch {
-            throw InputError(file: tokenizer.path, "cannot read: \(error.localizedDescription)")
+            throw InputError.cannotRead(tokenizer, error)
         }
         guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
             throw InputError(file: tokenizer.path, "not a JSON object: not a Hugging Face tokenizer.json")

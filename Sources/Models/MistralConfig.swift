@@ -135,7 +135,7 @@ public struct MistralConfig: Equatable, Sendable {
     public static func load(from url: URL) throws -> MistralConfig {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: url.path, "cannot read: \(error.localizedDescription)")
+            throw InputError.cannotRead(url, error)
         }
         let config: MistralConfig
         do { config = try JSONDecoder().decode(MistralConfig.self, from: data) } catch let e as DecodingError {

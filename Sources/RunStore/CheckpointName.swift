@@ -42,7 +42,7 @@ public enum CheckpointName: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether a resume may continue from it: periodic checkpoints and stage ends (a `best-` one is
     /// behind the stage's latest step).
-    var isResumePoint: Bool {
+    public var isResumePoint: Bool {
         if case .best = self { return false }
         return true
     }

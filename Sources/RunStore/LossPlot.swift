@@ -147,11 +147,15 @@ public struct LossPlot {
         s += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 44))\" text-anchor=\"middle\" font-size=\"14\">tokens seen</text>\n"
         s += "<text transform=\"translate(20 \(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"14\">\(xml(Self.metrics[metric] ?? metric))</text>\n"
 
-        // Stage boundaries, labelled once per (place, name).
+        // Stage boundaries, labelled once per (place, name). Labels that would overlap (several runs with
+        // boundaries close together) go to further rows, the first above the plot and the rest inside its top;
+        // a boundary of one run only is labelled in that run's colour.
         s += "<g class=\"stages\">\n"
         var labelled: [(Double, String)] = []
+        var rows = LabelRows()
         if let first = runs.first?.stages.first {
-            s += "<text x=\"\(f(left + 4))\" y=\"\(f(top - 6))\" fill=\"#555\" font-size=\"12\">\(xml(first.name))</text>\n"
+            let y = rows.place(left + 4, text: first.name, firstRowY: top - 6, rowHeight: 14, belowY: top + 14)
+            s += "<text x=\"\(f(left + 4))\" y=\"\(f(y))\" fill=\"#555\" font-size=\"12\">\(xml(first.name))</text>\n"
         }
         let boundaryList = boundaries()
         for b in boundaryList {
@@ -160,12 +164,24 @@ public struct LossPlot {
             if shared.count > 1 && shared[0].run != b.run { continue }
             let color = shared.count > 1 ? "#666" : Self.palette[b.run % Self.palette.count]
             s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"\(color)\" stroke-width=\"1.2\" stroke-dasharray=\"2 4\"/>\n"
-            if !labelled.contains(where: { abs($0.0 - x) < 40 && $0.1 == b.name }) {
+            if !labelled.contains(where: { abs($0.0 - x) < 1 && $0.1 == b.name }) {
                 labelled.append((x, b.name))
-                s += "<text x=\"\(f(x + 4))\" y=\"\(f(top - 6))\" fill=\"#555\" font-size=\"12\">\(xml("▸ " + b.name))</text>\n"
+                let text = "▸ " + b.name
+                let y = rows.place(x + 4, text: text, firstRowY: top - 6, rowHeight: 14, belowY: top + 14)
+                let fill = runs.count > 1 && shared.count == 1 ? color : "#555"
+                s += "<text x=\"\(f(x + 4))\" y=\"\(f(y))\" fill=\"\(fill)\" font-size=\"12\">\(xml(text))</text>\n"
             }
         }
         s += "</g>\n"
+
+        // A loss axis cut below the early plunge says so at its top, with the highest value left out.
+        let allY = all.flatMap { $0.points.map(\.y) }
+        if let highest = allY.max(), highest > yAxis.upper + 1e-12 {
+            s += "<g class=\"clipped\" fill=\"#555\" font-size=\"11\">\n"
+            s += "<path d=\"M\(f(left - 6)),\(f(top + 4)) l6,-4 l6,4 M\(f(left - 6)),\(f(top + 9)) l6,-4 l6,4\" stroke=\"#333\" fill=\"none\"/>\n"
+            s += "<text x=\"\(f(right - 4))\" y=\"\(f(bottom - 8))\" text-anchor=\"end\">axis clipped at \(xml(tickLabel(yAxis.upper, step: yAxis.ticks.count > 1 ? yAxis.ticks[1] - yAxis.ticks[0] : 1))): "
+                + "values up to \(xml(String(format: "%.3g", highest))) run off the top</text>\n</g>\n"
+        }
 
         // Data, clipped to the plot area.
         s += "<clipPath id=\"plot\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\"/></clipPath>\n"
@@ -224,4 +240,19 @@ public struct LossPlot {
 
     /// Text for the SVG (apostrophes stay as they are, as the plot has always written them).
     func xml(_ s: String) -> String { XMLText.escaped(s, apostrophes: false) }
+}
+
+/// Rows for text labels along a horizontal line: a label goes to the first row where it overlaps no
+/// earlier one (widths estimated from the character count at the plot's 12 px font).
+struct LabelRows {
+    private var placed: [(x0: Double, x1: Double, row: Int)] = []
+
+    /// The baseline y for a label of `text` starting at `x`: `firstRowY` for row 0, then `belowY`, `belowY + rowHeight`, …
+    mutating func place(_ x: Double, text: String, firstRowY: Double, rowHeight: Double, belowY: Double) -> Double {
+        let width = Double(text.count) * 7 + 6
+        var row = 0
+        while placed.contains(where: { $0.row == row && $0.x0 < x + width && x < $0.x1 }) { row += 1 }
+        placed.append((x, x + width, row))
+        return row == 0 ? firstRowY : belowY + rowHeight * Double(row - 1)
+    }
 }

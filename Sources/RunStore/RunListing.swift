@@ -12,7 +12,7 @@ public enum RunListing {
                 let parts = ks.keys.sorted { EvalResult.kValue($0) < EvalResult.kValue($1) }.map { "\($0)=\(String(format: "%.3f", ks[$0] ?? 0))" }
                 return "\(suite) " + parts.joined(separator: " ")
             }.joined(separator: "; ")
-            return [run.record.id, run.record.name, run.record.status.rawValue, MetricFormatting.time(run.record.created), stages,
+            return [run.record.id, run.record.name, run.displayStatus, MetricFormatting.time(run.record.created), stages,
                     MetricFormatting.count(run.tokens), MetricFormatting.duration(run.durationSeconds),
                     MetricFormatting.value(run.finalTrainLoss, metric: "loss"), MetricFormatting.value(run.finalValLoss, metric: "loss"),
                     best.isEmpty ? "-" : best]
@@ -24,7 +24,8 @@ public enum RunListing {
     /// `runs show`: the record, per-stage results, evals, checkpoints and the resolved config.
     public static func show(_ run: RunSummary) throws -> String {
         let r = run.record
-        var out = "run       \(r.id)\nname      \(r.name)\nstatus    \(r.status.rawValue)\(r.message.map { " — \($0)" } ?? "")\n"
+        let stale = run.displayStatus == "stale" ? " (no live training process; resume with codetune train --resume \(run.directory.url.path))" : ""
+        var out = "run       \(r.id)\nname      \(r.name)\nstatus    \(run.displayStatus)\(r.message.map { " — \($0)" } ?? "")\(stale)\n"
         out += "dir       \(run.directory.url.path)\n"
         out += "created   \(MetricFormatting.time(r.created)) UTC"
         if let f = r.finished { out += ", finished \(MetricFormatting.time(f)) UTC" }

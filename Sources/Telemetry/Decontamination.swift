@@ -34,8 +34,11 @@ public enum Decontamination {
         let name = url.lastPathComponent.lowercased()
         if name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.gz") || name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl.zst") || name.hasSuffix(".jsonl.xz") {
             try TelemetryLineReader.forEachLine(in: url) { place, n, line in
-                guard !line.allSatisfy(\.isWhitespace),
-                      let obj = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return }
+                if line.allSatisfy(\.isWhitespace) { return }
+                // A line that cannot be read cannot be cleared: it fails the scan rather than pass unseen.
+                guard let obj = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                    throw InputError(file: place, line: n, "not a JSON object; a line that cannot be read cannot be checked for contamination")
+                }
                 if let prefix = obj["prefix"] as? String {
                     let parts = [prefix, obj["suggestion"] as? String ?? "", obj["edited"] as? String ?? "", obj["suffix"] as? String ?? ""]
                     index.scan(parts[0] + parts[1] + parts[3], place: "\(place):\(n)")
@@ -46,7 +49,8 @@ public enum Decontamination {
             }
             return
         }
-        guard let data = try? Data(contentsOf: url) else { throw InputError(file: url.path, "cannot read") }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw InputError.cannotRead(url, error) }
         guard let text = String(data: data, encoding: .utf8) else { return }   // binary files hold no training text
         index.scan(text, place: url.path)
     }

@@ -37,12 +37,14 @@ public struct ExerciseTelemetry {
 
     /// Generates `count` exercises, runs their solutions and variants (self-checking programs) with `runner` in
     /// up to `workers` sandboxed supervisors at once, and returns the events in exercise order with the counts.
-    public func events(count: Int, seed: UInt64, runner: SelfCheckingProgramRunner, workers: Int = 2) -> ([TelemetryEvent], Counts) {
+    /// `progress(done, total)` is called (from worker threads) as programs are judged.
+    public func events(count: Int, seed: UInt64, runner: SelfCheckingProgramRunner, workers: Int = 2,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) -> ([TelemetryEvent], Counts) {
         let exercises = (0..<count).map { Self.exercise(seed: seed, index: $0) }
         // One sample per (exercise, body): the solution first, then the variants; the tests judge from a
         // process of their own, so a body cannot be accepted by forging.
         let programs = exercises.flatMap { ex in [ex.judgedSample(body: ex.solution)] + ex.brokenVariants.map { ex.judgedSample(body: $0) } }
-        return events(exercises, verdicts: Self.runAll(programs, runner: runner, workers: workers), seed: seed)
+        return events(exercises, verdicts: Self.runAll(programs, runner: runner, workers: workers, progress: progress), seed: seed)
     }
 
     /// The events of `exercises` given the sandbox's verdict on each program, in the order `events(count:…)`
@@ -98,9 +100,14 @@ public struct ExerciseTelemetry {
     }
 
     /// Splits `programs` (split samples) into `workers` contiguous chunks run concurrently, one supervisor each; verdicts in input order.
-    static func runAll(_ programs: [JudgedSample], runner: SelfCheckingProgramRunner, workers: Int) -> [(status: SampleStatus, detail: String)] {
+    /// Programs judged per sandbox start when progress is reported (each worker's share runs in such batches).
+    static let progressBatch = 32
+
+    static func runAll(_ programs: [JudgedSample], runner: SelfCheckingProgramRunner, workers: Int,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) -> [(status: SampleStatus, detail: String)] {
         final class Box: @unchecked Sendable {
             var chunks: [[(status: SampleStatus, detail: String)]]
+            var done = 0
             let lock = NSLock()
             init(_ n: Int) { chunks = Array(repeating: [], count: n) }
         }
@@ -109,7 +116,17 @@ public struct ExerciseTelemetry {
         let box = Box(w)
         DispatchQueue.concurrentPerform(iterations: w) { k in
             let lo = min(programs.count, k * size), hi = min(programs.count, lo + size)
-            let out = runner.run(Array(programs[lo..<hi]))
+            guard let progress else {
+                let out = runner.run(Array(programs[lo..<hi]))
+                box.lock.lock(); box.chunks[k] = out; box.lock.unlock()
+                return
+            }
+            var out: [(status: SampleStatus, detail: String)] = []
+            for start in stride(from: lo, to: hi, by: progressBatch) {
+                out += runner.run(Array(programs[start..<min(hi, start + progressBatch)]))
+                box.lock.lock(); box.done += min(hi, start + progressBatch) - start; let done = box.done; box.lock.unlock()
+                progress(done, programs.count)
+            }
             box.lock.lock(); box.chunks[k] = out; box.lock.unlock()
         }
         return box.chunks.flatMap { $0 }

@@ -18,6 +18,9 @@ public enum SyntheticTelemetry {
         /// required when `exercises` > 0.
         public var runner: SelfCheckingProgramRunner?
         public var simulator = EditorSessionSimulator.Options()
+        /// Called with what is being done and how far along (`done` of `total`; 0 of 0 for a step without
+        /// a count), from any thread; nil = silent.
+        public var progress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)?
         public init() {}
     }
 
@@ -37,16 +40,23 @@ public enum SyntheticTelemetry {
         if o.sessions > 0 {
             let root = try o.source ?? CodeDocuments.pythonStandardLibrary()
             summary.sourcePath = root.path
+            o.progress?("reading .py files under \(root.path)", 0, 0)
             let docs = try CodeDocuments.load(from: root, limit: o.maxFiles)
             if docs.isEmpty { throw InputError(file: root.path, "no .py files to simulate sessions over") }
             var sim = o.simulator
             sim.sessions = o.sessions
+            o.progress?("simulating \(o.sessions) editor sessions over \(docs.count) files", 0, 0)
             events += EditorSessionSimulator(options: sim).simulate(documents: docs, seed: o.seed)
             summary.simulated = events.count
         }
         if o.exercises > 0 {
             guard let runner = o.runner else { preconditionFailure("exercises need a sandbox runner") }
-            let (ev, counts) = ExerciseTelemetry().events(count: o.exercises, seed: o.seed, runner: runner, workers: o.workers)
+            let step = "verifying exercise programs in the sandbox"
+            o.progress?(step, 0, 0)
+            var verified: (@Sendable (Int, Int) -> Void)?
+            if let report = o.progress { verified = { done, total in report(step, done, total) } }
+            let (ev, counts) = ExerciseTelemetry().events(count: o.exercises, seed: o.seed, runner: runner, workers: o.workers,
+                                                          progress: verified)
             if counts.verifierErrors > 0 && counts.accepted == 0 {
                 throw InputError("cannot verify exercises: \(counts.firstProblem ?? "verifier failed")")
             }
@@ -91,7 +101,7 @@ public enum TelemetryScrubbing {
         var validator = TelemetryValidator()
         var text = ""
         var summary = Summary()
-        try TelemetryLineReader.forEachLine(in: input) { place, n, line in
+        try TelemetryLineReader.forEachLine(in: input, nonUTF8: { validator.reject(file: $0, lineNumber: $1, "not UTF-8 text") }) { place, n, line in
             guard let event = validator.check(line: line, lineNumber: n, file: place) else { return }
             let (clean, c) = scrubber.scrub(event)
             for (k, v) in c { summary.replacements[k, default: 0] += v }

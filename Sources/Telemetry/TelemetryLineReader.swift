@@ -10,11 +10,19 @@ public enum TelemetryLineReader {
 
     /// Calls `body(place, lineNumber, line)` for every line; `place` is the file, or `file(entry)` for an
     /// archive entry, and line numbers are 1-based within it. A last line without a newline is delivered too;
-    /// a trailing `\r` is dropped. Throws `InputError` for a missing, unreadable or corrupt file.
-    public static func forEachLine(in url: URL, _ body: (String, Int, Substring) throws -> Void) throws {
-        guard FileManager.default.isReadableFile(atPath: url.path) else {
-            throw InputError(file: url.path, "cannot open for reading")
+    /// a trailing `\r` is dropped. Throws `InputError` for a missing, unreadable or corrupt file. A line whose
+    /// bytes are not UTF-8 goes to `nonUTF8(place, lineNumber)` instead of `body`; without it, it throws.
+    public static func forEachLine(in url: URL, nonUTF8: ((String, Int) throws -> Void)? = nil,
+                                   _ body: (String, Int, Substring) throws -> Void) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError(file: url.path, "is a directory, not a telemetry file")
         }
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            throw InputError(file: url.path, exists ? "permission denied" : "no such file or directory")
+        }
+        let bad: (String, Int) throws -> Void = nonUTF8 ?? { place, n in throw InputError(file: place, line: n, "not UTF-8 text") }
         let reader = try ArchiveReader(path: url.path, formats: .archiveOrSingleFile)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while let entry = try reader.nextEntry() {
@@ -35,10 +43,10 @@ public enum TelemetryLineReader {
                 for i in 0..<n where buffer[i] == 10 {
                     lineNumber += 1
                     if pending.isEmpty {
-                        try deliver(buffer[start..<i], place, lineNumber, body)
+                        try deliver(buffer[start..<i], place, lineNumber, bad, body)
                     } else {
                         pending.append(contentsOf: buffer[start..<i])
-                        try deliver(pending[...], place, lineNumber, body)
+                        try deliver(pending[...], place, lineNumber, bad, body)
                         pending.removeAll(keepingCapacity: true)
                     }
                     start = i + 1
@@ -50,16 +58,16 @@ public enum TelemetryLineReader {
             }
             if !pending.isEmpty {
                 lineNumber += 1
-                try deliver(pending[...], place, lineNumber, body)
+                try deliver(pending[...], place, lineNumber, bad, body)
             }
         }
     }
 
-    private static func deliver(_ bytes: ArraySlice<UInt8>, _ place: String, _ n: Int,
+    private static func deliver(_ bytes: ArraySlice<UInt8>, _ place: String, _ n: Int, _ nonUTF8: (String, Int) throws -> Void,
                                 _ body: (String, Int, Substring) throws -> Void) throws {
         var slice = bytes
         if slice.last == 13 { slice = slice.dropLast() }
-        let text = String(decoding: slice, as: UTF8.self)
+        guard let text = String(validating: slice, as: UTF8.self) else { return try nonUTF8(place, n) }
         try body(place, n, text[...])
     }
 
@@ -67,7 +75,7 @@ public enum TelemetryLineReader {
     public static func readEvents(from url: URL) throws -> (events: [TelemetryEvent], validator: TelemetryValidator) {
         var validator = TelemetryValidator()
         var events: [TelemetryEvent] = []
-        try forEachLine(in: url) { place, n, line in
+        try forEachLine(in: url, nonUTF8: { validator.reject(file: $0, lineNumber: $1, "not UTF-8 text") }) { place, n, line in
             if let e = validator.check(line: line, lineNumber: n, file: place) { events.append(e) }
         }
         return (events, validator)

@@ -39,6 +39,11 @@ public struct TelemetryValidator {
         }
     }
 
+    /// Counts line `lineNumber` of `file` as bad for `problem` (found before parsing, e.g. bytes that are not UTF-8).
+    public mutating func reject(file: String, lineNumber: Int, _ problem: String) {
+        fail(InputError(file: file, line: lineNumber, problem))
+    }
+
     private mutating func fail(_ e: InputError) {
         badLines += 1
         if errors.count < maxKeptErrors { errors.append(e) }

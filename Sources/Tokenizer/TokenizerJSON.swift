@@ -12,9 +12,8 @@ extension BPETokenizer {
     /// Loads a `tokenizer.json`.
     public init(contentsOf url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) else { throw InputError(file: url.path, "no such file") }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw InputError(file: url.path, "cannot read")
-        }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw InputError.cannotRead(url, error) }
         try self.init(jsonData: data, source: url.path)
     }
 

@@ -70,6 +70,45 @@ public struct CheckpointStore {
         }
     }
 
+    /// The checkpoint a resume continues from: the furthest along whose `state.json`, `model.safetensors`
+    /// and `optimizer.safetensors` all read whole. A damaged one (truncated by a full disk, a corrupt
+    /// `state.json`) is passed over with a note naming it and the reason, never silently, and the one
+    /// before it is taken. Nil when there are no checkpoints; throws when every checkpoint is damaged.
+    public func latestIntact(note: (String) -> Void) throws -> (url: URL, state: TrainingState)? {
+        var candidates: [(name: String, url: URL, position: CheckpointPosition)] = []
+        var damaged: [String] = []
+        for text in directory.names() {
+            guard let name = CheckpointName(text), name.isResumePoint else { continue }
+            let url = directory.url(of: name)
+            do {
+                candidates.append((text, url, try CheckpointPosition.read(from: url)))
+            } catch {
+                damaged.append(text)
+                note("checkpoint \(text) is damaged (\(Self.reason(error))); passed over")
+            }
+        }
+        candidates.sort { $0.position.isAhead(of: $1.position) }
+        for c in candidates {
+            do {
+                let state = try TrainingState.read(from: c.url)
+                _ = try SafeTensorsFile(contentsOf: c.url.appendingPathComponent(Checkpoint.weightsFile))
+                _ = try SafeTensorsFile(contentsOf: c.url.appendingPathComponent(Self.optimizerFile))
+                if !damaged.isEmpty { note("resuming from \(c.name), the latest intact checkpoint") }
+                return (c.url, state)
+            } catch {
+                damaged.append(c.name)
+                note("checkpoint \(c.name) is damaged (\(Self.reason(error))); falling back to the one before it")
+            }
+        }
+        if !damaged.isEmpty {
+            throw InputError(file: directory.url.path, "every checkpoint is damaged (\(damaged.joined(separator: ", "))); "
+                             + "remove them to restart the run from the beginning")
+        }
+        return nil
+    }
+
+    static func reason(_ error: Error) -> String { (error as? InputError)?.description ?? "\(error)" }
+
     /// The checkpoint a resume continues from (`RunCheckpoints.latest()`) with its full training state;
     /// nil when there is none.
     public func latest() throws -> (url: URL, state: TrainingState)? {

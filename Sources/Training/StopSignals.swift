@@ -11,6 +11,13 @@ public final class StopSignals: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
     private var sources: [DispatchSourceSignal] = []
+    private var beforeQuit: (@Sendable (Int32) -> Void)?
+
+    /// Runs `action(signal)` on a second signal, just before the process exits (e.g. mark the run interrupted).
+    public func onQuit(_ action: @escaping @Sendable (Int32) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        beforeQuit = action
+    }
 
     public init() {}
 
@@ -29,10 +36,12 @@ public final class StopSignals: @unchecked Sendable {
         lock.lock()
         let first = received == nil
         if first { received = sig }
+        let quit = beforeQuit
         lock.unlock()
         if first {
             FileHandle.standardError.write(Data("\n\(sig == SIGINT ? "SIGINT" : "SIGTERM"): finishing the step and checkpointing (signal again to quit now)\n".utf8))
         } else {
+            quit?(sig)
             exit(128 + sig)
         }
     }

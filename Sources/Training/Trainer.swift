@@ -72,14 +72,16 @@ public final class Trainer {
         seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
     }
 
-    /// Runs the remaining stages. Returns `.interrupted` when the callback asked to stop (after
-    /// checkpointing the step it stopped at), `.failed` for a non-finite value with `on_nan: fail`.
+    /// Runs the remaining stages. Returns `.interrupted` when the callback asked to stop or `stopAfterStep`
+    /// answered true after a step (a signal: stop after the current step, not at the next report) — after
+    /// checkpointing the step it stopped at — and `.failed` for a non-finite value with `on_nan: fail`.
     ///
     /// - Parameter score: called on each published checkpoint whose stage step is due a periodic eval
     ///   (`every: N` divides it; the stage's end checkpoint only when the stage's `best` is a pass@k): runs
     ///   those evals and returns the stage's `best` pass@k on the checkpoint, or nil when `best` is not a
     ///   pass@k or it could not be measured.
-    public func run(score: (StageConfig, TrainingProgress.CheckpointReport) throws -> Double? = { _, _ in nil },
+    public func run(stopAfterStep: () -> Bool = { false },
+                    score: (StageConfig, TrainingProgress.CheckpointReport) throws -> Double? = { _, _ in nil },
                     progress: (TrainingProgress) -> ProgressDisposition) throws -> TrainingOutcome {
         let launched = ContinuousClock.now
         let elapsedAtLaunch = state.elapsed
@@ -208,6 +210,7 @@ public final class Trainer {
                     windowStart = ContinuousClock.now  // tokens/s measures training only
                 }
                 let ending = last || earlyStopped
+                if stopAfterStep() { stopRequested = true }
                 // A periodic eval scores a saved checkpoint, so its steps are checkpointed too.
                 let periodic = (stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0)
                     || evalEvery.contains { state.position.stageStep % $0 == 0 }

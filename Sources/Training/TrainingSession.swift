@@ -39,6 +39,7 @@ public final class TrainingSession {
     public static func start(config: RunConfig, runsDir: URL, completionData: StageDataSources.CompletionDataBuilder? = nil,
                              note: (String) -> Void = { _ in }) throws -> TrainingSession {
         var config = config
+        try RunPreflight.check(config)
         let sources = try prepareData(config, completionData: completionData, note: note)
         try requireUncontaminatedData(config, note: note)
         var rng = SeededGenerator(seed: config.seed)
@@ -64,7 +65,7 @@ public final class TrainingSession {
         var config = try RunConfig.load(run.configURL)
         let sources = try prepareData(config, completionData: completionData, note: note)
         run.checkpoints.removeTemporaries()
-        let latest = try CheckpointStore(directory: run.checkpoints.url).latest()
+        let latest = try CheckpointStore(directory: run.checkpoints.url).latestIntact(note: note)
         var rng = SeededGenerator(seed: config.seed)
         let model: MistralModel
         if let latest {
@@ -77,13 +78,27 @@ public final class TrainingSession {
         }
         let dropped = try MetricsLog.truncate(run.metricsURL, throughStep: latest?.state.position.step ?? 0)
         if dropped > 0 { note("metrics.jsonl: dropped \(dropped) record(s) written after the checkpoint") }
+        // run.json says `running` only once the session is built: a resume that fails (a truncated
+        // optimizer.safetensors) leaves the run as it was, `interrupted` or `failed`.
+        let session = try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: latest, lock: lock)
         record.status = .running
         record.resumes += 1
         record.finished = nil
         record.message = nil
         record.elapsedSeconds = latest?.state.elapsed ?? 0
         try run.writeRecord(record)
-        return try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: latest, lock: lock)
+        return session
+    }
+
+    /// Marks the run `interrupted` at once, for a process about to exit without finishing the step (a second
+    /// Ctrl-C): the run resumes from its latest checkpoint.
+    public func markQuit(signal: Int32) {
+        log.sync()
+        _ = try? run.updateRecord {
+            $0.status = .interrupted
+            $0.message = "quit by signal \(signal) during a step; resume with --resume \(run.url.path) from the latest checkpoint"
+            $0.finished = Date()
+        }
     }
 
     /// Sets the thread count and prepares every stage's data (`StageDataSources.prepare`).
@@ -115,7 +130,7 @@ public final class TrainingSession {
         return model
     }
 
-    /// Trains to the end (or until `shouldStop` says so after a report), logging every report to
+    /// Trains to the end (or until `shouldStop` says so after a step), logging every report to
     /// `metrics.jsonl`, running the config's evals when a stage ends and handing every report and eval to
     /// `observer`; marks `run.json` completed, failed or interrupted. An eval that cannot run does not stop
     /// training: the result says so (`SessionResult.evalCouldNotRun`).
@@ -124,7 +139,7 @@ public final class TrainingSession {
         var evals: [TrainingProgress.EvalReport] = []
         let outcome: TrainingOutcome
         do {
-            outcome = try trainer.run(score: { stage, c in
+            outcome = try trainer.run(stopAfterStep: shouldStop, score: { stage, c in
                 try evaluatePeriodically(c, stage: stage, observer: observer)
             }) { progress in
                 do {

@@ -34,8 +34,7 @@ struct BenchEval: ParsableCommand {
             result = try EvalBenchmark.run(problemsFile: URL(fileURLWithPath: path), repeats: max(1, repeats),
                                            workers: workers, mode: sandboxing.sandbox)
         } catch let error as SandboxError {
-            printError("codetune bench eval: sandbox unavailable: \(error)")
-            throw ExitCode(2)
+            throw sandboxUnavailable(error, mode: sandboxing.sandbox, command: "bench eval")
         }
         if let reference {
             let rate = try EvalBenchmark.runReference(script: reference, problemsFile: URL(fileURLWithPath: path),

@@ -28,6 +28,8 @@ struct BenchSample: ParsableCommand {
     @Flag(help: "One JSON object on stdout.") var json = false
 
     var prompt: Int { promptTokens ?? promptAlias ?? 128 }
+    /// Most positions (prompt + new tokens) a benchmark request may have.
+    static let maxPositions = 32768
     var new: Int { newTokens ?? newAlias ?? 64 }
 
     func validate() throws {
@@ -36,11 +38,20 @@ struct BenchSample: ParsableCommand {
         guard prompt > 0, new > 0, runs > 0, warmup >= 0, threads > 0 else {
             throw ValidationError("--prompt-tokens, --new-tokens, --runs and --threads must be positive, --warmup non-negative")
         }
+        // Prefill attention grows with the square of the prompt: past this a single request takes minutes.
+        if prompt > BenchSample.maxPositions - new {
+            throw ValidationError("--prompt-tokens \(prompt) + --new-tokens \(new) is more than \(BenchSample.maxPositions) positions; "
+                                  + "a request that long takes minutes (prefill attention grows with the square of the prompt)")
+        }
     }
 
     func run() throws {
         var o = DecodingBenchmark.Options()
         o.config = try shape.config(positions: prompt + new)
+        let config = o.config
+        try MemoryEstimate.requireFits("--prompt-tokens", value: prompt, for: "the model and a KV cache of \(prompt + new) positions") {
+            MemoryEstimate.sampling(config, n: 1, positions: $0 + new)
+        }
         o.promptLength = prompt; o.newTokens = new; o.runs = runs; o.warmupRuns = warmup
         o.threads = threads; o.seed = seed; o.blasThreadsItself = blasThreads
         let r = try DecodingBenchmark.run(o)

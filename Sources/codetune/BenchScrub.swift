@@ -62,8 +62,10 @@ struct BenchScrub: ParsableCommand {
         }
     }
 
-    /// Scrubs ordinary code and prints each replaced span with its line, so a person can count false positives.
+    /// Scrubs ordinary code and prints each replaced span with its line, so a person can count false positives;
+    /// on stderr with `--json`, so stdout stays one object.
     func review(_ root: URL) throws {
+        let print: (String) -> Void = json ? { printError($0) } : { Swift.print($0) }
         let docs = try CodeDocuments.load(from: root)
         var counts: [ScrubKind: Int] = [:]
         var files = 0, shown = 0, bytes = 0

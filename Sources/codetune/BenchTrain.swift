@@ -36,6 +36,13 @@ struct BenchTrain: ParsableCommand {
     func run() throws {
         var o = TrainingBenchmark.Options()
         o.config = try shape.config(positions: context)
+        let shape = self.shape, batch = self.batch
+        try MemoryEstimate.requireFits("--context", value: context, for: "a training step of batch \(batch)") { positions in
+            (try? shape.config(positions: max(1, positions))).map { MemoryEstimate.training($0, batch: batch, context: positions) } ?? .max
+        }
+        try MemoryEstimate.requireFits("--batch", value: batch, for: "a training step of context \(context)") {
+            MemoryEstimate.training(o.config, batch: $0, context: context)
+        }
         o.context = context; o.batch = batch; o.threads = threads
         o.blasThreadsItself = blasThreads
         o.warmupSteps = warmup; o.steps = steps; o.seed = seed; o.measurePeak = !noPeak

@@ -22,10 +22,11 @@ struct Codetune: ParsableCommand {
         ]
     )
 
-    /// Parses and runs, mapping input problems to one line on stderr and exit status 2.
+    /// Parses and runs; every error goes through `ErrorReport`: one line `codetune: PLACE: problem` on stderr
+    /// and exit status 2, except an `ExitCode` (passed through) and a help request (printed, status 0).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(attachingNegativeValues(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             exit(withStatusFor: error)
@@ -33,22 +34,10 @@ struct Codetune: ParsableCommand {
     }
 
     static func exit(withStatusFor error: Error) -> Never {
-        switch error {
-        case let e as InputError:
-            printError(e.description)
-            Foundation.exit(2)
-        case let e as InputErrors:
-            printError(e.description)
-            Foundation.exit(2)
-        default:
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                // ArgumentParser's usage errors (64) map to the project's "bad usage" status.
-                printError(fullMessage(for: error))
-                Foundation.exit(2)
-            }
-            Codetune.exit(withError: error)
-        }
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        guard let lines = ErrorReport.lines(for: error) else { Codetune.exit(withError: error) }
+        for line in lines { printError(line) }
+        Foundation.exit(2)
     }
 }
 

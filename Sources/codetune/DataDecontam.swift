@@ -18,7 +18,7 @@ struct DataDecontam: ParsableCommand {
 
     @Argument(help: "Training data to check.") var dataset: String
     @Option(name: .customLong("suite"), help: "Eval suite YAML or problems file (repeatable).") var suites: [String]
-    @Option(name: .short, help: "n-gram length in words.") var n = 13
+    @Option(name: [.customLong("ngram"), .short], parsing: .unconditional, help: "n-gram length in words (-n is the older spelling).") var n = 13
     @Option(help: "Where a recipe's prepared dataset is kept (default: cache/ beside the recipe), as for `data prepare`.")
     var cacheDir: String?
     @Flag(help: "Exit 0 even when contaminated (report only).") var allowContaminated = false
@@ -26,7 +26,7 @@ struct DataDecontam: ParsableCommand {
 
     func validate() throws {
         if suites.isEmpty { throw ValidationError("give at least one --suite") }
-        if n < 1 { throw ValidationError("-n must be at least 1") }
+        if n < 1 { throw ValidationError("--ngram (-n) must be at least 1, not \(n)") }
     }
 
     func run() throws {

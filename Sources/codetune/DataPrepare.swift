@@ -37,7 +37,7 @@ struct DataPrepare: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout instead of the summary.")
     var json = false
 
-    @Flag(help: "No progress or warnings on stderr.")
+    @Flag(help: "No progress or warnings on stderr (progress shows only when stderr is a terminal).")
     var quiet = false
 
     func validate() throws {
@@ -49,25 +49,34 @@ struct DataPrepare: ParsableCommand {
         var warnings = 0
         let maxWarnings = 50
         let quiet = self.quiet
+        // Progress is for a person watching a terminal; logs and pipes get the warnings and the result only.
+        let line = quiet || json ? nil : TerminalProgress.standardError()
         let options = DatasetPreparation.Options(
             cacheDirectory: cacheDir.map { URL(fileURLWithPath: $0) }, strict: strict, force: force, threads: threads,
             onIssue: { issue in
                 warnings += 1
                 if quiet { return }
+                if warnings <= maxWarnings + 1 { line?.finish() }
                 if warnings <= maxWarnings { printError("warning: \(issue) (skipped)") }
                 else if warnings == maxWarnings + 1 { printError("warning: more problems follow; all are listed in manifest.json") }
             },
             progress: { event in
-                if quiet { return }
+                guard let line else { return }
                 switch event {
                 case .planned(let inputs, let directory, let hit):
                     printError("\(recipe.name): \(inputs) inputs -> \(directory.path)\(hit ? " (cache hit)" : "")")
+                    if !hit { line.show("reading, filtering and deduplicating \(inputs) inputs …") }
                 case .collected(let report, let issues):
-                    printError("read \(report.documentsSeen) documents (\(String(format: "%.1f", Double(report.bytesSeen) / 1e6)) MB), kept \(report.documentsKept), \(issues) input problems")
+                    line.show("read \(report.documentsSeen) documents (\(String(format: "%.1f", Double(report.bytesSeen) / 1e6)) MB), kept \(report.documentsKept), \(issues) input problems")
+                    line.finish()
+                    line.show("tokenizer …")
                 case .tokenizerReady(let vocab, let trained, let seconds):
-                    printError("tokenizer: vocabulary \(vocab), \(trained ? "trained" : "loaded") in \(String(format: "%.1f", seconds)) s")
+                    line.show("tokenizer: vocabulary \(vocab), \(trained ? "trained" : "loaded") in \(String(format: "%.1f", seconds)) s")
+                    line.finish()
+                    line.show("encoding …")
                 case .encoded(let split, let documents, let tokens, let seconds):
-                    printError("\(split): \(documents) documents, \(tokens) tokens in \(String(format: "%.1f", seconds)) s")
+                    line.show("\(split): \(documents) documents, \(tokens) tokens in \(String(format: "%.1f", seconds)) s")
+                    line.finish()
                 }
             })
         let prepared = try DatasetPreparation.prepare(recipe, options: options)

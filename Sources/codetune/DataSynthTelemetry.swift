@@ -33,9 +33,14 @@ struct DataSynthTelemetry: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard sessions >= 0, exercises >= 0, maxFiles >= 1, workers >= 1, timeout > 0, maxPrefixBytes >= 0, maxSuffixBytes >= 0 else {
-            throw ValidationError("counts must be non-negative, --max-files and --workers at least 1, --timeout positive")
-        }
+        if sessions < 0 { throw ValidationError("--sessions must be 0 or more, not \(sessions)") }
+        if exercises < 0 { throw ValidationError("--exercises must be 0 or more, not \(exercises)") }
+        if sessions == 0 && exercises == 0 { throw ValidationError("--sessions and --exercises are both 0: nothing to write") }
+        if maxFiles < 1 { throw ValidationError("--max-files must be at least 1, not \(maxFiles)") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
+        if !(timeout > 0) || !timeout.isFinite { throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)") }
+        if maxPrefixBytes < 0 { throw ValidationError("--max-prefix-bytes must be 0 or more, not \(maxPrefixBytes)") }
+        if maxSuffixBytes < 0 { throw ValidationError("--max-suffix-bytes must be 0 or more, not \(maxSuffixBytes)") }
     }
 
     func run() throws {
@@ -46,7 +51,10 @@ struct DataSynthTelemetry: ParsableCommand {
         if exercises > 0 { o.runner = try sandboxRunner() }
         o.simulator.maxPrefixBytes = maxPrefixBytes
         o.simulator.maxSuffixBytes = maxSuffixBytes
+        let line = TerminalProgress.standardError()
+        if let line { o.progress = { step, done, total in line.show(total > 0 ? "\(step): \(done)/\(total)" : step) } }
         let (events, s) = try SyntheticTelemetry.generate(o)
+        line?.finish()
         try SyntheticTelemetry.write(events, to: URL(fileURLWithPath: out))
         let outcomes = TelemetryOutcome.allCases.map { ($0.rawValue, s.byOutcome[$0] ?? 0) }
         if json {
@@ -72,17 +80,18 @@ struct DataSynthTelemetry: ParsableCommand {
         var limits = SandboxLimits()
         limits.timeoutSeconds = timeout
         limits.memoryMB = 512
+        let interpreter: PythonInterpreter
         do {
-            let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: try PythonInterpreter.locate(python), limits: limits))
+            interpreter = try PythonInterpreter.locate(python)
+        } catch let error as SandboxError {
+            throw InputError(key: "--python", error.description)
+        }
+        do {
+            let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: interpreter, limits: limits))
             try runner.probe()
             return runner
         } catch let error as SandboxError {
-            var message = "codetune data synth-telemetry: sandbox unavailable: \(error)"
-            if mode == .bwrap {
-                message += " (install bubblewrap and allow unprivileged user namespaces, or pass --sandbox rlimits for the weaker mode)"
-            }
-            printError(message)
-            throw ExitCode(2)
+            throw sandboxUnavailable(error, mode: mode, command: "data synth-telemetry")
         }
     }
 }

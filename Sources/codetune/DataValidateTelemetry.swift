@@ -30,6 +30,15 @@ struct DataValidateTelemetry: ParsableCommand {
     @Option(help: "Context length for --tokenizer.")
     var contextLength = 256
 
+    func validate() throws {
+        if maxErrors < 0 { throw ValidationError("--max-errors must be 0 or more, not \(maxErrors)") }
+        // The same range as a stage's `context` key: a completion example needs a prompt token and a target.
+        if !(2...(1 << 20)).contains(contextLength) {
+            throw ValidationError("--context-length must be between 2 and \(1 << 20), not \(contextLength)")
+        }
+        if contextLength != 256 && tokenizer == nil { throw ValidationError("--context-length needs --tokenizer") }
+    }
+
     func run() throws {
         var totalBad = 0
         var summaries: [[String: Any]] = []
@@ -37,7 +46,9 @@ struct DataValidateTelemetry: ParsableCommand {
             let url = URL(fileURLWithPath: file)
             var v = TelemetryValidator()
             v.maxKeptErrors = maxErrors
-            try TelemetryLineReader.forEachLine(in: url) { place, n, line in _ = v.check(line: line, lineNumber: n, file: place) }
+            try TelemetryLineReader.forEachLine(in: url, nonUTF8: { v.reject(file: $0, lineNumber: $1, "not UTF-8 text") }) { place, n, line in
+                _ = v.check(line: line, lineNumber: n, file: place)
+            }
             for e in v.errors { printError(e.description) }
             if v.badLines > v.errors.count { printError("\(file): \(v.badLines - v.errors.count) more bad lines not listed") }
             totalBad += v.badLines
@@ -51,20 +62,29 @@ struct DataValidateTelemetry: ParsableCommand {
                       + counts.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             }
         }
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: ["files": summaries, "bad": totalBad], options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        }
         if let tokenizer {
             let tok = try CompletionTokenizer(try BPETokenizer(contentsOf: URL(fileURLWithPath: tokenizer)), source: tokenizer)
-            for file in files {
+            for (i, file) in files.enumerated() {
                 let set = try CompletionExamples.load(from: URL(fileURLWithPath: file), tokenizer: tok, requireScrubbed: false, allowBadLines: true)
                 let st = CompletionExampleStatistics(set, contextLength: contextLength, tokenizer: tok)
+                if json {
+                    // With --json the statistics join the file's entry: stdout stays one object.
+                    summaries[i]["examples"] = ["examples": st.examples, "fim": st.fimExamples, "rejected_kept": st.rejectedKept,
+                                                "empty_targets": st.emptyTargets, "context": contextLength, "target_tokens": st.targetTokens,
+                                                "prompts_cut": st.promptsCut, "targets_cut": st.targetsCut, "padding_fraction": st.paddingFraction]
+                    continue
+                }
                 print("\(file): \(st.examples) examples (\(st.fimExamples) FIM), \(st.rejectedKept) rejected kept, \(st.emptyTargets) empty targets; "
                       + "at context \(contextLength): \(st.targetTokens) target tokens, \(st.promptsCut) prompts cut, \(st.targetsCut) targets cut, "
                       + String(format: "%.0f%% padding", st.paddingFraction * 100))
             }
         }
-        if strict && totalBad > 0 { throw ExitCode(2) }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: ["files": summaries, "bad": totalBad], options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+        if strict && totalBad > 0 {
+            throw InputError(file: files.joined(separator: " "), "\(totalBad) bad line\(totalBad == 1 ? "" : "s") (listed above); --strict refuses any")
+        }
     }
 }

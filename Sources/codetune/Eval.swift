@@ -72,6 +72,7 @@ struct Eval: ParsableCommand {
         var outputDirectory = out.map { URL(fileURLWithPath: $0) }
         if let model {
             let location = try selection.locate(model)
+            try requireSamplesFit(suite.n, checkpoint: location.directory)
             origin = .model(checkpoint: location.directory)
             if outputDirectory == nil { outputDirectory = location.evalDirectory(for: suite) }
         } else if let samples {
@@ -96,12 +97,8 @@ struct Eval: ParsableCommand {
             summary = try run.run(progress: scored).summary
             if isatty(2) != 0 { printError("") }
         } catch let error as SandboxError {
-            var message = "codetune eval: sandbox unavailable: \(error)"
-            if run.sandboxMode == .bwrap {
-                message += " (install bubblewrap and allow unprivileged user namespaces, or pass --sandbox rlimits for the weaker mode)"
-            }
-            printError(message)
-            throw ExitCode(2)
+            if isatty(2) != 0 { printError("") }
+            throw sandboxUnavailable(error, mode: run.sandboxMode, command: "eval")
         }
         if summary.reused == true, let key = summary.cache_key, let dir = outputDirectory {
             let line = "reused samples and results from \(dir.path) (cache key \(key.digest.prefix(12)))"
@@ -135,6 +132,9 @@ struct Eval: ParsableCommand {
                   + (g.truncated_prompts > 0 ? ", \(g.truncated_prompts) prompts left-truncated to the context" : ""))
         }
         print(metrics.joined(separator: ", "))
+        for c in s.threshold_checks ?? [] {
+            if let reason = c.not_applicable { print("\(c.metric) threshold not applicable: \(reason)") }
+        }
         let counts = SampleStatus.allCases.compactMap { st in (s.statuses[st.rawValue] ?? 0) > 0 ? "\(st.rawValue) \(s.statuses[st.rawValue]!)" : nil }
         print(counts.joined(separator: ", "))
         switch s.verdict {

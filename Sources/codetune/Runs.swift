@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FileFormats
 
 /// `codetune runs`: read run histories under the runs directory.
 struct Runs: ParsableCommand {
@@ -16,4 +17,14 @@ struct RunsDirOption: ParsableArguments {
     var runsDir: String = "Runs"
 
     var url: URL { URL(fileURLWithPath: runsDir) }
+
+    /// `url`, or an input error when it is missing or not a directory (so a mistyped path never reads as "no runs").
+    func existingDirectory() throws -> URL {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runsDir, isDirectory: &isDirectory) else {
+            throw InputError(file: runsDir, key: "--runs-dir", "no such directory")
+        }
+        guard isDirectory.boolValue else { throw InputError(file: runsDir, key: "--runs-dir", "not a directory") }
+        return url
+    }
 }

@@ -11,7 +11,7 @@ struct RunsList: ParsableCommand {
     @Flag(name: .long, help: "One JSON object on stdout.") var json = false
 
     func run() throws {
-        let summaries = try RunCatalog(runsDir: runs.url).runs()
+        let summaries = try RunCatalog(runsDir: runs.existingDirectory()).runs()
             .filter { name == nil || $0.url.deletingLastPathComponent().lastPathComponent == name }
             .map { try RunSummary(directory: $0) }
         let table = RunListing.table(summaries)

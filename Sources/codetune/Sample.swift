@@ -51,10 +51,13 @@ struct SampleCommand: ParsableCommand {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else {
             let path = promptFile!
-            guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the prompt file") }
-            text = String(decoding: data, as: UTF8.self)
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw InputError.cannotRead(URL(fileURLWithPath: path), error) }
+            guard let prompt = String(data: data, encoding: .utf8) else { throw InputError(file: path, "not UTF-8 text") }
+            text = prompt
         }
         let directory = try selection.locate(model).directory
+        try requireSamplesFit(sampling.n ?? 1, checkpoint: directory)
         let sampler = try ModelSampler(checkpoint: directory)
         var settings = sampling.applied(to: SamplingSettings())
         settings.stop = stop + (humanevalStops ? humanEvalStopSequences : [])

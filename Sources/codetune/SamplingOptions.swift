@@ -48,7 +48,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Seed; sample J uses a generator seeded from (seed, J) (default: the suite's with eval, 0 with sample).")
     var seed: UInt64?
 
-    @Option(name: .short, help: "Completions per prompt (default: the suite's n with eval, 1 with sample).")
+    @Option(name: .short, parsing: .unconditional, help: "Completions per prompt (default: the suite's n with eval, 1 with sample).")
     var n: Int?
 
     /// `--max-new-tokens` under either spelling.

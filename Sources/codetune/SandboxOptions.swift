@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileFormats
 import Sandbox
 
 /// Where and how wide untrusted programs run: `--sandbox --workers`, for `eval` and `bench eval`.
@@ -16,3 +17,12 @@ struct SandboxOptions: ParsableArguments {
 
 /// `--sandbox bwrap|rlimits`: parsed once, so commands never re-check the raw string.
 extension SandboxMode: ExpressibleByArgument {}
+
+/// "COMMAND: sandbox unavailable: REASON" for a sandbox that cannot run here, with the way out for bubblewrap.
+func sandboxUnavailable(_ error: SandboxError, mode: SandboxMode, command: String) -> InputError {
+    var problem = "sandbox unavailable: \(error)"
+    if mode == .bwrap {
+        problem += " (install bubblewrap and allow unprivileged user namespaces, or pass --sandbox rlimits for the weaker mode)"
+    }
+    return InputError(file: command, problem)
+}

@@ -49,7 +49,8 @@ struct TokenizerEncode: ParsableCommand {
         var inputs: [(name: String, text: String)] = []
         if let text { inputs.append(("--text", text)) }
         for f in files {
-            guard let data = FileManager.default.contents(atPath: f) else { throw InputError(file: f, "cannot read") }
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: f)) } catch { throw InputError.cannotRead(URL(fileURLWithPath: f), error) }
             guard let s = String(data: data, encoding: .utf8) else { throw InputError(file: f, "not UTF-8 text") }
             inputs.append((f, s))
         }

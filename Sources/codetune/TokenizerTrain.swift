@@ -60,6 +60,10 @@ struct TokenizerTrain: ParsableCommand {
                 printError("counted \(docs) files, \(String(format: "%.1f", Double(bytes) / 1e6)) MB")
             }
         }
+        if counts.bytesSeen == 0 || counts.count == 0 {
+            throw InputError(file: inputs.joined(separator: " "), "no text to train on: \(files.files.count) files, "
+                             + "\(files.skipped.urls.count) of them not readable UTF-8 text, the rest empty")
+        }
         let counted = Date()
         let tokenizer = BPETokenizer.train(wordCounts: counts, vocabSize: vocabSize, minFrequency: minFrequency) { p in
             if !quiet, case let .merged(m, target) = p, m % 1024 == 0 || m == target { printError("merges \(m)/\(target)") }

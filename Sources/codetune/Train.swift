@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileFormats
 import Foundation
+import Models
 import RunStore
 import Training
 
@@ -24,22 +25,29 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Continue a run (directory, id or name) from its latest checkpoint.")
     var resume: String?
 
-    @Flag(name: .long, help: "Only validate the config (every problem at once) and exit.")
+    @Flag(name: .long, help: "Only check, without training, everything train checks before step 1 (config, every stage's data, init_from, tokenizer, peak memory) and exit.")
     var check = false
 
     @Flag(name: .long, help: "No progress output.")
     var quiet = false
 
     func validate() throws {
-        if config == nil && resume == nil { throw ValidationError("give a config file, or --resume RUN") }
         if check && config == nil { throw ValidationError("--check needs a config file") }
+        if config == nil && resume == nil { throw ValidationError("give a config file, or --resume RUN") }
     }
 
     func run() throws {
         let printer = ProgressPrinter.standardError(quiet: quiet)
         if check, let config {
             let parsed = try RunConfig.load(URL(fileURLWithPath: config))
-            print("\(config): ok (\(parsed.stages.count) stage\(parsed.stages.count == 1 ? "" : "s"): \(parsed.stages.map { "\($0.name) \($0.steps) steps" }.joined(separator: ", ")))")
+            try RunPreflight.check(parsed)
+            var memory = ""
+            if case .fresh(let shape) = parsed.model {
+                memory = "; peak memory \(MemoryEstimate.describe(RunPreflight.peakMemory(parsed, model: shape))) of \(MemoryEstimate.describe(MemoryEstimate.available))"
+            } else if case .initFrom(let dir) = parsed.model, let shape = try? MistralConfig.load(from: dir.appendingPathComponent("config.json")) {
+                memory = "; peak memory \(MemoryEstimate.describe(RunPreflight.peakMemory(parsed, model: shape))) of \(MemoryEstimate.describe(MemoryEstimate.available))"
+            }
+            print("\(config): ok (\(parsed.stages.count) stage\(parsed.stages.count == 1 ? "" : "s"): \(parsed.stages.map { "\($0.name) \($0.steps) steps" }.joined(separator: ", "))\(memory))")
             return
         }
         let signals = StopSignals()
@@ -48,9 +56,15 @@ struct Train: ParsableCommand {
         if let resume {
             let dir = try RunCatalog(runsDir: URL(fileURLWithPath: runsDir)).resolve(resume)
             if let config {
-                let given = try RunConfig.load(URL(fileURLWithPath: config)).resolvedYAML()
-                let own = try RunConfig.load(dir.configURL).resolvedYAML()
-                if body(given) != body(own) {
+                var given = try RunConfig.load(URL(fileURLWithPath: config))
+                let own = try RunConfig.load(dir.configURL)
+                // The run recorded its config with the vocabulary filled in from the tokenizer (`vocab_size: 0`
+                // or absent means "the tokenizer's"), so the user's own file still matches with it left out.
+                if case .fresh(var shape) = given.model, shape.vocabSize == 0, case .fresh(let recorded) = own.model {
+                    shape.vocabSize = recorded.vocabSize
+                    given.model = .fresh(shape)
+                }
+                if body(given.resolvedYAML()) != body(own.resolvedYAML()) {
                     throw InputError(file: config, "differs from the config of run \(dir.url.path); resume takes the run's own config (omit CONFIG)")
                 }
             }
@@ -61,6 +75,8 @@ struct Train: ParsableCommand {
         } else {
             return
         }
+        let quitting = SessionForSignals(session)
+        signals.onQuit { quitting.session.markQuit(signal: $0) }
         // The session runs the config's evals at the end of stages and decides which gate: a missed threshold
         // on a gated eval makes the exit status 1, an eval that cannot run 2 — after training has finished and
         // been recorded either way.
@@ -69,7 +85,9 @@ struct Train: ParsableCommand {
         switch result.outcome {
         case .completed:
             printer.note("run \(session.run.url.lastPathComponent) completed: \(session.run.url.path)")
-            if result.evalCouldNotRun { throw ExitCode(2) }
+            if result.evalCouldNotRun {
+                throw InputError(file: "train", "an eval after a stage could not run (its reason is above); the training itself completed and is recorded")
+            }
             if result.gateFailed { throw ExitCode(1) }
         case .interrupted(let step):
             printer.note("interrupted at step \(step); continue with: codetune train --resume \(session.run.url.path)")
@@ -82,4 +100,10 @@ struct Train: ParsableCommand {
 
     /// The resolved config without its first (comment) line, which names the source file.
     func body(_ yaml: String) -> Substring { yaml.drop { $0 != "\n" } }
+}
+
+/// The session as seen from the signal queue, which only marks it quit before the process exits.
+private final class SessionForSignals: @unchecked Sendable {
+    let session: TrainingSession
+    init(_ session: TrainingSession) { self.session = session }
 }

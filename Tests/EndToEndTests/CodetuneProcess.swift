@@ -6,6 +6,8 @@ struct CodetuneResult {
     var status: Int32
     var stdout: Data
     var stderr: String
+    /// True when a signal ended the process (a trap, an abort, an OOM kill), not an exit.
+    var killedBySignal = false
     var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
 }
 
@@ -29,7 +31,8 @@ func runCodetune(_ arguments: [String], in directory: URL? = nil) throws -> Code
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     reader.wait()
     process.waitUntilExit()
-    return CodetuneResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData.data, as: UTF8.self))
+    return CodetuneResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData.data, as: UTF8.self),
+                          killedBySignal: process.terminationReason == .uncaughtSignal)
 }
 
 /// stderr as read by the background reader; read only after `reader.wait()`, which orders the two.

@@ -54,7 +54,7 @@ final class DataEndToEndTests: XCTestCase {
     func testStrictAndBadRecipeExitWithStatusTwo() throws {
         let strict = try run(["data", "prepare", "e2e.yaml", "--strict"])
         XCTAssertEqual(strict.status, 2)
-        XCTAssertEqual(strict.err.split(separator: "\n").last.map(String.init), "\(dir.path)/code/pkg/latin1.py: not UTF-8 text")
+        XCTAssertEqual(strict.err.split(separator: "\n").last.map(String.init), "codetune: \(dir.path)/code/pkg/latin1.py: not UTF-8 text")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cache").path)
                        && ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("cache").path)) ?? []).count > 0)
         try Data("name: x\nsources: [{directry: code}]\ntokenizer: {train: {vocab_size: 600}}\n".utf8)

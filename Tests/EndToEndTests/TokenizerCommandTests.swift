@@ -50,7 +50,7 @@ final class TokenizerCommandTests: XCTestCase {
     func testBadInputExitsWithStatus2() throws {
         let missing = try codetune(["tokenizer", "encode", "--tokenizer", "/nonexistent/tokenizer.json", "--text", "x"])
         XCTAssertEqual(missing.status, 2)
-        XCTAssertEqual(missing.stderr, "/nonexistent/tokenizer.json: no such file\n")
+        XCTAssertEqual(missing.stderr, "codetune: /nonexistent/tokenizer.json: no such file\n")
         let noInput = try codetune(["tokenizer", "train", "--input", "/nonexistent/dir", "--out", "/tmp/never.json"])
         XCTAssertEqual(noInput.status, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/never.json"))
