@@ -44,4 +44,9 @@ public enum BF16Products {
 
     /// Why bf16 products are unavailable ("" when they are available).
     public static var unavailableReason: String { String(cString: cbf16_unavailable_reason()) }
+
+    /// Rounds `count` floats to bf16 (nearest even), split over the workers.
+    public static func round(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<UInt16>, count: Int) {
+        BF16Workspace.convert(src, dst, count: count)
+    }
 }

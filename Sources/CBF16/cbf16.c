@@ -78,6 +78,94 @@ void cbf16_widen(const uint16_t *src, float *dst, long count) {
     }
 }
 
+// MARK: - Matrix-vector product
+
+static inline float bf16_value(uint16_t b) {
+    uint32_t u = (uint32_t)b << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static void gemv_scalar(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y) {
+    for (long o = 0; o < outF; o++) {
+        const uint16_t *row = w + o * inF;
+        float s = 0;
+        for (long i = 0; i < inF; i++) s += bf16_value(row[i]) * x[i];
+        y[o] = beta != 0 ? y[o] + s : s;
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+static inline __m512 widen16(const uint16_t *p) {
+    __m512i v = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(v, 16));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+static inline __m512 widen_masked(const uint16_t *p, __mmask16 m) {
+    __m512i v = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(v, 16));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+static void gemv_avx512(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y) {
+    long tail = inF % 16, body = inF - tail;
+    __mmask16 m = (__mmask16)((1u << tail) - 1);
+    long o = 0;
+    for (; o + 4 <= outF; o += 4) {   // four rows share each load of x
+        const uint16_t *r0 = w + o * inF, *r1 = r0 + inF, *r2 = r1 + inF, *r3 = r2 + inF;
+        __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+        for (long i = 0; i < body; i += 16) {
+            __m512 xv = _mm512_loadu_ps(x + i);
+            s0 = _mm512_fmadd_ps(widen16(r0 + i), xv, s0);
+            s1 = _mm512_fmadd_ps(widen16(r1 + i), xv, s1);
+            s2 = _mm512_fmadd_ps(widen16(r2 + i), xv, s2);
+            s3 = _mm512_fmadd_ps(widen16(r3 + i), xv, s3);
+        }
+        if (tail) {
+            __m512 xv = _mm512_maskz_loadu_ps(m, x + body);
+            s0 = _mm512_fmadd_ps(widen_masked(r0 + body, m), xv, s0);
+            s1 = _mm512_fmadd_ps(widen_masked(r1 + body, m), xv, s1);
+            s2 = _mm512_fmadd_ps(widen_masked(r2 + body, m), xv, s2);
+            s3 = _mm512_fmadd_ps(widen_masked(r3 + body, m), xv, s3);
+        }
+        float d0 = _mm512_reduce_add_ps(s0), d1 = _mm512_reduce_add_ps(s1);
+        float d2 = _mm512_reduce_add_ps(s2), d3 = _mm512_reduce_add_ps(s3);
+        if (beta != 0) { y[o] += d0; y[o + 1] += d1; y[o + 2] += d2; y[o + 3] += d3; }
+        else { y[o] = d0; y[o + 1] = d1; y[o + 2] = d2; y[o + 3] = d3; }
+    }
+    for (; o < outF; o++) {
+        const uint16_t *r = w + o * inF;
+        __m512 s = _mm512_setzero_ps();
+        for (long i = 0; i < body; i += 16) s = _mm512_fmadd_ps(widen16(r + i), _mm512_loadu_ps(x + i), s);
+        if (tail) s = _mm512_fmadd_ps(widen_masked(r + body, m), _mm512_maskz_loadu_ps(m, x + body), s);
+        float d = _mm512_reduce_add_ps(s);
+        y[o] = beta != 0 ? y[o] + d : d;
+    }
+}
+
+static int cpu_has_avx512bw(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    if (!((b >> 16) & 1) || !((b >> 30) & 1) || !((b >> 31) & 1)) return 0;   // AVX512F, BW, VL
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !((c >> 27) & 1)) return 0;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (lo & 0xE6) == 0xE6;
+}
+#endif
+
+void cbf16_gemv(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y) {
+#if defined(__x86_64__)
+    static int simd = -1;
+    if (simd < 0) simd = cpu_has_avx512bw();
+    if (simd) { gemv_avx512(w, outF, inF, x, beta, y); return; }
+#endif
+    gemv_scalar(w, outF, inF, x, beta, y);
+}
+
 // MARK: - oneDNN, loaded at run time
 
 #ifdef CBF16_HAVE_DNNL_HEADERS

@@ -36,15 +36,24 @@ struct RMSNorm {
 /// another precision) is written once, here.
 struct Projection {
     let weight: Tensor  // [out, in]
+    /// The decoder's bf16 copy of `weight` (`MistralModel.setDecodePrecision(.bf16)`), else empty.
+    let bf16 = BF16Copy()
 
     func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, in] → [B, T, out]
         tape.linear(x, weight)
     }
 
     /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ`, or `y += x·Wᵀ` with `accumulate` (a residual add).
-    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false) {
-        InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: weight.shape[0],
-                                    beta: accumulate ? 1 : 0)
+    /// With a bf16 copy, the product reads it (`xBits`: room for R·in bf16 values, used for a prompt's rows).
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false,
+               xBits: UnsafeMutablePointer<UInt16>) {
+        if let bits = bf16.bits {
+            InferenceKernels.linearRowsBF16(x, bits, y, rows: rows, inF: weight.shape[1], outF: weight.shape[0],
+                                            beta: accumulate ? 1 : 0, xBits: xBits)
+        } else {
+            InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: weight.shape[0],
+                                        beta: accumulate ? 1 : 0)
+        }
     }
 }
 

@@ -17,8 +17,8 @@ import XCTest
 ///   (PyTorch's own autocast-vs-fp32 gap on this batch: logits 0.084, gradients 4.1% of max |g|). Logits max
 ///   |Δ| ≤ 0.08, loss |Δ| ≤ 0.01, gradients ≤ 0.04 · max |g|: no larger than autocast's own distance from fp32
 ///   (measured: 0.040, 0.0023, 0.019).
-/// - The check can fail: bf16 moves the logits 0.077 from fp32 (printed by the tool), eight times the
-///   hundred times the emulated tolerance, so a tape that silently ran fp32 fails `testProductsReallyRunInBF16`.
+/// - The check can fail: bf16 moves the logits 0.077 from fp32 (printed by the tool), hundreds of times the
+///   emulated tolerance, so a tape that silently ran fp32 fails `testProductsReallyRunInBF16`.
 /// Skipped, with the reason, where the CPU lacks AVX512-BF16 or oneDNN (libdnnl.so.2) does not load.
 final class BF16ParityTests: XCTestCase {
     struct Tolerance { let logits: Float, loss: Float, gradient: Float }
