@@ -6,14 +6,18 @@ import CBF16
 /// - each weight is rounded to bf16 once per step (the first product that reads it), then reused by the
 ///   forward product and the dX backward product of every later use in that step;
 /// - the most recent activation (one slot: q/k/v and gate/up read the same input one after another, and
-///   their backward products run back to back too) and the most recent output gradient (read by both
-///   backward products of one op).
+///   their backward products run back to back too) and the most recent block of an output gradient (read
+///   by both backward products of one op; at most `gradientBlockElements`).
 /// Holding the tensors keeps them alive, so an identity cannot be reused by another tensor while cached.
 final class BF16Workspace {
     private var weights: [ObjectIdentifier: (tensor: Tensor, bits: UnsafeMutablePointer<UInt16>)] = [:]
     private var activationOwner: Tensor?
     private let activation = GrowableBF16Buffer()
     private let gradient = GrowableBF16Buffer()
+
+    /// Most output-gradient elements rounded to bf16 at once (8 MiB of bf16); a backward product with a larger
+    /// dy runs in blocks of rows. Tests lower it to exercise the blocks.
+    nonisolated(unsafe) static var gradientBlockElements = 1 << 22
 
     deinit { for entry in weights.values { entry.bits.deallocate() } }
 

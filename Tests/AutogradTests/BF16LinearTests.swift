@@ -60,6 +60,27 @@ final class BF16LinearTests: XCTestCase {
         XCTAssertGreaterThan(zip(fp32, y.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }, 1e-3)
     }
 
+    /// The backward products in blocks of rows (as the head's large dy runs) give the same answer.
+    func testBackwardInBlocksOfRowsMatchesOneBlock() throws {
+        try XCTSkipUnless(BF16Products.isAvailable, "bf16 products unavailable here: \(BF16Products.unavailableReason)")
+        func grads() -> ([Float], [Float]) {
+            let x = randomTensor([3, 41, 24], seed: 86), w = randomTensor([56, 24], seed: 87)
+            let tape = Tape(precision: .bf16)
+            let c = randomTensor([3, 41, 56], seed: 88, requiresGrad: false)
+            tape.backward(tape.sum(tape.multiply(tape.linear(x, w), c)))
+            return (x.gradScalars!, w.gradScalars!)
+        }
+        let (dx, dw) = grads()
+        let saved = BF16Workspace.gradientBlockElements
+        BF16Workspace.gradientBlockElements = 10 * 56   // blocks of 10 rows: 13 blocks, the last of 3
+        defer { BF16Workspace.gradientBlockElements = saved }
+        let (dxBlocks, dwBlocks) = grads()
+        // The same bf16 operands either way: only Float32 summation order may differ.
+        let dxScale = dx.reduce(Float(0)) { max($0, abs($1)) }, dwScale = dw.reduce(Float(0)) { max($0, abs($1)) }
+        for (a, b) in zip(dxBlocks, dx) { XCTAssertEqual(a, b, accuracy: 1e-5 * dxScale) }
+        for (a, b) in zip(dwBlocks, dw) { XCTAssertEqual(a, b, accuracy: 1e-5 * dwScale) }
+    }
+
     /// A weight changed between steps (an optimizer step, then `reset()`) is rounded again, not reused.
     func testResetForgetsWeightCopies() throws {
         try XCTSkipUnless(BF16Products.isAvailable, "bf16 products unavailable here: \(BF16Products.unavailableReason)")
