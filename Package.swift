@@ -40,7 +40,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SeededRandom"),
-        .target(name: "Autograd", dependencies: ["CBLAS", "SeededRandom"],
+        // bf16 products through oneDNN, opened with dlopen at run time (no link-time dependency; see its header).
+        .target(name: "CBF16", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CBF16", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] + kernelSettings),
         .target(name: "Models", dependencies: ["Autograd", "SeededRandom", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),

@@ -51,6 +51,14 @@
 /// `linear`, `matmul`, `add`, `multiply`, `scale`, `reshape`, `embedding`, `rmsNorm`, `rotaryEmbedding`,
 /// `silu`, `swiglu`, `attention`, `crossEntropy`, `sum`, `mean`.
 ///
+/// ## Precision
+///
+/// `Tape(precision: .bf16)` runs `linear`'s three products (forward, dX, dW) with bf16 operands and Float32
+/// accumulation through oneDNN (the `CBF16` shim, loaded at run time); weights are rounded to bf16 once per
+/// step (until `reset()`), everything else stays Float32. `BF16Products.isAvailable` says whether this
+/// machine can; `PrecisionSetting` (fp32 | bf16 | auto) resolves a user's choice. The default, `.fp32`, is
+/// unchanged by all of this.
+///
 /// ## Optimizer
 ///
 /// `AdamW(parameters:decay:learningRate:beta1:beta2:eps:weightDecay:)` matches `torch.optim.AdamW`;

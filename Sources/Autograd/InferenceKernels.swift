@@ -4,6 +4,7 @@
 // kernel target so they build with the kernels' flags. Shapes: R rows (batch · new positions), D hidden,
 // H heads, KV kv heads, d head width, M MLP width.
 
+import CBF16
 import CBLAS
 import Dispatch
 
@@ -52,6 +53,21 @@ extension InferenceKernels {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF),
                         w, Int32(inF), beta, y, Int32(outF))
         }
+    }
+
+    /// `linearRows` with a bf16 weight `w` [outF, inF]: y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1), sums in
+    /// Float32. Up to 4 rows (decoding) are bf16 matrix-vector products on this thread, x kept in Float32 and
+    /// the weights read at half the bytes; more rows (a prompt) round x to bf16 into `xBits` (≥ rows·inF)
+    /// and run one oneDNN bf16 product. Precondition: `BF16Products.isAvailable`.
+    public static func linearRowsBF16(_ x: UnsafePointer<Float>, _ w: UnsafePointer<UInt16>, _ y: UnsafeMutablePointer<Float>,
+                                      rows: Int, inF: Int, outF: Int, beta: Float, xBits: UnsafeMutablePointer<UInt16>) {
+        if rows <= 4 {
+            for r in 0..<rows { cbf16_gemv(w, outF, inF, x + r * inF, beta, y + r * outF) }
+            return
+        }
+        BF16Workspace.convert(x, xBits, count: rows * inF)
+        bf16gemm(transA: false, transB: true, m: rows, n: outF, k: inF, a: xBits, lda: inF, b: w, ldb: inF,
+                 beta: beta, c: y, ldc: outF)
     }
 
     /// y[r, :] = x[r, :] / sqrt(mean(x[r, :]²) + eps) ∘ weight, for `rows` rows of width `d`.

@@ -2,6 +2,7 @@
 
 
 import Foundation
+import CBF16
 import CBLAS
 
 /// Thread settings shared by BLAS and the hand-written kernels.
@@ -26,10 +27,11 @@ public enum Parallel {
     /// Products with fewer multiply-adds than this run as one sgemm call.
     static let gemmSplitThreshold = 1 << 18
 
-    /// Sets the worker count of all kernels (n ≥ 1) and how big products are threaded.
+    /// Sets the worker count of all kernels (n ≥ 1), bf16 products included, and how big products are threaded.
     public static func setThreads(_ n: Int, blasThreadsItself: Bool = false) {
         settings.write(workers: max(1, n), blasThreadsItself: blasThreadsItself)
         openblas_set_num_threads(blasThreadsItself ? Int32(max(1, n)) : 1)
+        cbf16_set_threads(Int32(max(1, n)))   // oneDNN's bf16 products thread themselves (OpenMP)
     }
 
     /// Runs `body(0)`, …, `body(n - 1)` concurrently and returns when all have. The kernels' contract is

@@ -23,16 +23,28 @@ public final class Tape {
     private var freeGradients: [Int: [UnsafeMutablePointer<Float>]] = [:]
     /// RoPE cos/sin tables by (headDim, theta bits), kept across steps.
     private var rotaryTables: [Int: RotaryTable] = [:]
+    /// The bf16 operands of `linear`'s products when the tape runs them in bf16, else nil.
+    let bf16: BF16Workspace?
 
     /// A tape. `recording: false` is inference mode (nothing recorded, no gradients).
-    public init(recording: Bool = true) {
+    /// `precision` is the arithmetic of `linear`'s products (see `MatmulPrecision`); `.bf16` needs
+    /// `BF16Products.isAvailable` (resolve a user's choice with `PrecisionSetting.resolved`).
+    public init(recording: Bool = true, precision: MatmulPrecision = .fp32) {
+        precondition(precision == .fp32 || BF16Products.isAvailable,
+                     "Tape: bf16 products unavailable (\(BF16Products.unavailableReason))")
         self.isRecording = recording
         self.arena = BufferArena()
+        self.bf16 = precision == .bf16 ? BF16Workspace() : nil
         steps.reserveCapacity(256)
     }
 
+    /// The arithmetic of this tape's `linear` products.
+    public var precision: MatmulPrecision { bf16 == nil ? .fp32 : .bf16 }
+
     /// A tape in inference mode (records nothing).
-    public static func inference() -> Tape { Tape(recording: false) }
+    public static func inference(precision: MatmulPrecision = .fp32) -> Tape {
+        Tape(recording: false, precision: precision)
+    }
 
     /// Number of recorded backward steps (for tests and diagnostics).
     public var recordedSteps: Int { steps.count }
@@ -41,9 +53,11 @@ public final class Tape {
     public var arenaBytes: Int { arena.reservedBytes }
 
     /// Forgets recorded steps and makes all tape memory reusable. Tensors made by this tape become invalid.
+    /// A bf16 tape also forgets its bf16 weight copies here (made again, once, by the next step's products).
     public func reset() {
         steps.removeAll(keepingCapacity: true)
         for key in freeGradients.keys { freeGradients[key]!.removeAll(keepingCapacity: true) }
+        bf16?.reset()
         arena.reset()
     }
 

@@ -32,6 +32,8 @@ public struct EvalCacheKey: Codable, Equatable, Sendable {
         var sampling: SamplingSettings?
         var limit: Int?
         var ignore_incomplete: Bool?
+        /// "bf16" when the decoder read bf16 weights; absent for fp32 (keys written before precision existed).
+        var precision: String?
         var sandbox: SandboxMode
         var limits: SandboxLimits
     }
@@ -56,6 +58,7 @@ public struct EvalCacheKey: Codable, Equatable, Sendable {
                 settings.seed = run.suite.seed
                 settings.sampling = run.suite.sampling
                 settings.limit = run.problemLimit
+                if run.precision == .bf16 { settings.precision = run.precision.rawValue }
                 if Checkpoint.isGGUF(checkpoint) {   // model and tokenizer in one file
                     inputs["model.gguf"] = try SHA256Digest.hex(fileAt: checkpoint)
                 } else {

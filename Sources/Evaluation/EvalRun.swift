@@ -1,4 +1,5 @@
 import FileFormats
+import Autograd
 import Foundation
 import Problems
 import Sandbox
@@ -36,6 +37,9 @@ public struct EvalRun {
     /// Reuse the output directory's samples and results when its `summary.json` has this run's cache key
     /// (`EvalCacheKey`); false (`--no-cache`) always samples and scores afresh.
     public var useCache = true
+    /// The arithmetic of the decoder's projections when sampling a model (`MistralModel.setDecodePrecision`);
+    /// bf16 is part of the cache key, fp32 leaves the key as it was.
+    public var precision: MatmulPrecision = .fp32
 
     public init(suite: EvalSuite, origin: SampleOrigin) {
         self.suite = suite
@@ -74,6 +78,7 @@ public struct EvalRun {
             }
         case .model(let checkpoint):
             sampler = try ModelSampler(checkpoint: checkpoint)   // bad checkpoints fail before the sandbox starts
+            sampler?.model.setDecodePrecision(precision)
         }
         let python = try PythonInterpreter.locate()
         let evaluator = Evaluator(sandbox: SandboxConfiguration(mode: sandboxMode, python: python, limits: suite.limits), workers: workers)

@@ -36,9 +36,9 @@ extension MistralModel {
         for (block, layer) in zip(blocks, cache.layers) {
             let a = block.attention
             block.inputNorm.apply(x, h, rows: rows)   // [R, D]
-            a.qProj.apply(h, q, rows: rows)           // [R, H·d]
-            a.kProj.apply(h, k, rows: rows)           // [R, KV·d]
-            a.vProj.apply(h, v, rows: rows)           // [R, KV·d]
+            a.qProj.apply(h, q, rows: rows, xBits: s.xBits)           // [R, H·d]
+            a.kProj.apply(h, k, rows: rows, xBits: s.xBits)           // [R, KV·d]
+            a.vProj.apply(h, v, rows: rows, xBits: s.xBits)           // [R, KV·d]
             K.rotateRows(q, rows: rows, heads: heads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
                          firstPosition: cached, rowsPerSequence: t)
             K.rotateRows(k, rows: rows, heads: kvHeads, half: hd / 2, cos: cache.rope.cos, sin: cache.rope.sin,
@@ -61,17 +61,17 @@ extension MistralModel {
                 }
             }
             if chunks > 1 { Parallel.concurrently(chunks, attend) } else { attend(0) }
-            a.oProj.apply(att, x, rows: rows, accumulate: true)   // x += o(att)
+            a.oProj.apply(att, x, rows: rows, accumulate: true, xBits: s.xBits)   // x += o(att)
             let mlp = block.mlp
             block.postAttentionNorm.apply(x, h, rows: rows)       // [R, D]
-            mlp.gateProj.apply(h, gate, rows: rows)               // [R, M]
-            mlp.upProj.apply(h, up, rows: rows)                   // [R, M]
+            mlp.gateProj.apply(h, gate, rows: rows, xBits: s.xBits)               // [R, M]
+            mlp.upProj.apply(h, up, rows: rows, xBits: s.xBits)                   // [R, M]
             K.swigluInPlace(gate, up, count: rows * m)
-            mlp.downProj.apply(gate, x, rows: rows, accumulate: true)   // x += down(·)
+            mlp.downProj.apply(gate, x, rows: rows, accumulate: true, xBits: s.xBits)   // x += down(·)
         }
         for bi in 0..<b {   // last position of each sequence, final norm   [B, D]
             finalNorm.apply(x + (bi * t + t - 1) * d, s.last + bi * d, rows: 1)
         }
-        head.apply(s.last, cache.logits.data, rows: b)   // tied head: [B, V]
+        head.apply(s.last, cache.logits.data, rows: b, xBits: s.xBits)   // tied head: [B, V]
     }
 }

@@ -21,6 +21,8 @@ final class DecodeScratch {
     let scoreStride: Int
     /// Final-normed last position of each sequence, [batch, D].
     let last: UnsafeMutablePointer<Float>
+    /// A projection's input rounded to bf16 (bf16 decode weights, prompt rows), [rows, max(D, H·d, M)].
+    private(set) var xBits: UnsafeMutablePointer<UInt16>
 
     init(config: MistralConfig, batch: Int, capacity: Int) {
         hidden = config.hiddenSize
@@ -33,10 +35,12 @@ final class DecodeScratch {
         scoreStride = capacity + 8
         scores = .allocate(capacity: scoreStride * scoreRows)
         last = .allocate(capacity: max(batch * hidden, 1))
+        xBits = .allocate(capacity: max(batch * max(hidden, qWidth, mlp), 1))
     }
 
     deinit {
         for p in [x, h, q, k, v, attention, gate, up, scores, last] { p.deallocate() }
+        xBits.deallocate()
     }
 
     /// Makes every row buffer hold at least `n` rows.
@@ -51,6 +55,8 @@ final class DecodeScratch {
         attention = .allocate(capacity: n * qWidth)
         gate = .allocate(capacity: n * mlp)
         up = .allocate(capacity: n * mlp)
+        xBits.deallocate()
+        xBits = .allocate(capacity: n * max(hidden, qWidth, mlp))
         rows = n
     }
 }

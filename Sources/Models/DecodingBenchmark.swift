@@ -21,6 +21,8 @@ public enum DecodingBenchmark {
         /// Let OpenBLAS thread every product itself, sgemv included (`Parallel.setThreads`).
         public var blasThreadsItself = false
         public var seed: UInt64 = 0
+        /// The arithmetic of the decoder's projections (`MistralModel.setDecodePrecision`).
+        public var precision: MatmulPrecision = .fp32
 
         public init() {}
     }
@@ -30,6 +32,8 @@ public enum DecodingBenchmark {
         public var vocab, hidden, layers, heads, kv_heads, mlp: Int
         public var prompt_tokens, new_tokens, runs, warmup_runs, threads: Int
         public var blas_threads_itself: Bool
+        /// The decoder's projection arithmetic ("fp32" or "bf16").
+        public var precision: String
         public var request_ms_p50, request_ms_p95, request_ms_min, request_ms_max: Double
         public var prefill_ms_p50: Double
         public var token_ms_p50, token_ms_p95: Double
@@ -48,6 +52,7 @@ public enum DecodingBenchmark {
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.promptLength + o.newTokens)
         var rng = SeededGenerator(seed: o.seed)
         let model = MistralModel(config: config, generator: &rng)
+        model.setDecodePrecision(o.precision)
         let prompt = (0..<o.promptLength).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
         let cache = KVCache(config: config, batch: 1, capacity: o.promptLength + o.newTokens)
         var generated = [Int32](repeating: 0, count: o.newTokens)
@@ -78,7 +83,8 @@ public enum DecodingBenchmark {
             vocab: config.vocabSize, hidden: config.hiddenSize, layers: config.numHiddenLayers,
             heads: config.numAttentionHeads, kv_heads: config.numKeyValueHeads, mlp: config.intermediateSize,
             prompt_tokens: o.promptLength, new_tokens: o.newTokens, runs: o.runs, warmup_runs: o.warmupRuns,
-            threads: Parallel.workers, blas_threads_itself: Parallel.blasThreadsItself, request_ms_p50: p50, request_ms_p95: percentile(requests, 0.95),
+            threads: Parallel.workers, blas_threads_itself: Parallel.blasThreadsItself,
+            precision: model.decodePrecision.rawValue, request_ms_p50: p50, request_ms_p95: percentile(requests, 0.95),
             request_ms_min: requests.min() ?? 0, request_ms_max: requests.max() ?? 0,
             prefill_ms_p50: percentile(prefills, 0.5), token_ms_p50: percentile(tokenTimes, 0.5),
             token_ms_p95: percentile(tokenTimes, 0.95), tokens_per_s: Double(o.newTokens) / (p50 / 1000),

@@ -38,6 +38,8 @@ struct RMSNorm {
 struct Projection {
     let weight: Tensor  // [out, in]
     let bias: Tensor?   // [out]
+    /// The decoder's bf16 copy of `weight` (`MistralModel.setDecodePrecision(.bf16)`), else empty.
+    let bf16 = BF16Copy()
 
     init(weight: Tensor, bias: Tensor? = nil) {
         self.weight = weight
@@ -51,10 +53,17 @@ struct Projection {
     }
 
     /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ (+ b)`, or `y += x·Wᵀ (+ b)` with `accumulate` (a residual add).
-    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false) {
+    /// With a bf16 copy, the product reads it (`xBits`: room for R·in bf16 values, used for a prompt's rows).
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false,
+               xBits: UnsafeMutablePointer<UInt16>) {
         let outF = weight.shape[0]
-        InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: outF,
-                                    beta: accumulate ? 1 : 0)
+        if let bits = bf16.bits {
+            InferenceKernels.linearRowsBF16(x, bits, y, rows: rows, inF: weight.shape[1], outF: outF,
+                                            beta: accumulate ? 1 : 0, xBits: xBits)
+        } else {
+            InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: outF,
+                                        beta: accumulate ? 1 : 0)
+        }
         guard let bias else { return }
         for r in 0..<rows {
             let yr = y + r * outF

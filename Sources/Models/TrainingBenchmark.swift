@@ -7,7 +7,8 @@ import SeededRandom
 /// Throughput of training steps (forward, backward, clip, AdamW) on a freshly initialised model and one
 /// fixed random batch, as `../shared/bench/torch_train_reference.py` measures PyTorch:
 /// warm-up steps, then `steps` timed steps; FLOPs per token from `MistralConfig.trainingFLOPsPerToken`
-/// (6·N + 12·layers·context·hidden); MFU against the sgemm peak measured in this process.
+/// (6·N + 12·layers·context·hidden); MFU against the product peak (sgemm, or bf16 products for a bf16
+/// run) measured in this process.
 public enum TrainingBenchmark {
     public struct Options: Sendable {
         public var config: MistralConfig = .reference
@@ -23,8 +24,11 @@ public enum TrainingBenchmark {
         public var learningRate = 3e-4
         public var weightDecay = 0.1
         public var clip: Float = 1
-        /// Measure the sgemm peak (the MFU denominator); off gives no MFU.
+        /// Measure the product peak (the MFU denominator); off gives no MFU.
         public var measurePeak = true
+        /// The arithmetic of the matrix products (`.bf16` needs `BF16Products.isAvailable`). The MFU is
+        /// against the peak of the same arithmetic: the bf16 product peak for bf16, the sgemm peak for fp32.
+        public var precision: MatmulPrecision = .fp32
 
         public init() {}
     }
@@ -41,6 +45,11 @@ public enum TrainingBenchmark {
         public var flops_per_token: Double
         public var gflops: Double
         public var peak_gflops: Double?
+        /// The arithmetic of the products ("fp32" or "bf16").
+        public var precision: String
+        /// What `peak_gflops` measured: "sgemm" (OpenBLAS fp32) or "bf16-gemm" (oneDNN bf16, fp32 accumulation),
+        /// n = 1024 square products with the same thread count.
+        public var peak_kind: String?
         /// Achieved over peak, 0…1.
         public var mfu: Double?
         /// Peak resident memory of the process during training (VmHWM, or getrusage ru_maxrss), bytes;
@@ -64,7 +73,8 @@ public enum TrainingBenchmark {
         // Peak memory of training, read after its memory is released and before the sgemm peak, whose
         // OpenBLAS-threaded variant starts a thread pool (buffers that stay resident, not part of training).
         let peakResident = ProcessMemory.peakResidentBytes
-        let peak = o.measurePeak ? Parallel.sgemmPeakFLOPS() : nil
+        let peakKind = o.precision == .bf16 ? "bf16-gemm" : "sgemm"
+        let peak = o.measurePeak ? (o.precision == .bf16 ? Parallel.bf16PeakFLOPS() : Parallel.sgemmPeakFLOPS()) : nil
         let tokensPerSecond = Double(n * o.steps) / seconds
         let flopsPerToken = config.trainingFLOPsPerToken(context: o.context)
         let achieved = tokensPerSecond * flopsPerToken
@@ -74,7 +84,8 @@ public enum TrainingBenchmark {
             context: o.context, batch: o.batch, params: config.parameterCount, threads: Parallel.workers,
             warmup_steps: o.warmupSteps, steps: o.steps, tokens_per_s: tokensPerSecond,
             ms_per_step: 1000 * seconds / Double(o.steps), flops_per_token: flopsPerToken,
-            gflops: achieved / 1e9, peak_gflops: peak.map { $0 / 1e9 }, mfu: peak.map { achieved / $0 },
+            gflops: achieved / 1e9, peak_gflops: peak.map { $0 / 1e9 }, precision: o.precision.rawValue,
+            peak_kind: peak == nil ? nil : peakKind, mfu: peak.map { achieved / $0 },
             peak_rss_bytes: peakResident, activation_bytes: activationBytes,
             losses: losses, openblas_coretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
     }
@@ -92,7 +103,7 @@ extension TrainingBenchmark {
         let n = o.batch * o.context
         let ids = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
         let targets = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
-        let tape = Tape()
+        let tape = Tape(precision: o.precision)
         var losses: [Float] = []
         func step() {
             let loss = model.loss(tape, ids: ids, targets: targets, batch: o.batch, length: o.context)

@@ -32,6 +32,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// The evals run at stage ends, in the order they ran; nil (no `evals` key) until one has run, as in
     /// `run.json` files written before evals were recorded.
     public var evals: [StageEval]?
+    /// The arithmetic the run's matrix products used on this machine ("fp32" or "bf16": the config's
+    /// `precision` resolved, `auto` included); nil in run.json files written before precision existed.
+    public var precision: String?
 
     public init(id: String, name: String, status: Status = .running, created: Date = Date(), configSHA256: String,
                 gitCommit: String?, host: String, threads: Int, versions: [String: String], stages: [String]) {
@@ -54,6 +57,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, status, created, updated, finished, host, threads, versions, stages, resumes, message, evals
+        case precision
         case configSHA256 = "config_sha256"
         case gitCommit = "git_commit"
         case elapsedSeconds = "elapsed_seconds"

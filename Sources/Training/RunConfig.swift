@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 import Models
 
@@ -15,6 +16,9 @@ public struct RunConfig: Equatable, Sendable {
     public var tokenizer: URL?
     public var stages: [StageConfig]
     public var evals: [EvalConfig]
+    /// `precision:` — the arithmetic of the matrix products (fp32 | bf16 | auto; default auto, which is
+    /// bf16 where the CPU has bf16 dot products and oneDNN loads). What ran is recorded in run.json.
+    public var precision: PrecisionSetting = .auto
 
     /// Where the weights of the first stage come from.
     public enum ModelSource: Equatable, Sendable {

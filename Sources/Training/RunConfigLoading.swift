@@ -1,10 +1,11 @@
 import Corpus
 import FileFormats
+import Autograd
 import Foundation
 import Models
 
 extension RunConfig {
-    static let topKeys = ["name", "seed", "threads", "model", "tokenizer", "stages", "evals"]
+    static let topKeys = ["name", "seed", "threads", "precision", "model", "tokenizer", "stages", "evals"]
     static let modelKeys = ["init_from", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
                             "num_attention_heads", "num_key_value_heads", "head_dim", "max_position_embeddings",
                             "rope_theta", "rms_norm_eps", "sliding_window", "initializer_range", "tie_word_embeddings"]
@@ -86,8 +87,11 @@ extension RunConfig {
         }
         for (stage, value) in bestValues { validateBest(stage, value: value, evals: evals) }
         guard let model else { return nil }
-        return RunConfig(file: file, name: name, seed: seed, threads: threads, model: model, tokenizer: tokenizer,
-                         stages: stages, evals: evals)
+        var config = RunConfig(file: file, name: name, seed: seed, threads: threads, model: model, tokenizer: tokenizer,
+                               stages: stages, evals: evals)
+        config.precision = top.value("precision")?.choice(PrecisionSetting.allCases.map(\.rawValue))
+            .flatMap(PrecisionSetting.init) ?? .auto
+        return config
     }
 
     /// The context limit of the model, when it can be known before loading weights.

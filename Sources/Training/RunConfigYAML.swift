@@ -7,7 +7,7 @@ extension RunConfig {
     /// reads back to an equal config. Written into each run directory as `config.yaml`.
     public func resolvedYAML() -> String {
         var out = "# Resolved by codetune from \(file.path): defaults filled in, paths absolute.\n"
-        out += "name: \(yaml(name))\nseed: \(seed)\nthreads: \(threads)\n"
+        out += "name: \(yaml(name))\nseed: \(seed)\nthreads: \(threads)\nprecision: \(precision.rawValue)\n"
         out += "model:\n"
         switch model {
         case .initFrom(let dir):

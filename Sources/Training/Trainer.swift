@@ -128,7 +128,7 @@ public final class Trainer {
             report(.stageStarted(.init(stage: stage.name, index: index, stageCount: config.stages.count, totalSteps: stage.steps,
                                        fromStep: state.position.stageStep, tokensPerStep: stage.tokensPerStep)))
             let flopsPerToken = model.config.trainingFLOPsPerToken(context: stage.context)
-            let tape = Tape()
+            let tape = Tape(precision: config.precision.resolved)
             var windowStart = ContinuousClock.now
             var windowTokens = 0
             var lastGradNorm = 0.0
@@ -252,7 +252,7 @@ public final class Trainer {
     func validationLoss(_ data: StageData, batches: Int) -> Double? {
         let count = min(batches, data.validationBatchCount)
         guard count > 0 else { return nil }
-        let tape = Tape.inference()
+        let tape = Tape.inference(precision: config.precision.resolved)
         var sum = 0.0, weight = 0
         for i in 0..<count {
             let batch = data.validationBatch(i)

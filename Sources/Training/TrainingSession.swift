@@ -26,7 +26,7 @@ public final class TrainingSession {
          resume: (url: URL, state: TrainingState)?, lock: RunLock?) throws {
         let seed = config.seed
         trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpoints.url), model: model, rng: rng,
-                              tokenizer: sources.tokenizer, peakFLOPS: Parallel.sgemmPeakFLOPS(), resume: resume) { stage, index in
+                              tokenizer: sources.tokenizer, peakFLOPS: Self.peakFLOPS(config), resume: resume) { stage, index in
             try sources.open(stage, index: index, runSeed: seed)
         }
         self.config = config
@@ -45,9 +45,10 @@ public final class TrainingSession {
         var rng = SeededGenerator(seed: config.seed)
         let model = try initialModel(&config, sources: sources, rng: &rng)
         let yaml = config.resolvedYAML()
-        let record = RunRecord(id: RunID.make(), name: config.name, configSHA256: SHA256Digest.hex(yaml),
+        var record = RunRecord(id: RunID.make(), name: config.name, configSHA256: SHA256Digest.hex(yaml),
                                gitCommit: RunEnvironment.gitCommit(), host: RunEnvironment.host, threads: config.threads,
                                versions: RunEnvironment.versions, stages: config.stages.map(\.name))
+        record.precision = config.precision.resolved.rawValue
         let run = try RunDirectory.create(runsDir: runsDir, record: record, configYAML: yaml)
         note("run \(record.id) in \(run.url.path)")
         return try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: nil, lock: nil)
@@ -82,6 +83,7 @@ public final class TrainingSession {
         // optimizer.safetensors) leaves the run as it was, `interrupted` or `failed`.
         let session = try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: latest, lock: lock)
         record.status = .running
+        record.precision = config.precision.resolved.rawValue
         record.resumes += 1
         record.finished = nil
         record.message = nil
@@ -101,10 +103,16 @@ public final class TrainingSession {
         }
     }
 
+    /// The MFU denominator: the product peak of the precision the run's products use, measured here.
+    static func peakFLOPS(_ config: RunConfig) -> Double {
+        config.precision.resolved == .bf16 ? Parallel.bf16PeakFLOPS() ?? Parallel.sgemmPeakFLOPS() : Parallel.sgemmPeakFLOPS()
+    }
+
     /// Sets the thread count and prepares every stage's data (`StageDataSources.prepare`).
     static func prepareData(_ config: RunConfig, completionData: StageDataSources.CompletionDataBuilder?,
                             note: (String) -> Void) throws -> StageDataSources {
         Parallel.setThreads(config.threads)
+        if let fallback = config.precision.fallbackNote { note(fallback) }
         var sources = try StageDataSources.prepare(config, note: note)
         sources.completionData = completionData
         return sources

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Foundation
 import Models
 
@@ -25,6 +26,7 @@ struct BenchSample: ParsableCommand {
     @Flag(name: .customLong("blas-threads"), help: "Let OpenBLAS thread every product itself, one-row products too.")
     var blasThreads = false
     @Option(help: "Seed of the weights and the prompt.") var seed: UInt64 = 0
+    @Option(help: "Decoder projection arithmetic: fp32, bf16 (bf16 weights) or auto.") var precision = PrecisionSetting.fp32
     @Flag(help: "One JSON object on stdout.") var json = false
 
     var prompt: Int { promptTokens ?? promptAlias ?? 128 }
@@ -54,6 +56,8 @@ struct BenchSample: ParsableCommand {
         }
         o.promptLength = prompt; o.newTokens = new; o.runs = runs; o.warmupRuns = warmup
         o.threads = threads; o.seed = seed; o.blasThreadsItself = blasThreads
+        if let note = precision.fallbackNote { printError(note) }
+        o.precision = precision.resolved
         let r = try DecodingBenchmark.run(o)
         if json {
             let encoder = JSONEncoder()
@@ -61,7 +65,7 @@ struct BenchSample: ParsableCommand {
             print(String(decoding: try encoder.encode(r), as: UTF8.self))
             return
         }
-        print("shape: vocab \(r.vocab), hidden \(r.hidden), \(r.layers) layers, \(r.heads) heads, \(r.kv_heads) kv heads, MLP \(r.mlp); batch 1, prompt \(r.prompt_tokens), \(r.new_tokens) new tokens, greedy")
+        print("shape: vocab \(r.vocab), hidden \(r.hidden), \(r.layers) layers, \(r.heads) heads, \(r.kv_heads) kv heads, MLP \(r.mlp); \(r.precision) weights; batch 1, prompt \(r.prompt_tokens), \(r.new_tokens) new tokens, greedy")
         print(String(format: "request p50 %.2f ms, p95 %.2f ms (min %.2f, max %.2f; %d runs after %d warm-up, %d threads",
                      r.request_ms_p50, r.request_ms_p95, r.request_ms_min, r.request_ms_max, r.runs, r.warmup_runs, r.threads)
               + (r.blas_threads_itself ? ", OpenBLAS-threaded)" : ")"))

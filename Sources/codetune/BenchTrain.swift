@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Foundation
 import Models
 
@@ -9,9 +10,9 @@ struct BenchTrain: ParsableCommand {
         abstract: "Training throughput (forward, backward, clip, AdamW) on the reference shape.",
         discussion: """
             A fresh model (seed --seed) trains on one fixed random batch: --warmup steps, then --steps timed \
-            steps. FLOPs per token = 6·N + 12·layers·context·hidden; MFU is achieved FLOP/s over the sgemm peak \
-            measured in this process with the same thread count. Compare with \
-            ../shared/bench/torch_train_reference.py --impl mini in the same sitting.
+            steps. FLOPs per token = 6·N + 12·layers·context·hidden; MFU is achieved FLOP/s over the product peak \
+            measured in this process with the same thread count (sgemm for fp32, bf16 products for bf16). Compare \
+            with ../shared/bench/torch_train_reference.py --impl mini [--compile --precision bf16] in the same sitting.
             """)
 
     @OptionGroup var shape: ModelShapeOptions
@@ -24,6 +25,7 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Timed steps.") var steps = 10
     @Option(help: "Seed of the weights and the batch.") var seed: UInt64 = 0
     @Flag(name: .customLong("no-peak"), help: "Skip the sgemm peak measurement (no MFU).") var noPeak = false
+    @Option(help: "Matrix-product arithmetic: fp32, bf16 or auto (bf16 where the CPU has it).") var precision = PrecisionSetting.fp32
     @Flag(help: "Print each step's loss on stderr.") var verbose = false
     @Flag(help: "One JSON object on stdout.") var json = false
 
@@ -46,6 +48,8 @@ struct BenchTrain: ParsableCommand {
         o.context = context; o.batch = batch; o.threads = threads
         o.blasThreadsItself = blasThreads
         o.warmupSteps = warmup; o.steps = steps; o.seed = seed; o.measurePeak = !noPeak
+        if let note = precision.fallbackNote { printError(note) }
+        o.precision = precision.resolved
         let r = TrainingBenchmark.run(o) { step, loss in
             if verbose { printError("step \(step) loss \(loss)") }
         }
@@ -58,8 +62,10 @@ struct BenchTrain: ParsableCommand {
         print("shape: vocab \(r.vocab), hidden \(r.hidden), \(r.layers) layers, \(r.heads) heads, \(r.kv_heads) kv heads, MLP \(r.mlp), context \(r.context), batch \(r.batch) (\(r.params) parameters)")
         print(String(format: "%.0f tokens/s, %.1f ms/step, %.1f GFLOP/s (%d threads, %d timed steps after %d warm-up)",
                      r.tokens_per_s, r.ms_per_step, r.gflops, r.threads, r.steps, r.warmup_steps))
+        if r.mfu == nil { print("precision \(r.precision)") }
         if let peak = r.peak_gflops, let mfu = r.mfu {
-            print(String(format: "sgemm peak %.1f GFLOP/s; MFU %.1f%%", peak, 100 * mfu))
+            let kind = r.peak_kind == "bf16-gemm" ? "bf16 product peak (oneDNN)" : "sgemm peak"
+            print("precision \(r.precision); \(kind) " + String(format: "%.1f GFLOP/s; MFU %.1f%%", peak, 100 * mfu))
         }
         print(String(format: "peak RSS %.1f MiB (activations %.1f MiB); ", Double(r.peak_rss_bytes) / 1_048_576,
                      Double(r.activation_bytes) / 1_048_576) + "OPENBLAS_CORETYPE \(r.openblas_coretype ?? "unset")")

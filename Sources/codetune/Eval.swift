@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Evaluation
 import FileFormats
 import Foundation
@@ -32,6 +33,9 @@ struct Eval: ParsableCommand {
     var canonical = false
 
     @OptionGroup var sampling: SamplingOptions
+
+    @Option(help: "Decoder projection arithmetic with --model: fp32, bf16 (bf16 weights, where the CPU has bf16) or auto.")
+    var precision = PrecisionSetting.fp32
 
     @Option(help: "Only the first N problems (with --model or --canonical).")
     var limit: Int?
@@ -82,6 +86,8 @@ struct Eval: ParsableCommand {
         }
         var run = EvalRun(suite: suite, origin: origin)
         run.problemsOverride = problems
+        if model != nil, let note = precision.fallbackNote { printError(note) }
+        run.precision = precision.resolved
         run.sandboxMode = sandboxing.sandbox
         if let workers = sandboxing.workers { run.workers = workers }
         run.ignoreIncomplete = ignoreIncomplete

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Evaluation
 import FileFormats
 import Foundation
@@ -28,6 +29,9 @@ struct SampleCommand: ParsableCommand {
     var promptFile: String?
 
     @OptionGroup var sampling: SamplingOptions
+
+    @Option(help: "Decoder projection arithmetic: fp32, bf16 (bf16 weights, where the CPU has bf16) or auto.")
+    var precision = PrecisionSetting.fp32
 
     @Option(help: "Cut a completion at this text (repeatable; default: none).")
     var stop: [String] = []
@@ -59,6 +63,8 @@ struct SampleCommand: ParsableCommand {
         let directory = try selection.locate(model).directory
         try requireSamplesFit(sampling.n ?? 1, checkpoint: directory)
         let sampler = try ModelSampler(checkpoint: directory)
+        if let note = precision.fallbackNote { printError(note) }
+        sampler.model.setDecodePrecision(precision.resolved)
         var settings = sampling.applied(to: SamplingSettings())
         settings.stop = stop + (humanevalStops ? humanEvalStopSequences : [])
         let n = sampling.n ?? 1, seed = sampling.seed ?? 0

@@ -96,6 +96,19 @@ final class RunConfigTests: XCTestCase {
         XCTAssertTrue(errors(text).contains { $0.contains("evals[1].gate: expected true or false") }, "\(errors(text))")
     }
 
+    func testPrecisionDefaultsToAutoReadsBackAndRejectsOtherValues() throws {
+        XCTAssertEqual(try parse(good).precision.rawValue, "auto")
+        let bf16 = try parse(good.replacingOccurrences(of: "threads: 2\n", with: "threads: 2\nprecision: bf16\n"))
+        XCTAssertEqual(bf16.precision.rawValue, "bf16")
+        XCTAssertTrue(bf16.resolvedYAML().contains("\nprecision: bf16\n"), bf16.resolvedYAML())
+        XCTAssertEqual(try RunConfig.parse(bf16.resolvedYAML(), file: dir.appendingPathComponent("again.yaml")).precision,
+                       bf16.precision)
+        let problems = errors(good.replacingOccurrences(of: "threads: 2\n", with: "threads: 2\nprecision: fp16\n"))
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(problems.first?.contains("run.yaml:4:") == true, "\(problems)")
+        XCTAssertTrue(problems.first?.contains("precision: 'fp16' is not one of fp32, bf16, auto") == true, "\(problems)")
+    }
+
     func testResolvedYAMLReadsBackToTheSameConfig() throws {
         let c = try parse(good)
         let again = try RunConfig.parse(c.resolvedYAML(), file: dir.appendingPathComponent("elsewhere.yaml"))

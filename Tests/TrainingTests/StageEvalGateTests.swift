@@ -64,6 +64,7 @@ final class StageEvalGateTests: XCTestCase {
 
         let record = try session.run.readRecord()
         XCTAssertEqual(record.status, .completed)
+        XCTAssertEqual(record.precision, session.config.precision.resolved.rawValue)   // what ran here
         let evals = try XCTUnwrap(record.evals)
         XCTAssertEqual(evals, [
             StageEval(suite: "tiny", stage: "a", verdict: .fail, gated: false, directory: "evals/tiny/a"),

@@ -1,0 +1,51 @@
+// CBF16: bf16 matrix products (bf16 operands, fp32 accumulation and result) through oneDNN's matmul
+// primitive, loaded at run time. No link-time dependency on oneDNN: `libdnnl.so.2` is opened with dlopen on
+// first use, and its types come from <oneapi/dnnl/dnnl.h> when that header exists at build time
+// (`__has_include`). Without the header, the library, or a CPU with AVX512-BF16, `cbf16_available()` is 0
+// and callers keep to fp32.
+#ifndef CBF16_H
+#define CBF16_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU has native bf16 dot products (AVX512-BF16), whatever the library situation.
+int cbf16_cpu_has_bf16(void);
+
+/// 1 when bf16 products can run: CPU support, oneDNN headers at build time, libdnnl.so.2 loaded and a
+/// bf16 matmul primitive created. The first call does the loading (thread-safe, once per process).
+int cbf16_available(void);
+
+/// Why `cbf16_available()` is 0 (a short sentence), or "" when it is 1.
+const char *cbf16_unavailable_reason(void);
+
+/// Sets the number of threads oneDNN's products use (its OpenMP runtime). n >= 1.
+void cbf16_set_threads(int n);
+
+/// dst[i] = src[i] rounded to bf16 (round to nearest even; NaN stays NaN), for i in 0..<count.
+void cbf16_convert(const float *src, uint16_t *dst, long count);
+
+/// dst[i] = the fp32 value of bf16 src[i].
+void cbf16_widen(const uint16_t *src, float *dst, long count);
+
+/// y[o] = Σ_i w[o, i] · x[i] + beta · y[o] for o in 0..<outF: a bf16 matrix w [outF, inF] (row-major)
+/// times a Float32 vector x [inF], sums in Float32, y Float32. beta is 0 or 1. Runs on the calling thread
+/// (AVX-512 when the CPU has it); needs no oneDNN.
+void cbf16_gemv(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y);
+
+/// C = op(A) · op(B) + beta · C, row-major. op(A) is [m, k], op(B) is [k, n], both bf16; C is fp32 [m, n].
+/// lda/ldb/ldc are the row strides of the stored matrices; beta is 0 (overwrite) or 1 (accumulate).
+/// The oneDNN primitive for a (shape, strides, beta) is created once and kept. Calls are serialised.
+/// Returns 0 on success, nonzero when oneDNN failed (C is then unspecified).
+int cbf16_gemm(int transA, int transB, long m, long n, long k,
+               const uint16_t *a, long lda, const uint16_t *b, long ldb,
+               float beta, float *c, long ldc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
