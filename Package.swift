@@ -40,12 +40,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SeededRandom"),
+        // Open MPI, loaded at run time (dlopen) only under mpirun/srun: nothing to link, optional on every machine.
+        .target(name: "Collectives"),
         .target(name: "Autograd", dependencies: ["CBLAS", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] + kernelSettings),
         .target(name: "Models", dependencies: ["Autograd", "SeededRandom", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats", "SeededRandom"]),
-        .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "RunStore", "FileFormats", "SeededRandom"]),
+        .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "RunStore", "FileFormats", "SeededRandom", "Collectives"]),
         // The sandbox's supervisor is a Python program embedded in the binary (no bundle lookup at run time).
         .target(name: "Sandbox", resources: [.embedInCode("supervisor.py")]),
         .target(name: "Problems", dependencies: ["Sandbox", "FileFormats"]),
@@ -56,7 +58,7 @@ let package = Package(
         .target(name: "RunStore", dependencies: ["FileFormats", "SeededRandom"]),
         .executableTarget(name: "codetune", dependencies: [
             "Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Training", "Evaluation", "Sandbox", "Problems",
-            "RunStore", "FileFormats",
+            "RunStore", "FileFormats", "Collectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),

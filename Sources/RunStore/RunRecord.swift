@@ -32,6 +32,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// The evals run at stage ends, in the order they ran; nil (no `evals` key) until one has run, as in
     /// `run.json` files written before evals were recorded.
     public var evals: [StageEval]?
+    /// Processes training the run in data parallel (`mpirun -np N`) at its latest launch; nil (no
+    /// `world_size` key) for one process, as in `run.json` files written before it was recorded.
+    public var worldSize: Int?
 
     public init(id: String, name: String, status: Status = .running, created: Date = Date(), configSHA256: String,
                 gitCommit: String?, host: String, threads: Int, versions: [String: String], stages: [String]) {
@@ -57,6 +60,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
         case configSHA256 = "config_sha256"
         case gitCommit = "git_commit"
         case elapsedSeconds = "elapsed_seconds"
+        case worldSize = "world_size"
     }
 
     /// Adds `eval`, replacing an earlier record of the same suite and stage.
