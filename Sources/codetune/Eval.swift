@@ -5,16 +5,15 @@ import Foundation
 import Problems
 import Sandbox
 
-/// `codetune eval SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical)`
+/// `codetune eval [score] SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical) [--shard I/N]`
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval",
-        abstract: "Score an eval suite in the sandbox; exit 1 when a threshold is missed.",
+        commandName: "score",
+        abstract: "Score an eval suite in the sandbox; exit 1 when a threshold is missed (the default of `eval`).",
         discussion: """
         Exit status: 0 every threshold met, 1 a threshold missed, 2 bad usage or input, \
         or the sandbox cannot run here. `eval merge OUT SHARD_DIR…` joins the outputs of `--shard I/N` runs.
-        """,
-        subcommands: [EvalMergeCommand.self]
+        """
     )
 
     @Argument(help: "The suite (Evals/*.yaml).")
