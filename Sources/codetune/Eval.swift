@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collectives
 import Evaluation
 import FileFormats
 import Foundation
@@ -54,7 +55,7 @@ struct Eval: ParsableCommand {
     var json = false
 
     @Option(help: ArgumentHelp("Score only shard I of N (0-based) of the problems, chosen by task id.",
-                               discussion: "Join the shards' --out directories with `codetune eval merge OUT SHARD_DIR…`.",
+                               discussion: "Join the shards' --out directories with `codetune eval merge OUT SHARD_DIR…`. Under `mpirun -np N` without --shard, rank I scores shard I/N into OUT/shard-I-of-N and rank 0 merges into OUT.",
                                valueName: "I/N"))
     var shard: String?
 
@@ -94,6 +95,11 @@ struct Eval: ParsableCommand {
         run.problemLimit = limit
         run.useCache = !noCache
         run.shard = shard.flatMap(EvalShard.init(parsing:))
+        let group = ProcessGroup.world
+        if group.size > 1, run.shard == nil {
+            try group.whole { try runAsShards(run, group: group) }
+            return
+        }
         let display = ProgressLine()
         if isatty(2) != 0, model != nil { run.samplingProgress = { display.update(sampled: $0, of: $1) } }
         var scored: (@Sendable (Int, Int) -> Void)?
