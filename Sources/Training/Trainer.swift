@@ -31,7 +31,7 @@ public final class Trainer {
     var rng: SeededGenerator
     let tokenizer: URL?
     let openData: (StageConfig, Int) throws -> StageData
-    /// Measured sgemm FLOP/s for MFU (nil: MFU not reported).
+    /// Measured sgemm FLOP/s of one rank for MFU (nil: MFU not reported); the job's peak is `group.size` times it.
     let peakFLOPS: Double?
     /// Whether `state` is the middle of a stage (resume) rather than a fresh start of `state.position.stageIndex`.
     var resumingStage: Bool
@@ -195,7 +195,7 @@ public final class Trainer {
                     report(.trained(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, totalSteps: stage.steps,
                                           loss: state.windowLossSum / Double(state.windowSteps), lr: lr, gradNorm: lastGradNorm,
                                           tokens: state.tokens, tokensPerSecond: tps,
-                                          mfu: peakFLOPS.map { flopsPerToken * tps / $0 }, elapsed: elapsed())))
+                                          mfu: peakFLOPS.map { flopsPerToken * tps / ($0 * Double(group.size)) }, elapsed: elapsed())))
                     state.windowLossSum = 0
                     state.windowSteps = 0
                     windowTokens = 0

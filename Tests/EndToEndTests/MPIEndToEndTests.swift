@@ -52,7 +52,7 @@ final class MPIEndToEndTests: XCTestCase {
                 num_key_value_heads: 2, max_position_embeddings: 64}
         stages:
           - {name: first, data: data.yaml, steps: 16, batch_size: 4, context: 64, lr: 0.003, warmup: 2,
-             log_every: 1, eval_every: 8, val_batches: 2, checkpoint_every: 4, grad_accum: 2}
+             log_every: 1, eval_every: 8, val_batches: 2, checkpoint_every: 4, keep_last: 8, grad_accum: 2}
         """.write(to: dir.appendingPathComponent("run.yaml"), atomically: true, encoding: .utf8)
     }
 
@@ -130,9 +130,9 @@ final class MPIEndToEndTests: XCTestCase {
         XCTAssertEqual(try runJSON(two)["status"] as? String, "completed")
     }
 
-    /// A rank killed with SIGKILL after the step-4 checkpoint; resumed under 2 ranks, the other killed after
-    /// step 8; resumed by one process (another world size, the same global batch) to the end: the metrics
-    /// and final weights equal an uninterrupted run's.
+    /// A rank killed with SIGKILL once a checkpoint at step ≥ 4 exists; resumed under 2 ranks, the other
+    /// killed once one at step ≥ 12 exists; resumed by one process (another world size, the same global
+    /// batch) to the end: the metrics and final weights equal an uninterrupted run's.
     func testKilledRankResumesExactlyUnderAnyWorldSize() throws {
         _ = try mpirun()
         try writeConfig()
@@ -140,31 +140,39 @@ final class MPIEndToEndTests: XCTestCase {
         let whole = try onlyRun("whole")
 
         /// Kills the `rank`-th child of `mpirun` by pid order (which rank that is does not matter).
-        func killRank(_ rank: Int, after checkpoint: String, _ args: [String]) throws {
+        func killRank(_ rank: Int, atStep step: Int, _ args: [String]) throws {
             let p = try launch(args, ranks: 2, log: "killed-\(rank).log")
             let deadline = Date().addingTimeInterval(300)
             var killed = false
             while p.isRunning && Date() < deadline && !killed {
                 usleep(50_000)
-                guard let run = try? onlyRun("killed"),
-                      FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoints/\(checkpoint)").path) else { continue }
+                guard latestStepCheckpoint("killed") >= step else { continue }
                 let ranks = try children(of: p.processIdentifier)
                 guard ranks.count == 2 else { continue }
                 kill(ranks[rank], SIGKILL)
                 killed = true
             }
             p.waitUntilExit()
-            XCTAssertTrue(killed, "never saw \(checkpoint)")
+            XCTAssertTrue(killed, "never saw a checkpoint at step \(step) or later")
             XCTAssertNotEqual(p.terminationStatus, 0, "mpirun reports the killed rank")
         }
-        try killRank(1, after: "step-00000004", ["train", "run.yaml", "--runs-dir", "killed", "--quiet"])
+        try killRank(1, atStep: 4, ["train", "run.yaml", "--runs-dir", "killed", "--quiet"])
         let run = try onlyRun("killed")
         XCTAssertNotEqual(try runJSON(run)["status"] as? String, "completed")
-        try killRank(0, after: "step-00000008", ["train", "--resume", run.path, "--quiet"])
+        try killRank(0, atStep: 12, ["train", "--resume", run.path, "--quiet"])
         try train(["train", "--resume", run.path, "--quiet"], ranks: 1)
         XCTAssertEqual(try runJSON(run)["status"] as? String, "completed")
         XCTAssertEqual(try metrics(run), try metrics(whole))
         XCTAssertEqual(try final(run, "model.safetensors"), try final(whole, "model.safetensors"))
+    }
+
+    /// The highest step of a published `step-N` checkpoint of the run under `runsDir` (0 when none yet).
+    func latestStepCheckpoint(_ runsDir: String) -> Int {
+        let names = dir.appendingPathComponent(runsDir).appendingPathComponent("dp")
+        guard let id = (try? FileManager.default.contentsOfDirectory(atPath: names.path))?.first(where: { !$0.hasPrefix(".") }),
+              let entries = try? FileManager.default.contentsOfDirectory(atPath: names.appendingPathComponent(id).appendingPathComponent("checkpoints").path)
+        else { return 0 }
+        return entries.filter { $0.hasPrefix("step-") }.compactMap { Int($0.dropFirst(5)) }.max() ?? 0
     }
 
     /// The pids of `parent`'s children (the ranks of an `mpirun`), in pid order, from /proc.
