@@ -39,12 +39,9 @@ public final class StepGradients {
         }
     }
 
-    /// Sums the buffer over `group` (nothing in a group of one) and returns the seconds it took.
-    public func allreduce(_ group: ProcessGroup) throws -> Double {
-        guard group.size > 1 else { return 0 }
-        let start = ContinuousClock.now
+    /// Sums the buffer over `group` in place (nothing in a group of one).
+    public func allreduce(_ group: ProcessGroup) throws {
         try group.sum(buffer, count: count)
-        return seconds(ContinuousClock.now - start)
     }
 
     /// Copies the buffer back into the parameters' gradients.

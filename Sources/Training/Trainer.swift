@@ -37,8 +37,6 @@ public final class Trainer {
     var resumingStage: Bool
     /// The ranks training together (`.single` for one process).
     public let group: ProcessGroup
-    /// Seconds spent in the gradient allreduce since launch (0 for one process).
-    public private(set) var allreduceSeconds = 0.0
 
     /// - Parameters:
     ///   - model: the starting weights (fresh, `init_from`, or loaded from `resume`'s checkpoint).
@@ -158,7 +156,7 @@ public final class Trainer {
                     if totals[1] > 0, badTensor == nil { badTensor = "loss (on another rank)" }
                 }
                 if badTensor == nil, let summed {
-                    allreduceSeconds += try summed.allreduce(group)
+                    try summed.allreduce(group)
                     summed.writeBack()
                 }
                 var gradNorm = 0.0

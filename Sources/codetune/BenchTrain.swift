@@ -78,7 +78,7 @@ struct BenchTrain: ParsableCommand {
             let b = buffer ?? StepGradients(parameters: parameters)
             buffer = b
             b.add(first: true)
-            do { _ = try b.allreduce(group) } catch { group.whole { printError("codetune bench train: \(error)"); group.abort(status: 2) } }
+            do { try b.allreduce(group) } catch { printError("codetune bench train: \(error)"); group.abort(status: 2) }
             b.writeBack()
             let scale = 1 / Float(group.size)
             for p in parameters { if let g = p.grad { for j in 0..<p.count { g[j] *= scale } } }
