@@ -103,8 +103,11 @@ public enum EvalMerge {
             throw InputError(file: summaryURL.path, key: "shard", "missing: not the output of `eval --shard I/N`")
         }
         let samplesURL = dir.appendingPathComponent("samples.jsonl"), resultsURL = dir.appendingPathComponent("results.jsonl")
-        let samples = try JSONLines.decode(Sample.self, data: try ArchiveReader.readFile(samplesURL), file: samplesURL.path)
-        let results = try JSONLines.decode(SampleResult.self, data: try ArchiveReader.readFile(resultsURL), file: resultsURL.path)
+        func contents(_ url: URL) throws -> Data {   // plain JSON lines as `EvalRun` writes them; empty for an empty shard
+            do { return try Data(contentsOf: url) } catch { throw InputError(file: url.path, "cannot be read: \(error.localizedDescription)") }
+        }
+        let samples = try JSONLines.decode(Sample.self, data: try contents(samplesURL), file: samplesURL.path)
+        let results = try JSONLines.decode(SampleResult.self, data: try contents(resultsURL), file: resultsURL.path)
         guard samples.count == results.count, results.count == summary.samples else {
             throw InputError(file: resultsURL.path, "holds \(results.count) results for \(samples.count) samples; summary.json says \(summary.samples)")
         }

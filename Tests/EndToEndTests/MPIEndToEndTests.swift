@@ -186,7 +186,8 @@ final class MPIEndToEndTests: XCTestCase {
     }
 
     /// `eval --canonical` run whole and as 3 shards, then `eval merge`: the same samples, results
-    /// (but for each sample's duration), summary (but for timing), junit.xml and summary.md (but for timing).
+    /// (but for each sample's duration), summary (but for timing), junit.xml and summary.md (but for timing);
+    /// the same again from `mpirun -np 2 codetune eval` (where mpirun is installed).
     func testShardedEvalMergedEqualsTheWholeSuite() throws {
         let problems = (0..<8).map { i in
             #"{"task_id": "s/\#(i)", "prompt": "def f(x):\n", "canonical_solution": "    return x + \#(i % 3 == 0 ? 0 : i)\n", "test": "def check(candidate):\n    assert candidate(1) == \#(1 + i)\n", "entry_point": "f"}"#
@@ -216,6 +217,15 @@ final class MPIEndToEndTests: XCTestCase {
         }
         for f in ["samples.jsonl", "results.jsonl", "summary.json", "junit.xml", "summary.md"] {
             XCTAssertEqual(try text("merged", f), try text("whole", f), f)
+        }
+        // Under mpirun, eval shards itself over the ranks and rank 0 merges.
+        if (try? mpirun()) != nil {
+            let p = try launch(["eval", "s.yaml", "--canonical", "--sandbox", "rlimits", "--workers", "1", "--out", "ranks"], ranks: 2, log: "ranks.log")
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, (try? String(contentsOf: dir.appendingPathComponent("ranks.log"), encoding: .utf8)) ?? "")
+            for f in ["samples.jsonl", "results.jsonl", "summary.json", "junit.xml", "summary.md"] {
+                XCTAssertEqual(try text("ranks", f), try text("whole", f), "mpirun: \(f)")
+            }
         }
         let bad = try runCodetune(["eval", "merge", "merged2", "shard-0", "shard-1"], in: dir)
         XCTAssertEqual(bad.status, 2)

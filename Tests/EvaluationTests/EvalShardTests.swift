@@ -91,6 +91,16 @@ final class EvalShardTests: XCTestCase {
                            try String(contentsOf: whole.appendingPathComponent(name), encoding: .utf8), name)
         }
 
+        // 40 shards of 10 problems: most are empty, and still merge to the same files.
+        let many = (0..<40).map { dir.appendingPathComponent("of40-\($0)") }
+        for (i, d) in many.enumerated() { try write(EvalShard(index: i, count: 40), workers: 1, to: d) }
+        let fromMany = dir.appendingPathComponent("merged-40")
+        try EvalMerge.merge(shardDirectories: many, into: fromMany)
+        for name in ["samples.jsonl", "results.jsonl"] {
+            XCTAssertEqual(try String(contentsOf: fromMany.appendingPathComponent(name), encoding: .utf8),
+                           try String(contentsOf: whole.appendingPathComponent(name), encoding: .utf8), name)
+        }
+
         // Not the shards of one eval: a shard missing, a shard twice, an unsharded directory.
         XCTAssertThrowsError(try EvalMerge.merge(shardDirectories: Array(shardDirs.prefix(2)), into: merged)) { error in
             XCTAssertTrue("\(error)".contains("missing 2/3"), "\(error)")
