@@ -42,12 +42,14 @@ let package = Package(
         .target(name: "SeededRandom"),
         // bf16 products through oneDNN, opened with dlopen at run time (no link-time dependency; see its header).
         .target(name: "CBF16", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // Open MPI, loaded at run time (dlopen) only under mpirun/srun: nothing to link, optional on every machine.
+        .target(name: "Collectives"),
         .target(name: "Autograd", dependencies: ["CBLAS", "CBF16", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] + kernelSettings),
         .target(name: "Models", dependencies: ["Autograd", "SeededRandom", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats", "SeededRandom"]),
-        .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "Problems", "RunStore", "FileFormats", "SeededRandom"]),
+        .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "Problems", "RunStore", "FileFormats", "SeededRandom", "Collectives"]),
         // The sandbox's supervisor is a Python program embedded in the binary (no bundle lookup at run time).
         .target(name: "Sandbox", resources: [.embedInCode("supervisor.py")]),
         .target(name: "Problems", dependencies: ["Sandbox", "FileFormats"]),
@@ -58,7 +60,7 @@ let package = Package(
         .target(name: "RunStore", dependencies: ["FileFormats", "SeededRandom"]),
         .executableTarget(name: "codetune", dependencies: [
             "Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Training", "Evaluation", "Sandbox", "Problems",
-            "RunStore", "FileFormats",
+            "RunStore", "FileFormats", "Collectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),

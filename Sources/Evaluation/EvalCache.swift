@@ -36,12 +36,14 @@ public struct EvalCacheKey: Codable, Equatable, Sendable {
         var precision: String?
         var sandbox: SandboxMode
         var limits: SandboxLimits
+        /// `I/N` for a shard (absent for the whole suite, so unsharded keys are unchanged).
+        var shard: String?
     }
 
     /// The key of `run`, or nil when an input cannot be read (the run then reports the problem itself).
     static func make(for run: EvalRun, problemsFile: String) -> EvalCacheKey? {
         var inputs: [String: String] = [:]
-        var settings = Settings(origin: "", sandbox: run.sandboxMode, limits: run.suite.limits)
+        var settings = Settings(origin: "", sandbox: run.sandboxMode, limits: run.suite.limits, shard: run.shard?.description)
         do {
             inputs["problems"] = try SHA256Digest.hex(fileAt: URL(fileURLWithPath: problemsFile))
             switch run.origin {
@@ -70,12 +72,25 @@ public struct EvalCacheKey: Codable, Equatable, Sendable {
         } catch {
             return nil
         }
-        guard let json = try? canonicalJSON(settings) else { return nil }
-        let settingsText = String(decoding: json, as: UTF8.self)
-        inputs["settings"] = SHA256Digest.hex(json)
         inputs["judge"] = SHA256Digest.hex(scoringVersion + "\n" + SandboxConfiguration.supervisorSource)
-        guard let all = try? canonicalJSON(inputs) else { return nil }
-        return EvalCacheKey(digest: SHA256Digest.hex(all), inputs: inputs, settings_json: settingsText)
+        return try? make(inputs: inputs, settings: settings)
+    }
+
+    /// The key over `inputs` (without `settings`, which is added here from `settings`).
+    static func make(inputs: [String: String], settings: Settings) throws -> EvalCacheKey {
+        var inputs = inputs
+        let json = try canonicalJSON(settings)
+        inputs["settings"] = SHA256Digest.hex(json)
+        return EvalCacheKey(digest: SHA256Digest.hex(try canonicalJSON(inputs)), inputs: inputs,
+                            settings_json: String(decoding: json, as: UTF8.self))
+    }
+
+    /// The key the whole suite's run has, given one shard's key: the same inputs with the shard left out
+    /// of the settings. Nil when `settings_json` does not decode.
+    func withoutShard() -> EvalCacheKey? {
+        guard var settings = try? JSONDecoder().decode(Settings.self, from: Data(settings_json.utf8)) else { return nil }
+        settings.shard = nil
+        return try? Self.make(inputs: inputs, settings: settings)
     }
 
     static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {

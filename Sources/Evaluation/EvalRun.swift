@@ -40,6 +40,9 @@ public struct EvalRun {
     /// The arithmetic of the decoder's projections when sampling a model (`MistralModel.setDecodePrecision`);
     /// bf16 is part of the cache key, fp32 leaves the key as it was.
     public var precision: MatmulPrecision = .fp32
+    /// Score only this shard's problems (`--shard I/N`); `summary.json` records it and `EvalMerge` joins
+    /// the shards' directories into the reports of the whole suite.
+    public var shard: EvalShard?
 
     public init(suite: EvalSuite, origin: SampleOrigin) {
         self.suite = suite
@@ -56,6 +59,8 @@ public struct EvalRun {
         let path = try problemsPath()
         var problems = try ProblemFile.load(URL(fileURLWithPath: path))
         if let limit = problemLimit, !origin.isSamplesFile { problems = Array(problems.prefix(limit)) }
+        let allProblems = problems
+        if let shard { problems = problems.filter { shard.contains(taskID: $0.task_id) } }
         let cacheKey = outputDirectory == nil ? nil : EvalCacheKey.make(for: self, problemsFile: path)
         if useCache, let dir = outputDirectory, let cacheKey, let cached = CachedEval.load(from: dir, key: cacheKey) {
             return try reuse(cached, key: cacheKey, problems: problems, problemsFile: path, to: dir)
@@ -66,9 +71,10 @@ public struct EvalRun {
         case .file(let url):
             let loaded = try SampleFile.loadWithLines(url)
             samples = loaded.samples
-            try SampleFile.validate(samples, problems: problems, file: url.path, ignoreIncomplete: ignoreIncomplete,
+            try SampleFile.validate(samples, problems: allProblems, file: url.path, ignoreIncomplete: ignoreIncomplete,
                                     lineNumbers: loaded.lines)
             if samples.isEmpty { throw InputError(file: url.path, "no samples in the file") }
+            if let shard { samples = samples.filter { shard.contains(taskID: $0.task_id) } }
         case .canonicalSolutions:
             samples = try problems.map { p in
                 guard let solution = p.canonical_solution else {
@@ -112,6 +118,7 @@ public struct EvalRun {
         var summary = EvalSummary.make(suite: suite, problemsFile: path, problems: problems, results: results,
                                        sandbox: sandboxMode, wallSeconds: wall, workers: evaluator.workers)
         summary.sampling = report
+        summary.shard = shard?.description
         if let cacheKey {
             summary.cache_key = cacheKey
             summary.reused = false
@@ -131,6 +138,7 @@ public struct EvalRun {
                                        sandbox: sandboxMode, wallSeconds: before.wall_s, workers: before.workers)
         summary.throughput = before
         summary.sampling = cached.previous.sampling
+        summary.shard = shard?.description
         summary.cache_key = key
         summary.reused = true
         try EvalRun.writeReports(summary: summary, to: dir)

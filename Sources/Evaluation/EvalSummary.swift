@@ -66,6 +66,8 @@ public struct EvalSummary: Codable, Equatable, Sendable {
     /// True when this summary was rebuilt from an earlier run's `samples.jsonl` and `results.jsonl` with the
     /// same `cache_key` (nothing sampled or sandboxed); false for a fresh run with a key; absent otherwise.
     public var reused: Bool? = nil
+    /// `I/N` when only shard I of N was scored (`eval --shard`); absent for the whole suite.
+    public var shard: String? = nil
 
     /// Builds the summary from results in any order.
     public static func make(suite: EvalSuite, problemsFile: String, problems: [Problem], results: [SampleResult],

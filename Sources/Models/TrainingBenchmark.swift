@@ -60,16 +60,21 @@ public enum TrainingBenchmark {
         /// Loss of every step (warm-up first), to check that a seed and thread count repeat bit for bit.
         public var losses: [Float]
         public var openblas_coretype: String?
+        /// Milliseconds per timed step spent in `synchronize` (the gradient allreduce under `mpirun`); nil without one.
+        public var sync_ms_per_step: Double? = nil
     }
 
     /// Runs the benchmark; `progress` is told each step's index and loss (warm-up steps included).
-    public static func run(_ o: Options, progress: (Int, Float) -> Void = { _, _ in }) -> Result {
+    /// `synchronize`, when given, runs after each backward pass and before clipping with the parameters
+    /// (the gradient allreduce of data-parallel training); its time is reported apart.
+    public static func run(_ o: Options, synchronize: (([Tensor]) -> Void)? = nil,
+                           progress: (Int, Float) -> Void = { _, _ in }) -> Result {
         precondition(o.batch > 0 && o.context > 0 && o.steps > 0 && o.warmupSteps >= 0, "TrainingBenchmark: bad options")
         Parallel.setThreads(o.threads, blasThreadsItself: o.blasThreadsItself)
         var config = o.config
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.context)
         let n = o.batch * o.context
-        let (seconds, losses, activationBytes) = train(config: config, o, progress: progress)
+        let (seconds, syncSeconds, losses, activationBytes) = train(config: config, o, synchronize: synchronize, progress: progress)
         // Peak memory of training, read after its memory is released and before the sgemm peak, whose
         // OpenBLAS-threaded variant starts a thread pool (buffers that stay resident, not part of training).
         let peakResident = ProcessMemory.peakResidentBytes
@@ -78,7 +83,7 @@ public enum TrainingBenchmark {
         let tokensPerSecond = Double(n * o.steps) / seconds
         let flopsPerToken = config.trainingFLOPsPerToken(context: o.context)
         let achieved = tokensPerSecond * flopsPerToken
-        return Result(
+        var result = Result(
             vocab: config.vocabSize, hidden: config.hiddenSize, layers: config.numHiddenLayers,
             heads: config.numAttentionHeads, kv_heads: config.numKeyValueHeads, mlp: config.intermediateSize,
             context: o.context, batch: o.batch, params: config.parameterCount, threads: Parallel.workers,
@@ -88,14 +93,16 @@ public enum TrainingBenchmark {
             peak_kind: peak == nil ? nil : peakKind, mfu: peak.map { achieved / $0 },
             peak_rss_bytes: peakResident, activation_bytes: activationBytes,
             losses: losses, openblas_coretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+        if synchronize != nil { result.sync_ms_per_step = 1000 * syncSeconds / Double(o.steps) }
+        return result
     }
 }
 
 extension TrainingBenchmark {
     /// Warm-up and timed steps; returns the timed seconds, every step's loss and the tape's arena bytes.
     /// Model, optimizer and tape are freed on return.
-    static func train(config: MistralConfig, _ o: Options, progress: (Int, Float) -> Void)
-        -> (seconds: Double, losses: [Float], activationBytes: Int) {
+    static func train(config: MistralConfig, _ o: Options, synchronize: (([Tensor]) -> Void)?, progress: (Int, Float) -> Void)
+        -> (seconds: Double, syncSeconds: Double, losses: [Float], activationBytes: Int) {
         var rng = SeededGenerator(seed: o.seed)
         let model = MistralModel(config: config, generator: &rng)
         let optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags, learningRate: o.learningRate,
@@ -105,10 +112,16 @@ extension TrainingBenchmark {
         let targets = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
         let tape = Tape(precision: o.precision)
         var losses: [Float] = []
+        var syncSeconds = 0.0
         func step() {
             let loss = model.loss(tape, ids: ids, targets: targets, batch: o.batch, length: o.context)
             optimizer.zeroGrad()
             tape.backward(loss)
+            if let synchronize {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                synchronize(model.parameters)
+                syncSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+            }
             clipGradientNorm(model.parameters, maxNorm: o.clip)
             optimizer.step()
             losses.append(loss.item)
@@ -116,10 +129,11 @@ extension TrainingBenchmark {
             progress(losses.count - 1, losses[losses.count - 1])
         }
         for _ in 0..<o.warmupSteps { step() }
+        syncSeconds = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<o.steps { step() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        return (seconds, losses, tape.arenaBytes)
+        return (seconds, syncSeconds, losses, tape.arenaBytes)
     }
 }
 

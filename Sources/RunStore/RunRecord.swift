@@ -35,6 +35,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// The arithmetic the run's matrix products used on this machine ("fp32" or "bf16": the config's
     /// `precision` resolved, `auto` included); nil in run.json files written before precision existed.
     public var precision: String?
+    /// Processes training the run in data parallel (`mpirun -np N`) at its latest launch; nil (no
+    /// `world_size` key) for one process, as in `run.json` files written before it was recorded.
+    public var worldSize: Int?
 
     public init(id: String, name: String, status: Status = .running, created: Date = Date(), configSHA256: String,
                 gitCommit: String?, host: String, threads: Int, versions: [String: String], stages: [String]) {
@@ -61,6 +64,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
         case configSHA256 = "config_sha256"
         case gitCommit = "git_commit"
         case elapsedSeconds = "elapsed_seconds"
+        case worldSize = "world_size"
     }
 
     /// Adds `eval`, replacing an earlier record of the same suite and stage.

@@ -1,3 +1,4 @@
+import Collectives
 import Corpus
 import FileFormats
 import Autograd
@@ -60,7 +61,7 @@ extension RunConfig {
             if isSafeName(s) { name = s } else { diags.report(v.mark, v.path, "'\(s)' must be letters, digits, '.', '-' or '_' (it names a directory)") }
         }
         let seed = top.value("seed")?.int(in: 0...Int.max).map(UInt64.init) ?? 0
-        let threads = top.value("threads")?.int(in: 1...256) ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let threads = top.value("threads")?.int(in: 1...256) ?? ProcessGroup.defaultThreads
         let tokenizer = top.value("tokenizer").flatMap { existingPath($0, base: base, what: "tokenizer file") }
         let model = top.required("model").flatMap { parseModel($0, base: base) }
         var stages: [StageConfig] = []

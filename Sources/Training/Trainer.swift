@@ -1,4 +1,5 @@
 import Autograd
+import Collectives
 import Corpus
 import FileFormats
 import Foundation
@@ -14,6 +15,13 @@ import SeededRandom
 /// under the run layout's names (`CheckpointName`);
 /// a trainer built from a checkpoint continues exactly (weights, moments, data position, RNG,
 /// step, report window), so the loss sequence equals an uninterrupted run's at the same threads.
+///
+/// Data parallel (`group.size` N > 1, under `mpirun`): every rank holds the same model and reads the
+/// same seeded batch stream; of a step's `grad_accum` micro-batches, rank r computes r, r+N, … and
+/// skips the others' (`grad_accum` must be a multiple of N). The summed gradients, the loss and the
+/// non-finite flag are reduced over the ranks before clipping, so every rank clips, steps, validates and
+/// stops identically; rank 0 alone writes checkpoints. `StepGradients` says why N ranks equal one process
+/// with the same config bit for bit when each rank has one micro-batch and N = 2.
 public final class Trainer {
     public let config: RunConfig
     public let checkpoints: CheckpointStore
@@ -23,20 +31,27 @@ public final class Trainer {
     var rng: SeededGenerator
     let tokenizer: URL?
     let openData: (StageConfig, Int) throws -> StageData
-    /// Measured sgemm FLOP/s for MFU (nil: MFU not reported).
+    /// Measured sgemm FLOP/s of one rank for MFU (nil: MFU not reported); the job's peak is `group.size` times it.
     let peakFLOPS: Double?
     /// Whether `state` is the middle of a stage (resume) rather than a fresh start of `state.position.stageIndex`.
     var resumingStage: Bool
     /// The resumed checkpoint, when its periodic eval had not finished (`state.scorePending`): `run` measures it first.
     var pendingScore: URL?
+    /// The ranks training together (`.single` for one process).
+    public let group: ProcessGroup
 
     /// - Parameters:
     ///   - model: the starting weights (fresh, `init_from`, or loaded from `resume`'s checkpoint).
     ///   - openData: the data of stage `i` with that stage's seed already applied.
     ///   - resume: the checkpoint to continue from (its directory and state); nil for a new run.
     public init(config: RunConfig, checkpoints: CheckpointStore, model: MistralModel, rng: SeededGenerator,
-                tokenizer: URL?, peakFLOPS: Double?, resume: (url: URL, state: TrainingState)? = nil,
+                tokenizer: URL?, peakFLOPS: Double?, resume: (url: URL, state: TrainingState)? = nil, group: ProcessGroup = .single,
                 openData: @escaping (StageConfig, Int) throws -> StageData) throws {
+        for stage in config.stages where stage.gradAccum % group.size != 0 {
+            throw InputError(file: config.file.path, key: "stages.\(stage.name).grad_accum",
+                             "\(stage.gradAccum) is not a multiple of the \(group.size) ranks; each rank takes grad_accum / ranks micro-batches of a step")
+        }
+        self.group = group
         self.config = config
         self.checkpoints = checkpoints
         self.model = model
@@ -94,7 +109,10 @@ public final class Trainer {
             let index = state.position.stageFinished ? state.position.stageIndex - 1 : state.position.stageIndex
             let stage = config.stages[index]
             let c = TrainingProgress.CheckpointReport(stage: stage.name, step: state.position.step, directory: pending)
-            patienceRanOut = try measureBest(stage, on: c, score: score, report: report) && !state.position.stageFinished
+            if group.isRoot {
+                patienceRanOut = try measureBest(stage, on: c, score: score, report: report) && !state.position.stageFinished
+            }
+            if group.size > 1 { patienceRanOut = try group.any(patienceRanOut) }   // rank 0's evals decide
             pendingScore = nil
             if !state.position.stageFinished { measuredOnResume = state.position.stageStep }
         }
@@ -129,6 +147,7 @@ public final class Trainer {
                                        fromStep: state.position.stageStep, tokensPerStep: stage.tokensPerStep)))
             let flopsPerToken = model.config.trainingFLOPsPerToken(context: stage.context)
             let tape = Tape(precision: config.precision.resolved)
+            let summed = stage.gradAccum > 1 || group.size > 1 ? StepGradients(parameters: model.parameters) : nil
             var windowStart = ContinuousClock.now
             var windowTokens = 0
             var lastGradNorm = 0.0
@@ -143,16 +162,31 @@ public final class Trainer {
                 optimizer.zeroGrad()
                 var lossSum = 0.0
                 var badTensor: String?
-                for _ in 0..<stage.gradAccum {
+                var taken = 0
+                // Every rank reads every micro-batch of the one stream, so all stay at the same data position.
+                for m in 0..<stage.gradAccum {
                     let batch = data.nextBatch()
+                    guard m % group.size == group.rank, badTensor == nil else { continue }
+                    if taken > 0 { optimizer.zeroGrad() }
                     tape.reset()
                     let loss = model.loss(tape, ids: batch.inputs, targets: batch.targets, batch: batch.rows, length: batch.columns)
                     let value = Double(loss.item)
-                    if !value.isFinite { badTensor = firstNonFiniteParameter() ?? "loss"; break }
+                    if !value.isFinite { badTensor = firstNonFiniteParameter() ?? "loss"; continue }
                     lossSum += value
                     tape.backward(loss)
+                    summed?.add(first: taken == 0)
+                    taken += 1
                 }
                 tape.reset()
+                if group.size > 1 {   // the loss and the non-finite verdict, the same on every rank
+                    let totals = try group.sum([lossSum, badTensor == nil ? 0 : 1])
+                    lossSum = totals[0]
+                    if totals[1] > 0, badTensor == nil { badTensor = "loss (on another rank)" }
+                }
+                if badTensor == nil, let summed {
+                    try summed.allreduce(group)
+                    summed.writeBack()
+                }
                 var gradNorm = 0.0
                 if badTensor == nil {
                     if stage.gradAccum > 1 { scaleGradients(by: 1 / Float(stage.gradAccum)) }
@@ -187,7 +221,7 @@ public final class Trainer {
                     report(.trained(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, totalSteps: stage.steps,
                                           loss: state.windowLossSum / Double(state.windowSteps), lr: lr, gradNorm: lastGradNorm,
                                           tokens: state.tokens, tokensPerSecond: tps,
-                                          mfu: peakFLOPS.map { flopsPerToken * tps / $0 }, elapsed: elapsed())))
+                                          mfu: peakFLOPS.map { flopsPerToken * tps / ($0 * Double(group.size)) }, elapsed: elapsed())))
                     state.windowLossSum = 0
                     state.windowSteps = 0
                     windowTokens = 0
@@ -211,6 +245,7 @@ public final class Trainer {
                 }
                 let ending = last || earlyStopped
                 if stopAfterStep() { stopRequested = true }
+                if group.size > 1 { stopRequested = try group.any(stopRequested) }   // a signal on any rank stops all
                 // A periodic eval scores a saved checkpoint, so its steps are checkpointed too.
                 let periodic = (stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0)
                     || evalEvery.contains { state.position.stageStep % $0 == 0 }
@@ -218,13 +253,13 @@ public final class Trainer {
                     let due = evalEvery.contains { state.position.stageStep % $0 == 0 }
                     state.elapsed = elapsed()
                     state.scorePending = due
-                    let c = try publish(.step(state.position.step), data: data)
-                    if due {
-                        measuredAt = state.position.stageStep
-                        if try measureBest(stage, on: c, score: score, report: report) { earlyStopped = true }
+                    if due { measuredAt = state.position.stageStep }
+                    if let c = try publish(.step(state.position.step), data: data) {   // rank 0 alone
+                        if due, try measureBest(stage, on: c, score: score, report: report) { earlyStopped = true }
+                        report(.checkpointed(c))  // after its evals, so a stop asked for during them lands here
+                        checkpoints.directory.prune(stage: stage.name, keepLast: stage.keepLast)
                     }
-                    report(.checkpointed(c))  // after its evals, so a stop asked for during them lands here
-                    checkpoints.directory.prune(stage: stage.name, keepLast: stage.keepLast)
+                    if due && group.size > 1 { earlyStopped = try group.any(earlyStopped) }   // rank 0's evals decide
                     windowStart = ContinuousClock.now
                 }
                 if stopRequested && !ending { return .interrupted(step: state.position.step) }
@@ -237,12 +272,14 @@ public final class Trainer {
                 dueAtEnd = evalEvery.contains { state.position.stageStep % $0 == 0 }
             }
             state.scorePending = dueAtEnd
-            let end = try publish(.stage(stage.name), data: data)
-            if dueAtEnd { _ = try measureBest(stage, on: end, score: score, report: report) }
-            report(.checkpointed(end))
-            checkpoints.directory.prune(stage: stage.name, keepLast: 0)
+            if let end = try publish(.stage(stage.name), data: data) {   // rank 0 alone
+                if dueAtEnd { _ = try measureBest(stage, on: end, score: score, report: report) }
+                report(.checkpointed(end))
+                checkpoints.directory.prune(stage: stage.name, keepLast: 0)
+            }
             report(.stageFinished(.init(stage: stage.name, steps: state.position.stageStep, earlyStopped: earlyStopped)))
             state.position.stageIndex += 1
+            if group.size > 1 { stopRequested = try group.any(stopRequested) }
             if stopRequested && state.position.stageIndex < config.stages.count { return .interrupted(step: state.position.step) }
         }
         return .completed
@@ -265,16 +302,18 @@ public final class Trainer {
         return weight > 0 ? sum / Double(weight) : nil
     }
 
-    /// Publishes checkpoint `name` and reports it.
+    /// Publishes checkpoint `name` and reports it (rank 0; the others only update their state).
     func checkpoint(_ name: CheckpointName, data: StageData, report: (TrainingProgress) -> Void) throws {
-        report(.checkpointed(try publish(name, data: data)))
+        if let c = try publish(name, data: data) { report(.checkpointed(c)) }
     }
 
-    /// Publishes checkpoint `name` of the current weights, moments and state (with `data`'s position).
-    func publish(_ name: CheckpointName, data: StageData) throws -> TrainingProgress.CheckpointReport {
+    /// Publishes checkpoint `name` of the current weights, moments and state (with `data`'s position); nil on
+    /// ranks other than 0, which record the same state without writing (they hold the same weights).
+    func publish(_ name: CheckpointName, data: StageData) throws -> TrainingProgress.CheckpointReport? {
         state.dataPosition = data.position
         state.optimizerSteps = optimizer.stepCount
         state.rng = TrainingState.hex(rng.state)
+        guard group.isRoot else { return nil }   // rank 0 alone writes; the others hold the same state
         let url = try checkpoints.write(name, model: model, optimizer: optimizer, state: state, tokenizer: tokenizer)
         return TrainingProgress.CheckpointReport(stage: state.position.stage, step: state.position.step, directory: url)
     }

@@ -1,4 +1,5 @@
 import Autograd
+import Collectives
 import FileFormats
 import Foundation
 import Models
@@ -13,60 +14,88 @@ import SeededRandom
 /// `metrics.jsonl` back to that checkpoint's step so the log continues without gap or duplicate.
 /// `run` drives the `Trainer`, logging each report, running the config's evals when a stage ends
 /// (`evaluate(after:observer:)`), and passing everything on to an observer (the display).
+///
+/// Under `mpirun` (`group.size` > 1) every rank builds a session over the same run directory, but only
+/// rank 0 creates or reopens it, takes its lock and writes `run.json`, `metrics.jsonl`, checkpoints and
+/// evals; the other ranks prepare their data after rank 0 has (so caches are built once), train in step
+/// with it and wait at a barrier while it finishes.
 public final class TrainingSession {
     public let config: RunConfig
     public let run: RunDirectory
     public let trainer: Trainer
     let log: MetricsLog
-    let lock: RunLock
+    /// The run's lock, held by rank 0 alone.
+    let lock: RunLock?
+    let group: ProcessGroup
 
     /// The one path from a config, a run directory and starting weights to a session: builds the trainer
     /// over the stage data, takes the run's lock (or keeps `lock`, taken earlier) and opens the metrics log.
     init(config: RunConfig, run: RunDirectory, sources: StageDataSources, model: MistralModel, rng: SeededGenerator,
-         resume: (url: URL, state: TrainingState)?, lock: RunLock?) throws {
+         resume: (url: URL, state: TrainingState)?, lock: RunLock?, group: ProcessGroup) throws {
         let seed = config.seed
         trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpoints.url), model: model, rng: rng,
-                              tokenizer: sources.tokenizer, peakFLOPS: Self.peakFLOPS(config), resume: resume) { stage, index in
+                              tokenizer: sources.tokenizer, peakFLOPS: Self.peakFLOPS(config), resume: resume,
+                              group: group) { stage, index in
             try sources.open(stage, index: index, runSeed: seed)
         }
         self.config = config
         self.run = run
-        self.lock = try lock ?? RunLock(run: run.url)
+        self.group = group
+        self.lock = group.isRoot ? try lock ?? RunLock(run: run.url) : nil
         log = try MetricsLog(url: run.metricsURL)
     }
 
     /// A new run of `config` under `runsDir`. `note` receives one-line status messages.
     public static func start(config: RunConfig, runsDir: URL, completionData: StageDataSources.CompletionDataBuilder? = nil,
-                             note: (String) -> Void = { _ in }) throws -> TrainingSession {
+                             group: ProcessGroup = .single, note: (String) -> Void = { _ in }) throws -> TrainingSession {
         var config = config
         try RunPreflight.check(config)
+        if !group.isRoot { try group.barrier() }   // rank 0 prepares the data first
         let sources = try prepareData(config, completionData: completionData, note: note)
-        try requireUncontaminatedData(config, note: note)
+        if group.isRoot {
+            try requireUncontaminatedData(config, note: note)
+            try group.barrier()
+        }
         var rng = SeededGenerator(seed: config.seed)
         let model = try initialModel(&config, sources: sources, rng: &rng)
         let yaml = config.resolvedYAML()
-        var record = RunRecord(id: RunID.make(), name: config.name, configSHA256: SHA256Digest.hex(yaml),
-                               gitCommit: RunEnvironment.gitCommit(), host: RunEnvironment.host, threads: config.threads,
-                               versions: RunEnvironment.versions, stages: config.stages.map(\.name))
-        record.precision = config.precision.resolved.rawValue
-        let run = try RunDirectory.create(runsDir: runsDir, record: record, configYAML: yaml)
-        note("run \(record.id) in \(run.url.path)")
-        return try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: nil, lock: nil)
+        var path = ""
+        if group.isRoot {
+            var record = RunRecord(id: RunID.make(), name: config.name, configSHA256: SHA256Digest.hex(yaml),
+                                   gitCommit: RunEnvironment.gitCommit(), host: RunEnvironment.host, threads: config.threads,
+                                   versions: RunEnvironment.versions, stages: config.stages.map(\.name))
+            record.precision = config.precision.resolved.rawValue
+            record.worldSize = group.size > 1 ? group.size : nil
+            let run = try RunDirectory.create(runsDir: runsDir, record: record, configYAML: yaml)
+            note("run \(record.id) in \(run.url.path)" + (group.size > 1 ? " (\(group.size) ranks)" : ""))
+            path = run.url.path
+        }
+        let run = RunDirectory(url: URL(fileURLWithPath: try group.broadcast(path)))
+        return try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: nil, lock: nil,
+                                   group: group)
     }
 
-    /// Reopens `runDirectory` at its latest checkpoint (or from the beginning when it has none).
+    /// Reopens `runDirectory` at its latest intact checkpoint (or from the beginning when it has none).
+    /// Under `mpirun` every rank reopens the same directory (a shared filesystem past one machine); with
+    /// another world size than before, the config's `grad_accum` (the global batch) is unchanged, so the
+    /// run continues from the same data position.
     public static func resume(runDirectory: URL, completionData: StageDataSources.CompletionDataBuilder? = nil,
-                              note: (String) -> Void = { _ in }) throws -> TrainingSession {
+                              group: ProcessGroup = .single, note: (String) -> Void = { _ in }) throws -> TrainingSession {
         let run = RunDirectory(url: runDirectory)
+        var lock: RunLock?
         var record = try run.readRecord()
-        let lock = try RunLock(run: run.url)  // before truncating the log; the session keeps it
-        if record.status == .completed {
-            throw InputError(file: run.recordURL.path, key: "status", "run \(record.id) is already completed; nothing to resume")
+        if group.isRoot {
+            lock = try RunLock(run: run.url)  // before truncating the log; the session keeps it
+            if record.status == .completed {
+                throw InputError(file: run.recordURL.path, key: "status", "run \(record.id) is already completed; nothing to resume")
+            }
+        } else {
+            try group.barrier()   // rank 0 has prepared the data, removed temporaries and truncated the log
         }
         var config = try RunConfig.load(run.configURL)
         let sources = try prepareData(config, completionData: completionData, note: note)
-        run.checkpoints.removeTemporaries()
-        let latest = try CheckpointStore(directory: run.checkpoints.url).latestIntact(note: note)
+        if group.isRoot { run.checkpoints.removeTemporaries() }
+        let latest = try CheckpointStore(directory: run.checkpoints.url).latestIntact(note: group.isRoot ? note : { _ in })
         var rng = SeededGenerator(seed: config.seed)
         let model: MistralModel
         if let latest {
@@ -77,24 +106,32 @@ public final class TrainingSession {
             model = try initialModel(&config, sources: sources, rng: &rng)
             note("no checkpoint in \(record.id) yet: restarting it from the beginning")
         }
-        let dropped = try MetricsLog.truncate(run.metricsURL, throughStep: latest?.state.position.step ?? 0)
-        if dropped > 0 { note("metrics.jsonl: dropped \(dropped) record(s) written after the checkpoint") }
         // run.json says `running` only once the session is built: a resume that fails (a truncated
         // optimizer.safetensors) leaves the run as it was, `interrupted` or `failed`.
-        let session = try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: latest, lock: lock)
-        record.status = .running
-        record.precision = config.precision.resolved.rawValue
-        record.resumes += 1
-        record.finished = nil
-        record.message = nil
-        record.elapsedSeconds = latest?.state.elapsed ?? 0
-        try run.writeRecord(record)
-        return session
+        var session: TrainingSession?
+        if group.isRoot {
+            let dropped = try MetricsLog.truncate(run.metricsURL, throughStep: latest?.state.position.step ?? 0)
+            if dropped > 0 { note("metrics.jsonl: dropped \(dropped) record(s) written after the checkpoint") }
+            session = try TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: latest,
+                                          lock: lock, group: group)
+            record.status = .running
+            record.precision = config.precision.resolved.rawValue
+            record.resumes += 1
+            record.finished = nil
+            record.message = nil
+            record.elapsedSeconds = latest?.state.elapsed ?? 0
+            record.worldSize = group.size > 1 ? group.size : nil
+            try run.writeRecord(record)
+            try group.barrier()
+        }
+        return try session ?? TrainingSession(config: config, run: run, sources: sources, model: model, rng: rng, resume: latest,
+                                              lock: lock, group: group)
     }
 
     /// Marks the run `interrupted` at once, for a process about to exit without finishing the step (a second
     /// Ctrl-C): the run resumes from its latest checkpoint.
     public func markQuit(signal: Int32) {
+        guard group.isRoot else { return }   // rank 0 alone writes run.json
         log.sync()
         _ = try? run.updateRecord {
             $0.status = .interrupted
@@ -150,6 +187,7 @@ public final class TrainingSession {
             outcome = try trainer.run(stopAfterStep: shouldStop, score: { stage, c in
                 try evaluatePeriodically(c, stage: stage, observer: observer)
             }) { progress in
+                guard group.isRoot else { return shouldStop() ? .stop : .more }
                 do {
                     try record(progress)
                     observer(progress)
@@ -173,6 +211,7 @@ public final class TrainingSession {
         case .interrupted(let step): try finish(.interrupted, message: "stopped at step \(step); resume with --resume \(run.url.path)")
         case .failed(let message): try finish(.failed, message: message)
         }
+        try group.barrier()   // the other ranks wait here while rank 0 runs the last evals and writes run.json
         return SessionResult(outcome: outcome, evals: evals)
     }
 
@@ -197,6 +236,7 @@ public final class TrainingSession {
     }
 
     func finish(_ status: RunRecord.Status, message: String?) throws {
+        guard group.isRoot else { return }
         log.sync()
         let elapsed = trainer.state.elapsed
         try run.updateRecord {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Autograd
+import Collectives
 import Foundation
 import Models
+import Training
 
 /// `codetune bench train [--json]`: training tokens/s, GFLOP/s, MFU and peak memory on one shape.
 struct BenchTrain: ParsableCommand {
@@ -12,7 +14,10 @@ struct BenchTrain: ParsableCommand {
             A fresh model (seed --seed) trains on one fixed random batch: --warmup steps, then --steps timed \
             steps. FLOPs per token = 6·N + 12·layers·context·hidden; MFU is achieved FLOP/s over the product peak \
             measured in this process with the same thread count (sgemm for fp32, bf16 products for bf16). Compare \
-            with ../shared/bench/torch_train_reference.py --impl mini [--compile --precision bf16] in the same sitting.
+            with ../shared/bench/torch_train_reference.py --impl mini [--compile --precision bf16] in the same sitting. \
+            Under `mpirun -np N` every rank trains its own copy and the gradients are summed with one allreduce after \
+            each backward pass, as `codetune train` does; rank 0 prints each rank's and the total tokens/s and \
+            the allreduce's time per step.
             """)
 
     @OptionGroup var shape: ModelShapeOptions
@@ -48,10 +53,15 @@ struct BenchTrain: ParsableCommand {
         o.context = context; o.batch = batch; o.threads = threads
         o.blasThreadsItself = blasThreads
         o.warmupSteps = warmup; o.steps = steps; o.seed = seed; o.measurePeak = !noPeak
-        if let note = precision.fallbackNote { printError(note) }
+        let group = ProcessGroup.world
+        if let note = precision.fallbackNote, group.isRoot { printError(note) }
         o.precision = precision.resolved
-        let r = TrainingBenchmark.run(o) { step, loss in
-            if verbose { printError("step \(step) loss \(loss)") }
+        let r = TrainingBenchmark.run(o, synchronize: group.size > 1 ? Self.allreduce(group) : nil) { step, loss in
+            if verbose && group.isRoot { printError("step \(step) loss \(loss)") }
+        }
+        if group.size > 1 {
+            try group.whole { try printRanks(r, group: group) }
+            return
         }
         if json {
             let encoder = JSONEncoder()
@@ -70,5 +80,61 @@ struct BenchTrain: ParsableCommand {
         print(String(format: "peak RSS %.1f MiB (activations %.1f MiB); ", Double(r.peak_rss_bytes) / 1_048_576,
                      Double(r.activation_bytes) / 1_048_576) + "OPENBLAS_CORETYPE \(r.openblas_coretype ?? "unset")")
         print("losses: " + r.losses.map { String(format: "%.6f", $0) }.joined(separator: " "))
+    }
+
+    /// The data-parallel step's gradient exchange: the gradients into one flat buffer, one allreduce,
+    /// back, scaled by 1/ranks (what `Trainer` does with `StepGradients`).
+    static func allreduce(_ group: ProcessGroup) -> ([Tensor]) -> Void {
+        var buffer: StepGradients?
+        return { parameters in
+            let b = buffer ?? StepGradients(parameters: parameters)
+            buffer = b
+            b.add(first: true)
+            do { try b.allreduce(group) } catch { printError("codetune bench train: \(error)"); group.abort(status: 2) }
+            b.writeBack()
+            let scale = 1 / Float(group.size)
+            for p in parameters { if let g = p.grad { for j in 0..<p.count { g[j] *= scale } } }
+        }
+    }
+
+    /// Under `mpirun`: every rank's tokens/s and allreduce time gathered to rank 0, which prints them.
+    func printRanks(_ r: TrainingBenchmark.Result, group: ProcessGroup) throws {
+        var slots = [Double](repeating: 0, count: 2 * group.size)
+        slots[group.rank] = r.tokens_per_s
+        slots[group.size + group.rank] = r.sync_ms_per_step ?? 0
+        let all = try group.sum(slots)
+        try group.barrier()
+        guard group.isRoot else { return }
+        let perRank = Array(all[0..<group.size]), syncMs = Array(all[group.size...])
+        let total = perRank.reduce(0, +)
+        let meanSync = syncMs.reduce(0, +) / Double(group.size)
+        let ranks = RankFigures(ranks: group.size, tokens_per_s_per_rank: perRank, total_tokens_per_s: total,
+                                allreduce_ms_per_step: syncMs, allreduce_share: meanSync / r.ms_per_step,
+                                gradient_bytes: 4 * r.params, rank0: r)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(ranks), as: UTF8.self))
+            return
+        }
+        print("shape: vocab \(r.vocab), hidden \(r.hidden), \(r.layers) layers, \(r.heads) heads, \(r.kv_heads) kv heads, MLP \(r.mlp), context \(r.context), batch \(r.batch) per rank (\(r.params) parameters)")
+        for (i, t) in perRank.enumerated() {
+            print(String(format: "rank %d: %.0f tokens/s, allreduce %.2f ms/step", i, t, syncMs[i]))
+        }
+        print(String(format: "total: %.0f tokens/s over %d ranks × %d threads; %.1f ms/step, allreduce %.2f ms/step (%.1f%% of a step, %.1f MB of gradients)",
+                      total, group.size, r.threads, r.ms_per_step, meanSync, 100 * ranks.allreduce_share, Double(4 * r.params) / 1e6))
+        print("rank 0 losses: " + r.losses.map { String(format: "%.6f", $0) }.joined(separator: " "))
+    }
+
+    /// `bench train --json` under `mpirun`.
+    struct RankFigures: Codable {
+        var ranks: Int
+        var tokens_per_s_per_rank: [Double]
+        var total_tokens_per_s: Double
+        var allreduce_ms_per_step: [Double]
+        /// Mean allreduce time over rank 0's step time.
+        var allreduce_share: Double
+        var gradient_bytes: Int
+        var rank0: TrainingBenchmark.Result
     }
 }

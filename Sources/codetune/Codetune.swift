@@ -16,7 +16,7 @@ struct Codetune: ParsableCommand {
             TokenizerCommand.self,
             ModelCommand.self,
             DataCommand.self,
-            Eval.self,
+            EvalCommand.self,
             SampleCommand.self,
             Bench.self,
         ]

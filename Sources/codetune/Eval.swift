@@ -1,19 +1,20 @@
 import ArgumentParser
 import Autograd
+import Collectives
 import Evaluation
 import FileFormats
 import Foundation
 import Problems
 import Sandbox
 
-/// `codetune eval SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical)`
+/// `codetune eval [score] SUITE.yaml (--model RUN_OR_CHECKPOINT | --samples FILE.jsonl | --canonical) [--shard I/N]`
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval",
-        abstract: "Score an eval suite in the sandbox; exit 1 when a threshold is missed.",
+        commandName: "score",
+        abstract: "Score an eval suite in the sandbox; exit 1 when a threshold is missed (the default of `eval`).",
         discussion: """
         Exit status: 0 every threshold met, 1 a threshold missed, 2 bad usage or input, \
-        or the sandbox cannot run here.
+        or the sandbox cannot run here. `eval merge OUT SHARD_DIR…` joins the outputs of `--shard I/N` runs.
         """
     )
 
@@ -57,7 +58,13 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object on stdout.")
     var json = false
 
+    @Option(help: ArgumentHelp("Score only shard I of N (0-based) of the problems, chosen by task id.",
+                               discussion: "Join the shards' --out directories with `codetune eval merge OUT SHARD_DIR…`. Under `mpirun -np N` without --shard, rank I scores shard I/N into OUT/shard-I-of-N and rank 0 merges into OUT.",
+                               valueName: "I/N"))
+    var shard: String?
+
     func validate() throws {
+        if let shard, EvalShard(parsing: shard) == nil { throw ValidationError("--shard must be I/N with 0 ≤ I < N, not '\(shard)'") }
         let sources = [model != nil, samples != nil, canonical].filter { $0 }.count
         if sources != 1 { throw ValidationError("give exactly one of --model, --samples, --canonical") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -94,6 +101,12 @@ struct Eval: ParsableCommand {
         run.outputDirectory = outputDirectory
         run.problemLimit = limit
         run.useCache = !noCache
+        run.shard = shard.flatMap(EvalShard.init(parsing:))
+        let group = ProcessGroup.world
+        if group.size > 1, run.shard == nil {
+            try group.whole { try runAsShards(run, group: group) }
+            return
+        }
         let display = ProgressLine()
         if isatty(2) != 0, model != nil { run.samplingProgress = { display.update(sampled: $0, of: $1) } }
         var scored: (@Sendable (Int, Int) -> Void)?
@@ -113,12 +126,12 @@ struct Eval: ParsableCommand {
         if json {
             print(String(decoding: try summary.json(), as: UTF8.self), terminator: "")
         } else {
-            printSummary(summary, out: outputDirectory)
+            Self.printSummary(summary, out: outputDirectory)
         }
         if summary.verdict == .fail { throw ExitCode(1) }
     }
 
-    func printSummary(_ s: EvalSummary, out: URL?) {
+    static func printSummary(_ s: EvalSummary, out: URL?) {
         let metrics = s.pass_at_k.sorted { (Int($0.key.dropFirst(5)) ?? 0) < (Int($1.key.dropFirst(5)) ?? 0) }
             .map { k, v in
                 var text = "\(k) \(String(format: "%.4f", v))"
@@ -132,7 +145,7 @@ struct Eval: ParsableCommand {
                 }
                 return text
             }
-        print("\(s.suite): \(s.samples) samples, \(s.problems) problems, sandbox \(s.sandbox.rawValue), \(s.throughput.samples_per_s) samples/s")
+        print("\(s.suite)\(s.shard.map { " shard \($0)" } ?? ""): \(s.samples) samples, \(s.problems) problems, sandbox \(s.sandbox.rawValue), \(s.throughput.samples_per_s) samples/s")
         if let g = s.sampling {
             print("sampled \(g.checkpoint): \(g.generated_tokens) tokens, \(g.tokens_per_s) tokens/s, \(g.samples_per_s) samples/s"
                   + (g.truncated_prompts > 0 ? ", \(g.truncated_prompts) prompts left-truncated to the context" : ""))

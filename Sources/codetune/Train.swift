@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collectives
 import FileFormats
 import Foundation
 import Models
@@ -13,7 +14,9 @@ struct Train: ParsableCommand {
         discussion: """
         Exit status: 0 trained, 1 stopped by a NaN/inf loss or an eval threshold missed, 2 bad config or \
         input (or an eval that cannot run), 130 / 143 after SIGINT / SIGTERM (the step is finished and \
-        checkpointed; continue with --resume RUN). The config's evals run on the final checkpoint of their stages.
+        checkpointed; continue with --resume RUN). The config's evals run on the final checkpoint of their stages. \
+        Under `mpirun -np N` the ranks train one run in data parallel (grad_accum a multiple of N); rank 0 \
+        writes the run and prints.
         """)
 
     @Argument(help: "The run config (Runs/*.yaml). Optional with --resume, which uses the run's own config.")
@@ -37,7 +40,11 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let printer = ProgressPrinter.standardError(quiet: quiet)
+        try ProcessGroup.world.whole { try train(group: ProcessGroup.world) }
+    }
+
+    func train(group: ProcessGroup) throws {
+        let printer = ProgressPrinter.standardError(quiet: quiet || !group.isRoot)
         if check, let config {
             let parsed = try RunConfig.load(URL(fileURLWithPath: config))
             try RunPreflight.check(parsed)
@@ -68,10 +75,10 @@ struct Train: ParsableCommand {
                     throw InputError(file: config, "differs from the config of run \(dir.url.path); resume takes the run's own config (omit CONFIG)")
                 }
             }
-            session = try TrainingSession.resume(runDirectory: dir.url, note: printer.note)
+            session = try TrainingSession.resume(runDirectory: dir.url, group: group, note: printer.note)
         } else if let config {
             let parsed = try RunConfig.load(URL(fileURLWithPath: config))
-            session = try TrainingSession.start(config: parsed, runsDir: URL(fileURLWithPath: runsDir), note: printer.note)
+            session = try TrainingSession.start(config: parsed, runsDir: URL(fileURLWithPath: runsDir), group: group, note: printer.note)
         } else {
             return
         }
