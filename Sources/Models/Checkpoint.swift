@@ -28,11 +28,7 @@ public enum Checkpoint {
     /// The parameters of `config` read from `file`, in `config.parameterSpecs` order.
     public static func weights(of config: MistralConfig, in file: SafeTensorsFile) throws -> [[Float]] {
         let specs = config.parameterSpecs
-        let known = Set(specs.map(\.name))
-        for name in file.names where !known.contains(name) && name != "lm_head.weight" && !name.hasSuffix("rotary_emb.inv_freq") {
-            throw InputError(file: file.path, key: name,
-                             "unexpected tensor: not part of the model that config.json describes (\(config.numHiddenLayers) layers)")
-        }
+        try requireTensors(of: config, in: file)
         var weights: [[Float]] = []
         weights.reserveCapacity(specs.count)
         for spec in specs { weights.append(try file.floats(spec.name, shape: spec.shape)) }
@@ -45,6 +41,15 @@ public enum Checkpoint {
             }
         }
         return weights
+    }
+
+    /// Throws for a tensor of `file` that `config` has no place for (`lm_head.weight` is checked by `weights`).
+    static func requireTensors(of config: MistralConfig, in file: SafeTensorsFile) throws {
+        let known = Set(config.parameterSpecs.map(\.name))
+        for name in file.names where !known.contains(name) && name != "lm_head.weight" && !name.hasSuffix("rotary_emb.inv_freq") {
+            throw InputError(file: file.path, key: name,
+                             "unexpected tensor: not part of the model that config.json describes (\(config.numHiddenLayers) layers)")
+        }
     }
 
     /// Writes `config.json` and `model.safetensors` into an existing directory `directory`
