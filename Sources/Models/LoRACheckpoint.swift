@@ -82,6 +82,12 @@ public enum LoRACheckpoint {
         guard let precision = BasePrecision(rawValue: base.precision) else {
             throw InputError(file: baseURL.path, key: "base_precision", "'\(base.precision)' is not one of fp32, q8, q4")
         }
+        return (try readSettings(directory, basePrecision: precision), base)
+    }
+
+    /// The `LoraConfig` of PEFT's `adapter_config.json` in `directory` (r, lora_alpha, lora_dropout,
+    /// target_modules), with the base held at `basePrecision`.
+    public static func readSettings(_ directory: URL, basePrecision precision: BasePrecision) throws -> LoRASettings {
         let configURL = directory.appendingPathComponent(adapterConfigFile)
         guard let object = (try? JSONSerialization.jsonObject(with: Data(contentsOf: configURL))) as? [String: Any] else {
             throw InputError(file: configURL.path, "missing or not a JSON object: an adapter checkpoint needs PEFT's \(adapterConfigFile)")
@@ -98,7 +104,7 @@ public enum LoRACheckpoint {
             targets.append(t)
         }
         guard !targets.isEmpty else { throw InputError(file: configURL.path, key: "target_modules", "missing or empty") }
-        return (LoRASettings(rank: rank, alpha: alpha, dropout: dropout, targets: targets, basePrecision: precision), base)
+        return LoRASettings(rank: rank, alpha: alpha, dropout: dropout, targets: targets, basePrecision: precision)
     }
 }
 
@@ -129,16 +135,22 @@ extension MistralModel {
         let (settings, base) = try LoRACheckpoint.read(directory)
         let model = try loadFrozenBase(URL(fileURLWithPath: base.directory), settings: settings, expectedSHA256: base.weightsSHA256,
                                        referencedBy: directory.appendingPathComponent(LoRACheckpoint.baseFile))
-        let file = try SafeTensorsFile(contentsOf: directory.appendingPathComponent(LoRACheckpoint.adapterWeightsFile))
-        let expected = Set(model.trainableNames)
+        try model.readAdapters(from: directory.appendingPathComponent(LoRACheckpoint.adapterWeightsFile))
+        return model
+    }
+
+    /// Fills every adapter's A and B from PEFT's `adapter_model.safetensors` at `url` (all must be there,
+    /// shaped as this model's, nothing else).
+    public func readAdapters(from url: URL) throws {
+        let file = try SafeTensorsFile(contentsOf: url)
+        let expected = Set(trainableNames)
         if let stray = file.names.first(where: { !expected.contains($0) }) {
             throw InputError(file: file.path, key: stray, "unexpected tensor: not an adapter of the targets in \(LoRACheckpoint.adapterConfigFile)")
         }
-        for adapter in model.adapters {
-            try file.read(adapter.peftName("lora_A"), into: adapter.a.buffer)
-            try file.read(adapter.peftName("lora_B"), into: adapter.b.buffer)
+        for adapter in adapters {
+            adapter.a.copy(from: try file.floats(adapter.peftName("lora_A"), shape: adapter.a.shape))
+            adapter.b.copy(from: try file.floats(adapter.peftName("lora_B"), shape: adapter.b.shape))
         }
-        return model
     }
 
     /// What training resumes from: an adapter checkpoint as base + live adapters, any other as a full model.
