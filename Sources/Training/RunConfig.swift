@@ -87,6 +87,8 @@ public struct StageConfig: Equatable, Sendable {
     /// Train even when this stage's data shares 13-grams with a problem of the run's eval suites
     /// (checked before any work starts; see `TrainingSession.requireUncontaminatedData`).
     public var allowContaminated: Bool = false
+    /// Train low-rank adapters over a frozen base instead of every parameter (`RunConfig+LoRA.swift`).
+    public var lora: LoRASettings? = nil
 
     /// Tokens consumed per optimizer step (inputs): batch · accumulation · context.
     public var tokensPerStep: Int { batchSize * gradAccum * context }
