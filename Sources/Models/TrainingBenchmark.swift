@@ -25,6 +25,8 @@ public enum TrainingBenchmark {
         public var clip: Float = 1
         /// Measure the sgemm peak (the MFU denominator); off gives no MFU.
         public var measurePeak = true
+        /// Train LoRA adapters over a frozen base (fp32 or quantized) instead of every parameter.
+        public var lora: LoRASettings?
 
         public init() {}
     }
@@ -50,6 +52,9 @@ public enum TrainingBenchmark {
         public var activation_bytes: Int
         /// Loss of every step (warm-up first), to check that a seed and thread count repeat bit for bit.
         public var losses: [Float]
+        /// With LoRA: `r<rank> <targets> base <precision>`, and the trained (adapter) parameter count.
+        public var lora: String? = nil
+        public var trainable_params: Int? = nil
         public var openblas_coretype: String?
     }
 
@@ -60,15 +65,21 @@ public enum TrainingBenchmark {
         var config = o.config
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.context)
         let n = o.batch * o.context
-        let (seconds, losses, activationBytes) = train(config: config, o, progress: progress)
+        let (seconds, losses, activationBytes, trainable) = train(config: config, o, progress: progress)
         // Peak memory of training, read after its memory is released and before the sgemm peak, whose
         // OpenBLAS-threaded variant starts a thread pool (buffers that stay resident, not part of training).
         let peakResident = ProcessMemory.peakResidentBytes
         let peak = o.measurePeak ? Parallel.sgemmPeakFLOPS() : nil
         let tokensPerSecond = Double(n * o.steps) / seconds
-        let flopsPerToken = config.trainingFLOPsPerToken(context: o.context)
+        let flopsPerToken = o.lora == nil ? config.trainingFLOPsPerToken(context: o.context)
+            : loraFLOPsPerToken(config, context: o.context, trainable: trainable)
         let achieved = tokensPerSecond * flopsPerToken
-        return Result(
+        var loraLabel: String?
+        if let l = o.lora {
+            let targets: String = l.targets.map(\.rawValue).joined(separator: ",")
+            loraLabel = "r\(l.rank) \(targets) base \(l.basePrecision.rawValue)"
+        }
+        var result = Result(
             vocab: config.vocabSize, hidden: config.hiddenSize, layers: config.numHiddenLayers,
             heads: config.numAttentionHeads, kv_heads: config.numKeyValueHeads, mlp: config.intermediateSize,
             context: o.context, batch: o.batch, params: config.parameterCount, threads: Parallel.workers,
@@ -77,6 +88,9 @@ public enum TrainingBenchmark {
             gflops: achieved / 1e9, peak_gflops: peak.map { $0 / 1e9 }, mfu: peak.map { achieved / $0 },
             peak_rss_bytes: peakResident, activation_bytes: activationBytes,
             losses: losses, openblas_coretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+        result.lora = loraLabel
+        result.trainable_params = o.lora == nil ? nil : trainable
+        return result
     }
 }
 
@@ -84,10 +98,21 @@ extension TrainingBenchmark {
     /// Warm-up and timed steps; returns the timed seconds, every step's loss and the tape's arena bytes.
     /// Model, optimizer and tape are freed on return.
     static func train(config: MistralConfig, _ o: Options, progress: (Int, Float) -> Void)
-        -> (seconds: Double, losses: [Float], activationBytes: Int) {
+        -> (seconds: Double, losses: [Float], activationBytes: Int, trainable: Int) {
         var rng = SeededGenerator(seed: o.seed)
-        let model = MistralModel(config: config, generator: &rng)
-        let optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags, learningRate: o.learningRate,
+        let model: MistralModel
+        if let lora = o.lora {
+            // Drawn tensor by tensor (norms 1, matrices N(0, 0.02²)), so a quantized base never sits whole in Float32.
+            model = MistralModel(config: config, lora: lora) { i in
+                let spec = config.parameterSpecs[i]
+                if spec.shape.count == 1 { return [Float](repeating: 1, count: spec.count) }
+                return (0..<spec.count).map { _ in Float(0.02 * rng.nextNormal()) }
+            }
+            model.initializeAdapters(using: &rng)
+        } else {
+            model = MistralModel(config: config, generator: &rng)
+        }
+        let optimizer = AdamW(parameters: model.trainableParameters, decay: model.trainableDecayFlags, learningRate: o.learningRate,
                               weightDecay: o.weightDecay)
         let n = o.batch * o.context
         let ids = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
@@ -98,7 +123,7 @@ extension TrainingBenchmark {
             let loss = model.loss(tape, ids: ids, targets: targets, batch: o.batch, length: o.context)
             optimizer.zeroGrad()
             tape.backward(loss)
-            clipGradientNorm(model.parameters, maxNorm: o.clip)
+            clipGradientNorm(model.trainableParameters, maxNorm: o.clip)
             optimizer.step()
             losses.append(loss.item)
             tape.reset()
@@ -108,7 +133,15 @@ extension TrainingBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<o.steps { step() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        return (seconds, losses, tape.arenaBytes)
+        return (seconds, losses, tape.arenaBytes, model.trainableParameters.reduce(0) { $0 + $1.count })
+    }
+
+    /// FLOPs per token of a LoRA step: the frozen matrices forward and back to their input only (4 per
+    /// weight, no weight gradient), the adapters' 6 per parameter, attention 12·layers·context·hidden.
+    static func loraFLOPsPerToken(_ config: MistralConfig, context: Int, trainable: Int) -> Double {
+        let frozen = 4 * config.parameterCount, adapters = 6 * trainable
+        let attention = 12 * config.numHiddenLayers * context * config.hiddenSize
+        return Double(frozen + adapters + attention)
     }
 }
 
