@@ -117,3 +117,14 @@ extension MistralModel {
         MistralModel(config: config, weights: config.parameterSpecs.indices.map(effectiveWeight))
     }
 }
+
+extension MistralConfig {
+    /// FLOPs per token of a LoRA training step: the frozen matrices forward and back to their input only
+    /// (4 per weight, no weight gradient), the `trainable` adapter parameters 6 each, attention
+    /// 12·layers·context·hidden as in `trainingFLOPsPerToken`.
+    public func loraTrainingFLOPsPerToken(context: Int, trainable: Int) -> Double {
+        let frozen = 4 * parameterCount, adapters = 6 * trainable
+        let attention = 12 * numHiddenLayers * context * hiddenSize
+        return Double(frozen + adapters + attention)
+    }
+}

@@ -72,7 +72,7 @@ public enum TrainingBenchmark {
         let peak = o.measurePeak ? Parallel.sgemmPeakFLOPS() : nil
         let tokensPerSecond = Double(n * o.steps) / seconds
         let flopsPerToken = o.lora == nil ? config.trainingFLOPsPerToken(context: o.context)
-            : loraFLOPsPerToken(config, context: o.context, trainable: trainable)
+            : config.loraTrainingFLOPsPerToken(context: o.context, trainable: trainable)
         let achieved = tokensPerSecond * flopsPerToken
         var loraLabel: String?
         if let l = o.lora {
@@ -136,13 +136,6 @@ extension TrainingBenchmark {
         return (seconds, losses, tape.arenaBytes, model.trainableParameters.reduce(0) { $0 + $1.count })
     }
 
-    /// FLOPs per token of a LoRA step: the frozen matrices forward and back to their input only (4 per
-    /// weight, no weight gradient), the adapters' 6 per parameter, attention 12·layers·context·hidden.
-    static func loraFLOPsPerToken(_ config: MistralConfig, context: Int, trainable: Int) -> Double {
-        let frozen = 4 * config.parameterCount, adapters = 6 * trainable
-        let attention = 12 * config.numHiddenLayers * context * config.hiddenSize
-        return Double(frozen + adapters + attention)
-    }
 }
 
 /// Resident memory of this process.

@@ -118,7 +118,9 @@ public final class Trainer {
             optimizer.weightDecay = stage.weightDecay
             report(.stageStarted(.init(stage: stage.name, index: index, stageCount: config.stages.count, totalSteps: stage.steps,
                                        fromStep: state.position.stageStep, tokensPerStep: stage.tokensPerStep)))
-            let flopsPerToken = model.config.trainingFLOPsPerToken(context: stage.context)
+            let trainable = model.trainableParameters.reduce(0) { $0 + $1.count }
+            let flopsPerToken = stage.lora == nil ? model.config.trainingFLOPsPerToken(context: stage.context)
+                : model.config.loraTrainingFLOPsPerToken(context: stage.context, trainable: trainable)
             let tape = Tape()
             var windowStart = ContinuousClock.now
             var windowTokens = 0
