@@ -68,11 +68,17 @@ final class LoRAEndToEndTests: XCTestCase {
         }
     }
 
-    func onlyRun(_ runs: URL) throws -> URL {
+    /// The published run directories under `runs` (a temporary being created is dot-named).
+    func runDirs(_ runs: URL) -> [URL] {
         let parent = runs.appendingPathComponent("lora-check")
-        let ids = try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { !$0.hasPrefix(".") }
-        XCTAssertEqual(ids.count, 1)
-        return parent.appendingPathComponent(try XCTUnwrap(ids.first))
+        let ids = ((try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []).filter { !$0.hasPrefix(".") }
+        return ids.sorted().map { parent.appendingPathComponent($0) }
+    }
+
+    func onlyRun(_ runs: URL) throws -> URL {
+        let dirs = runDirs(runs)
+        XCTAssertEqual(dirs.count, 1, "\(dirs)")
+        return try XCTUnwrap(dirs.first)
     }
 
     func testInterruptedLoRAStageResumesExactlyAndExportsBothWays() throws {
@@ -87,7 +93,7 @@ final class LoRAEndToEndTests: XCTestCase {
         let p = try launch(["train", "run.yaml", "--runs-dir", parted.path, "--quiet"])
         let deadline = Date().addingTimeInterval(300)
         while p.isRunning && Date() < deadline {
-            if let run = try? onlyRun(parted), let r = try? rows(run), r.contains(where: { $0.hasPrefix("15 train adapt") }) { break }
+            if let run = runDirs(parted).first, let r = try? rows(run), r.contains(where: { $0.hasPrefix("15 train adapt") }) { break }
             usleep(20_000)
         }
         kill(p.processIdentifier, SIGINT)
