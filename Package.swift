@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Autograd", "SeededRandom", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
         .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats", "SeededRandom"]),
-        .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "RunStore", "FileFormats", "SeededRandom"]),
+        .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "Problems", "RunStore", "FileFormats", "SeededRandom"]),
         // The sandbox's supervisor is a Python program embedded in the binary (no bundle lookup at run time).
         .target(name: "Sandbox", resources: [.embedInCode("supervisor.py")]),
         .target(name: "Problems", dependencies: ["Sandbox", "FileFormats"]),

@@ -72,7 +72,7 @@ public enum DatasetPreparation {
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw InputError(file: recipe.file.path, key: "tokenizer.path", "\(url.path) does not exist")
             }
-            tokenizerIdentity = "file content_hash=\(try BPETokenizer(contentsOf: url).contentHash)"
+            tokenizerIdentity = "file content_hash=\(try BPETokenizer(modelAt: url).contentHash)"
         case .train(let vocabSize):
             tokenizerIdentity = "train byte-level-bpe vocab_size=\(vocabSize) specials=\(BPETokenizer.defaultSpecialTokens.joined(separator: ","))"
         }
@@ -126,7 +126,7 @@ public enum DatasetPreparation {
         var trained = true
         switch recipe.tokenizer {
         case .file(let url):
-            tokenizer = try BPETokenizer(contentsOf: url)
+            tokenizer = try BPETokenizer(modelAt: url)
             trained = false
         case .train(let vocabSize):
             let train = collected.train

@@ -16,7 +16,7 @@ import Foundation
 ///           min_alphanumeric_fraction: 0.25, generated_markers: true}
 /// dedup: exact
 /// split: {validation_fraction: 0.02}
-/// tokenizer: {train: {vocab_size: 4096}}     # or: {path: tokenizer.json}
+/// tokenizer: {train: {vocab_size: 4096}}     # or: {path: tokenizer.json}, or a model's: {path: model.gguf}
 /// shard_tokens: 16777216
 /// limits: {max_entry_bytes: 67108864, max_archive_bytes: 4294967296}
 /// ```
@@ -95,7 +95,8 @@ public struct SourceSpec: Sendable, Equatable {
 
 /// Which tokenizer encodes the dataset.
 public enum TokenizerSpec: Sendable, Equatable {
-    /// A Hugging Face `tokenizer.json`.
+    /// A Hugging Face `tokenizer.json`, or a model's own tokenizer: a GGUF file's, a model directory's
+    /// `tokenizer.json` (`BPETokenizer(modelAt:)`).
     case file(URL)
     /// Train a byte-level BPE of this vocabulary size on the train split.
     case train(vocabSize: Int)

@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Models
 import Problems
 import Sandbox
 
@@ -55,8 +56,12 @@ public struct EvalCacheKey: Codable, Equatable, Sendable {
                 settings.seed = run.suite.seed
                 settings.sampling = run.suite.sampling
                 settings.limit = run.problemLimit
-                for name in ["model.safetensors", "config.json", "tokenizer.json"] {
-                    inputs[name] = try SHA256Digest.hex(fileAt: checkpoint.appendingPathComponent(name))
+                if Checkpoint.isGGUF(checkpoint) {   // model and tokenizer in one file
+                    inputs["model.gguf"] = try SHA256Digest.hex(fileAt: checkpoint)
+                } else {
+                    for name in ["model.safetensors", "config.json", "tokenizer.json"] {
+                        inputs[name] = try SHA256Digest.hex(fileAt: checkpoint.appendingPathComponent(name))
+                    }
                 }
             }
         } catch {

@@ -54,7 +54,8 @@ public struct Generation: Sendable {
 public final class ModelSampler: CompletionSource {
     public let model: MistralModel
     public let tokenizer: BPETokenizer
-    /// Ids that end a sample: `<|endoftext|>` and the config's `eos_token_id`.
+    /// Ids that end a sample: `<|endoftext|>` and the config's `eos_token_id`s (for a GGUF model, its
+    /// `tokenizer.ggml.eos_token_id`).
     public let endIds: Set<Int32>
     /// Positions a sequence can hold (the model's `max_position_embeddings`).
     public var context: Int { model.config.maxPositionEmbeddings }
@@ -73,14 +74,20 @@ public final class ModelSampler: CompletionSource {
         self.tokenizer = tokenizer
         var ends = Set<Int32>()
         if let id = tokenizer.id(ofSpecial: BPETokenizer.endOfText) { ends.insert(id) }
-        if let id = model.config.eosTokenId { ends.insert(Int32(id)) }
+        for id in model.config.eosTokenIds { ends.insert(Int32(id)) }
         endIds = ends
         tokenSampler = TokenSampler(vocabularySize: model.config.vocabSize)
     }
 
-    /// Loads the model (`config.json` + `model.safetensors`) and `tokenizer.json` of a checkpoint directory.
+    /// Loads the model (`config.json` + `model.safetensors`) and `tokenizer.json` of a checkpoint directory
+    /// (codetune's, or a Hugging Face model directory), or the model and tokenizer of a GGUF file.
     public convenience init(checkpoint: URL) throws {
-        let model = try MistralModel.load(checkpoint: checkpoint)
+        if Checkpoint.isGGUF(checkpoint) {
+            try self.init(model: try MistralModel.load(pretrained: checkpoint),
+                          tokenizer: try GGUFTokenizer(contentsOf: checkpoint).tokenizer)
+            return
+        }
+        let model = try MistralModel.load(pretrained: checkpoint)
         let tokenizerURL = checkpoint.appendingPathComponent(Checkpoint.tokenizerFile)
         guard FileManager.default.fileExists(atPath: tokenizerURL.path) else {
             throw InputError(file: tokenizerURL.path, "missing: sampling needs the checkpoint's tokenizer.json")

@@ -42,6 +42,13 @@ public struct GGUFFile {
 
     public static let defaultAlignment = 32
 
+    /// True when `url` is a readable file whose first four bytes are the magic `GGUF` (checks nothing else).
+    public static func hasMagic(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
+    }
+
     public init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {

@@ -5,7 +5,8 @@
 // runs the same layers fused over preallocated buffers through `apply`, which sits beside `forward` for
 // the two kinds of layer that hold weights (RMSNorm, Projection). Shapes are written beside each step:
 // B batch, T new positions, S = cached + new positions, D hidden, H heads, KV kv heads, d head width,
-// M MLP width, V vocabulary. Parameter names and layouts are Hugging Face's `MistralForCausalLM`.
+// M MLP width, V vocabulary. Parameter names and layouts are Hugging Face's `MistralForCausalLM`, which
+// `LlamaForCausalLM` and `Qwen2ForCausalLM` share (Qwen2 adds biases to q, k, v: `Projection.bias`).
 
 import Autograd
 import FileFormats
@@ -31,35 +32,46 @@ struct RMSNorm {
 
 // MARK: - Projection
 
-/// A linear layer without bias, y = x·Wᵀ with W [out, in] (`nn.Linear`'s layout). Both forward passes
-/// compute every projection through this one type, so a change to how a projection computes (an adapter,
-/// another precision) is written once, here: under LoRA, W is frozen (Float32, or quantized blocks in
-/// `quantized`, `weight` then an empty placeholder) and `adapter` adds scale · B(A(dropout(x))).
+/// A linear layer, y = x·Wᵀ (+ b) with W [out, in] (`nn.Linear`'s layout) and an optional bias b [out]
+/// (Qwen2's q, k, v). Both forward passes compute every projection through this one type, so a change to
+/// how a projection computes (an adapter, another precision) is written once, here: under LoRA, W is frozen
+/// (Float32, or quantized blocks in `quantized`, `weight` then an empty placeholder) and `adapter` adds
+/// scale · B(A(dropout(x))).
 struct Projection {
     let weight: Tensor  // [out, in]; [0] when `quantized` holds the frozen base
+    let bias: Tensor?   // [out]
     var quantized: QuantizedMatrix? = nil
     var adapter: LoRAAdapter? = nil
 
-    init(weight: Tensor, quantized: QuantizedMatrix? = nil, adapter: LoRAAdapter? = nil) {
+    init(weight: Tensor, bias: Tensor? = nil, quantized: QuantizedMatrix? = nil, adapter: LoRAAdapter? = nil) {
         self.weight = weight
+        self.bias = bias
         self.quantized = quantized
         self.adapter = adapter
     }
 
     func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, in] → [B, T, out]
-        if adapter == nil && quantized == nil { return tape.linear(x, weight) }
-        return tape.loraLinear(x, base: quantized.map { .quantized($0) } ?? .dense(weight), adapter: adapter?.factors)
+        let y = adapter == nil && quantized == nil ? tape.linear(x, weight)
+            : tape.loraLinear(x, base: quantized.map { .quantized($0) } ?? .dense(weight), adapter: adapter?.factors)
+        guard let bias else { return y }
+        return tape.add(y, bias)
     }
 
-    /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ`, or `y += x·Wᵀ` with `accumulate` (a residual add).
+    /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ (+ b)`, or `y += x·Wᵀ (+ b)` with `accumulate` (a residual add).
     func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false) {
+        let outF = quantized?.rows ?? weight.shape[0]
         if let quantized {
             quantized.multiplyTransposed(x, count: rows, into: y, beta: accumulate ? 1 : 0)
         } else {
-            InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: weight.shape[0],
+            InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: outF,
                                         beta: accumulate ? 1 : 0)
         }
         adapter?.factors.applyRows(x, y, rows: rows)
+        guard let bias else { return }
+        for r in 0..<rows {
+            let yr = y + r * outF
+            for j in 0..<outF { yr[j] += bias.data[j] }
+        }
     }
 }
 
@@ -187,9 +199,10 @@ public final class MistralModel {
         var adapterOf: [Int: LoRAAdapter] = [:]
         var next = 0
         func take() -> Tensor { next += 1; return params[next - 1] }
-        func projection() -> Projection {
+        func projection(biased: Bool = false) -> Projection {
             let i = next
             let w = take(), spec = specs[i]
+            let bias = biased ? take() : nil
             var adapter: LoRAAdapter?
             if let lora, let target = LoRATarget(parameterName: spec.name), lora.targets.contains(target) {
                 let a = LoRAAdapter(module: String(spec.name.dropLast(".weight".count)), inFeatures: spec.shape[1],
@@ -198,14 +211,15 @@ public final class MistralModel {
                 adapterOf[i] = a
                 adapter = a
             }
-            return Projection(weight: w, quantized: quantized[i], adapter: adapter)
+            return Projection(weight: w, bias: bias, quantized: quantized[i], adapter: adapter)
         }
         let eps = Float(config.rmsNormEps)
         embedding = take()
         head = Projection(weight: embedding)
         blocks = (0..<config.numHiddenLayers).map { _ in
             let inputNorm = RMSNorm(weight: take(), eps: eps)
-            let q = projection(), k = projection(), v = projection(), o = projection()
+            let q = projection(biased: config.qkvBias), k = projection(biased: config.qkvBias)
+            let v = projection(biased: config.qkvBias), o = projection()
             let attention = CausalSelfAttention(
                 qProj: q, kProj: k, vProj: v, oProj: o,
                 heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads, headDim: config.headDim,
@@ -230,13 +244,19 @@ public final class MistralModel {
     }
 
     /// A freshly initialised model, as `transformers` initialises Mistral: every matrix (embedding
-    /// included) from N(0, initializer_range²), RMSNorm weights at 1, the `pad_token_id` row of the
+    /// included) from N(0, initializer_range²), RMSNorm weights at 1, biases (Qwen2) at 0, the `pad_token_id` row of the
     /// embedding (when set) at 0. Values are drawn from
     /// `generator` in `parameterSpecs` order, row-major, so a seed fixes the model.
     public convenience init(config: MistralConfig, generator: inout SeededGenerator) {
         self.init(config: config, weights: config.parameterSpecs.map { [Float](repeating: 0, count: $0.count) })
         for (spec, p) in zip(config.parameterSpecs, parameters) {
-            if spec.shape.count == 1 { p.fill(1) } else { p.fillNormal(std: Float(config.initializerRange), using: &generator) }
+            if spec.name.hasSuffix(".bias") {
+                p.fill(0)
+            } else if spec.shape.count == 1 {
+                p.fill(1)
+            } else {
+                p.fillNormal(std: Float(config.initializerRange), using: &generator)
+            }
         }
         // transformers zeroes the padding token's embedding row (nn.Embedding padding_idx).
         if let pad = config.padTokenId, pad >= 0, pad < config.vocabSize {

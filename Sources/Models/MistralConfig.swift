@@ -4,6 +4,10 @@ import Foundation
 /// The shape of a Mistral-style decoder, with Hugging Face's `MistralConfig` names in `config.json`,
 /// so a checkpoint written here loads in `transformers` and one written there loads here.
 ///
+/// The Llama family shares the layout: `model_type` `llama` (no sliding window; `attention_bias` and
+/// `mlp_bias` must be false) and `qwen2` (biases on q, k and v; `use_sliding_window` must be false) read
+/// into the same struct, and are written back under their own `model_type` and architecture.
+///
 /// Reads both the transformers 4 spelling (`rope_theta`, `torch_dtype`) and the transformers 5 one
 /// (`rope_parameters.rope_theta`, `dtype`); writes both, so either version loads what we write.
 /// Keys we do not use (`attention_dropout`, `use_cache`, ...) are ignored on reading.
@@ -28,11 +32,13 @@ public struct MistralConfig: Equatable, Sendable {
     /// checkpoint loads only if its `lm_head.weight` equals the embedding.
     public var tieWordEmbeddings: Bool
     public var bosTokenId: Int?
+    /// The first end-of-sequence id; `additionalEosTokenIds` holds the rest when `eos_token_id` is a list.
     public var eosTokenId: Int?
+    public var additionalEosTokenIds: [Int] = []
     public var padTokenId: Int?
     /// Standard deviation of the normal init of every matrix (transformers' `initializer_range`).
     public var initializerRange: Double
-    /// `model_type` as read; always written as "mistral".
+    /// `model_type`: "mistral" (codetune's own models), "llama" or "qwen2"; written back as read.
     public var modelType: String
     /// `hidden_act` as read; only "silu" is supported.
     public var hiddenAct: String
@@ -42,7 +48,7 @@ public struct MistralConfig: Equatable, Sendable {
                 maxPositionEmbeddings: Int, ropeTheta: Double = 10_000, rmsNormEps: Double = 1e-5,
                 slidingWindow: Int? = nil, tieWordEmbeddings: Bool = true,
                 bosTokenId: Int? = nil, eosTokenId: Int? = nil, padTokenId: Int? = nil,
-                initializerRange: Double = 0.02) {
+                initializerRange: Double = 0.02, modelType: String = "mistral") {
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
@@ -59,9 +65,19 @@ public struct MistralConfig: Equatable, Sendable {
         self.eosTokenId = eosTokenId
         self.padTokenId = padTokenId
         self.initializerRange = initializerRange
-        self.modelType = "mistral"
+        self.modelType = modelType
         self.hiddenAct = "silu"
     }
+
+    /// The model types this decoder can hold, with their `architectures` entry.
+    public static let architectures = ["mistral": "MistralForCausalLM", "llama": "LlamaForCausalLM",
+                                       "qwen2": "Qwen2ForCausalLM"]
+
+    /// True when q, k and v projections carry a bias (Qwen2).
+    public var qkvBias: Bool { modelType == "qwen2" }
+
+    /// Every id that ends a sequence: `eos_token_id` and the rest of its list.
+    public var eosTokenIds: [Int] { (eosTokenId.map { [$0] } ?? []) + additionalEosTokenIds }
 
     /// docs/benchmarks.md's reference shape for speed figures: vocab 4096, hidden 256, 4 layers, 8 heads,
     /// 4 kv heads, MLP 768, context 256.
@@ -95,9 +111,12 @@ public struct MistralConfig: Equatable, Sendable {
         if !(initializerRange >= 0) || !initializerRange.isFinite {
             fail("initializer_range", "must be a non-negative number, got \(initializerRange)")
         }
-        if modelType != "mistral" { fail("model_type", "expected \"mistral\", got \"\(modelType)\"") }
+        if Self.architectures[modelType] == nil {
+            fail("model_type", "expected one of \(Self.architectures.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(modelType)\"")
+        }
         if hiddenAct != "silu" { fail("hidden_act", "only \"silu\" is supported, got \"\(hiddenAct)\"") }
-        for (key, id) in [("bos_token_id", bosTokenId), ("eos_token_id", eosTokenId), ("pad_token_id", padTokenId)] {
+        for (key, id) in [("bos_token_id", bosTokenId), ("eos_token_id", eosTokenId), ("pad_token_id", padTokenId)]
+            + additionalEosTokenIds.map({ ("eos_token_id", Optional($0)) }) {
             if let id, id < 0 || (vocabSize > 0 && id >= vocabSize) {
                 fail(key, "token id \(id) is outside the vocabulary 0..<\(vocabSize)")
             }
@@ -150,11 +169,15 @@ extension MistralConfig: Codable {
         case tieWordEmbeddings = "tie_word_embeddings", bosTokenId = "bos_token_id", eosTokenId = "eos_token_id"
         case padTokenId = "pad_token_id", initializerRange = "initializer_range", modelType = "model_type"
         case hiddenAct = "hidden_act", architectures, torchDtype = "torch_dtype", dtype
+        case ropeScaling = "rope_scaling", attentionBias = "attention_bias", mlpBias = "mlp_bias"
+        case useSlidingWindow = "use_sliding_window"
     }
 
     struct RopeParameters: Codable {
         var rope_theta: Double?
         var rope_type: String?
+        /// transformers 4's `rope_scaling` spells the type `type` in older configs.
+        var type: String?
     }
 
     public init(from decoder: Decoder) throws {
@@ -170,24 +193,35 @@ extension MistralConfig: Codable {
             ?? (numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0)
         maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 4096 * 32
         let rope = try c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
-        if let type = rope?.rope_type, type != "default" {
-            throw DecodingError.dataCorruptedError(forKey: .ropeParameters, in: c,
-                debugDescription: "rope_type \"\(type)\" is not supported (only \"default\")")
+        for (key, parameters) in [(CodingKeys.ropeParameters, rope),
+                                  (.ropeScaling, try c.decodeIfPresent(RopeParameters.self, forKey: .ropeScaling))] {
+            if let type = parameters?.rope_type ?? parameters?.type, type != "default" {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c,
+                    debugDescription: "rope_type \"\(type)\" is not supported (only \"default\")")
+            }
         }
         ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? rope?.rope_theta ?? 10_000
         rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
+        modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "mistral"
         slidingWindow = try c.decodeIfPresent(Int.self, forKey: .slidingWindow)
+        for key in [CodingKeys.attentionBias, .mlpBias, .useSlidingWindow]
+        where try c.decodeIfPresent(Bool.self, forKey: key) == true {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c,
+                debugDescription: "true is not supported (codetune's decoder has no such bias or window)")
+        }
+        // Llama has no sliding window; Qwen2 uses its window only with use_sliding_window (refused above).
+        if modelType != "mistral" { slidingWindow = nil }
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
         bosTokenId = try c.decodeIfPresent(Int.self, forKey: .bosTokenId)
-        // Some configs list several end-of-sequence ids; the first is the one we stop on.
+        // Some configs list several end-of-sequence ids (Llama 3, Qwen2 instruct); every one ends a sample.
         if let ids = try? c.decodeIfPresent([Int].self, forKey: .eosTokenId) {
             eosTokenId = ids.first
+            additionalEosTokenIds = Array(ids.dropFirst())
         } else {
             eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId)
         }
         padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId)
         initializerRange = try c.decodeIfPresent(Double.self, forKey: .initializerRange) ?? 0.02
-        modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "mistral"
         hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "silu"
         for key in [CodingKeys.torchDtype, .dtype] {
             if let dtype = try c.decodeIfPresent(String.self, forKey: key), dtype != "float32",
@@ -200,8 +234,8 @@ extension MistralConfig: Codable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(["MistralForCausalLM"], forKey: .architectures)
-        try c.encode("mistral", forKey: .modelType)
+        try c.encode([Self.architectures[modelType] ?? "MistralForCausalLM"], forKey: .architectures)
+        try c.encode(modelType, forKey: .modelType)
         try c.encode(vocabSize, forKey: .vocabSize)
         try c.encode(hiddenSize, forKey: .hiddenSize)
         try c.encode(intermediateSize, forKey: .intermediateSize)
@@ -214,9 +248,10 @@ extension MistralConfig: Codable {
         try c.encode(RopeParameters(rope_theta: ropeTheta, rope_type: "default"), forKey: .ropeParameters)
         try c.encode(rmsNormEps, forKey: .rmsNormEps)
         try c.encode(slidingWindow, forKey: .slidingWindow)  // explicit null when absent
+        if modelType == "qwen2" { try c.encode(false, forKey: .useSlidingWindow) }
         try c.encode(true, forKey: .tieWordEmbeddings)
         try c.encode(bosTokenId, forKey: .bosTokenId)
-        try c.encode(eosTokenId, forKey: .eosTokenId)
+        if additionalEosTokenIds.isEmpty { try c.encode(eosTokenId, forKey: .eosTokenId) } else { try c.encode(eosTokenIds, forKey: .eosTokenId) }
         try c.encode(padTokenId, forKey: .padTokenId)
         try c.encode(initializerRange, forKey: .initializerRange)
         try c.encode("silu", forKey: .hiddenAct)

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Accepted forms:
 /// - a checkpoint directory (`config.json` + `model.safetensors` + `tokenizer.json`); when it sits in a
-///   run's `checkpoints/`, that run is its run;
+///   run's `checkpoints/`, that run is its run; a Hugging Face model directory reads the same way;
+/// - a GGUF model file (it starts with the bytes `GGUF`), sampled with its own tokenizer;
 /// - a run directory `RUNS/<name>/<run-id>/` (it has `checkpoints/`): its latest checkpoint
 ///   (`RunCheckpoints.latest()`: after a finished run, the last stage's end);
 /// - a run id, unique id prefix or run name under the runs directory (`RunCatalog`), when no such path exists;
@@ -63,7 +64,13 @@ public struct CheckpointReference: Equatable, Sendable {
         let url = URL(fileURLWithPath: target).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(file: target, "not a directory: expected a checkpoint (config.json, model.safetensors) or a run (checkpoints/)")
+            if GGUFFile.hasMagic(url) {   // a pretrained model file (llama.cpp's format), not part of a run
+                guard selection == .latest else {
+                    throw InputError(file: target, "is a GGUF model file, not a run: ':STAGE' and --checkpoint select within a run")
+                }
+                return CheckpointLocation(directory: url)
+            }
+            throw InputError(file: target, "not a directory: expected a checkpoint (config.json, model.safetensors), a run (checkpoints/) or a GGUF model file")
         }
         if fm.fileExists(atPath: url.appendingPathComponent("config.json").path) {
             guard selection == .latest else {

@@ -32,10 +32,14 @@ public struct RunSummary: Sendable {
     public var finalTrainLoss: Double? { stages.last(where: { $0.finalTrainLoss != nil })?.finalTrainLoss }
     public var finalValLoss: Double? { stages.last(where: { $0.finalValLoss != nil })?.finalValLoss }
 
-    /// Best pass@k per suite over its stages: suite → (pass@K → value).
+    /// Best pass@k per suite over its stages' end evals: suite → (pass@K → value). A suite scored only by
+    /// periodic evals (`evals/<suite>/step-N/`) counts those; otherwise they are left out, since a periodic eval
+    /// usually scores fewer problems and samples (`limit`, `n`) and its figure is not comparable.
     public var bestPassAtK: [String: [String: Double]] {
+        let stageNames = Set(record.stages)
+        let atStageEnds = Set(evals.filter { stageNames.contains($0.stage) }.map(\.suite))
         var out: [String: [String: Double]] = [:]
-        for e in evals {
+        for e in evals where stageNames.contains(e.stage) || !atStageEnds.contains(e.suite) {
             for (k, v) in e.passAtK { out[e.suite, default: [:]][k] = max(out[e.suite]?[k] ?? -1, v) }
         }
         return out

@@ -40,6 +40,26 @@ public struct CheckpointStore {
         return url
     }
 
+    /// Replaces the `state.json` of the published checkpoint at `url` atomically (the weights stay).
+    public func rewriteState(_ state: TrainingState, of url: URL) throws {
+        try AtomicFile.write(state.json(), to: url.appendingPathComponent(CheckpointPosition.fileName))
+    }
+
+    /// Publishes a copy of the checkpoint at `source` as `name` (replacing one of that name) with `state`
+    /// as its `state.json`; the weights, moments and tokenizer are copied, not re-serialised.
+    @discardableResult
+    public func copy(_ source: URL, as name: CheckpointName, state: TrainingState) throws -> URL {
+        let url = directory.url(of: name)
+        try AtomicFile.writeDirectory(url) { tmp in
+            for file in try FileManager.default.contentsOfDirectory(atPath: source.path)
+            where !file.hasPrefix(".") && file != CheckpointPosition.fileName {
+                try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: tmp.appendingPathComponent(file))
+            }
+            try state.write(into: tmp)
+        }
+        return url
+    }
+
     static func writeOptimizer(_ optimizer: AdamW, names: [String], to url: URL) throws {
         var tensors: [SafeTensorsWriter.Tensor] = []
         for (i, name) in names.enumerated() {

@@ -65,6 +65,8 @@ public final class ProgressPrinter {
             line("[\(stageLabel)] step \(v.stageStep) val loss \(String(format: "%.4f", v.loss))\(v.improved ? " (best)" : "")")
         case .checkpointed(let c):
             line("[\(stageLabel)] checkpoint \(c.directory.lastPathComponent)")
+        case .bestMeasured(let b):
+            line("[\(stageLabel)] step \(b.stageStep) \(b.metric) \(String(format: "%.4f", b.value))\(b.improved ? " (best)" : "")")
         case .nonFinite(let n):
             line("[\(stageLabel)] step \(n.stageStep): non-finite value in \(n.tensor)\(n.skipped ? "; update skipped" : "; stopping")")
         case .stageFinished(let e):

@@ -20,7 +20,8 @@ public struct RunConfig: Equatable, Sendable {
     public enum ModelSource: Equatable, Sendable {
         /// A fresh model of this shape; `vocabSize == 0` means "the tokenizer's vocabulary size".
         case fresh(MistralConfig)
-        /// A checkpoint or exported Hugging Face directory (`config.json` + `model.safetensors`).
+        /// A checkpoint or Hugging Face directory (`config.json` + `model.safetensors` or shards; Mistral, Llama,
+        /// Qwen2), or a GGUF file; its own tokenizer becomes the run's when `tokenizer` is not given.
         case initFrom(URL)
     }
 }
@@ -75,11 +76,11 @@ public struct StageConfig: Equatable, Sendable {
     public var valBatches: Int
     /// Steps between checkpoints (0 = only at the end of the stage).
     public var checkpointEvery: Int
-    /// Periodic checkpoints kept (the best by validation loss is kept besides).
+    /// Periodic checkpoints kept (`best-<stage>`, by the stage's `best` metric, is kept besides).
     public var keepLast: Int
-    /// Stop the stage after this many validation measurements without improvement (nil = never).
+    /// Stop the stage after this many measurements of `best` without improvement (nil = never).
     public var earlyStoppingPatience: Int?
-    /// Smallest decrease of validation loss that counts as an improvement.
+    /// Smallest improvement of `best` that counts (a decrease of loss, an increase of pass@k).
     public var earlyStoppingMinDelta: Double
     /// Start from the previous stage's AdamW moments instead of zeros.
     public var carryOptimizer: Bool
@@ -87,6 +88,8 @@ public struct StageConfig: Equatable, Sendable {
     /// Train even when this stage's data shares 13-grams with a problem of the run's eval suites
     /// (checked before any work starts; see `TrainingSession.requireUncontaminatedData`).
     public var allowContaminated: Bool = false
+    /// What `best-<stage>` keeps and early stopping watches (`best:`; validation loss by default).
+    public var best: BestMetric = .validationLoss
     /// Train low-rank adapters over a frozen base instead of every parameter (`RunConfig+LoRA.swift`).
     public var lora: LoRASettings? = nil
 

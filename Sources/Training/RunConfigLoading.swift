@@ -11,7 +11,7 @@ extension RunConfig {
     static let stageKeys = ["name", "data", "objective", "steps", "tokens", "batch_size", "grad_accum", "context", "lr",
                             "warmup", "schedule", "min_lr", "weight_decay", "betas", "clip", "log_every", "eval_every",
                             "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan", "allow_contaminated",
-                            "lora", "base_precision"]
+                            "best", "lora", "base_precision"]
     static let evalKeys = ["suite", "n", "limit", "stages", "gate", "every"]
 
     /// Reads and validates a run config, reporting every problem at once as
@@ -64,10 +64,13 @@ extension RunConfig {
         let model = top.required("model").flatMap { parseModel($0, base: base) }
         var stages: [StageConfig] = []
         var stageItems: [YAMLValue] = []
+        var bestValues: [(StageConfig, YAMLValue)] = []
         if let list = top.required("stages")?.list {
             if list.isEmpty, let v = top.value("stages") { diags.report(v.mark, v.path, "a run needs at least one stage") }
             for (i, item) in list.enumerated() {
-                if let s = parseStage(item, index: i, base: base, maxContext: model.flatMap(maxContext)) {
+                var bestValue: YAMLValue?
+                if let s = parseStage(item, index: i, base: base, maxContext: model.flatMap(maxContext), bestValue: &bestValue) {
+                    if let bestValue { bestValues.append((s, bestValue)) }
                     if stages.contains(where: { $0.name == s.name }) {
                         diags.report(item.mark, item.path + ".name", "stage name '\(s.name)' is used twice")
                     }
@@ -84,6 +87,7 @@ extension RunConfig {
         for item in top.value("evals")?.list ?? [] {
             if let e = parseEval(item, base: base, stageNames: stages.map(\.name)) { evals.append(e) }
         }
+        for (stage, value) in bestValues { validateBest(stage, value: value, evals: evals) }
         guard let model else { return nil }
         return RunConfig(file: file, name: name, seed: seed, threads: threads, model: model, tokenizer: tokenizer,
                          stages: stages, evals: evals)
@@ -93,7 +97,9 @@ extension RunConfig {
     static func maxContext(_ source: ModelSource) -> Int? {
         switch source {
         case .fresh(let c): return c.maxPositionEmbeddings
-        case .initFrom(let dir): return (try? MistralConfig.load(from: dir.appendingPathComponent(Checkpoint.configFile)))?.maxPositionEmbeddings
+        case .initFrom(let url):
+            if Checkpoint.isGGUF(url) { return (try? MistralConfig(gguf: GGUFFile(contentsOf: url)))?.maxPositionEmbeddings }
+            return (try? MistralConfig.load(from: url.appendingPathComponent(Checkpoint.configFile)))?.maxPositionEmbeddings
         }
     }
 
@@ -105,8 +111,9 @@ extension RunConfig {
                                          "init_from takes the model's shape from the checkpoint; remove this key")
             }
             guard let dir = existingPath(v, base: base, what: "checkpoint directory") else { return nil }
+            if Checkpoint.isGGUF(dir) { return .initFrom(dir) }   // a pretrained model in llama.cpp's format
             if !FileManager.default.fileExists(atPath: dir.appendingPathComponent(Checkpoint.configFile).path)
-                || !FileManager.default.fileExists(atPath: dir.appendingPathComponent(Checkpoint.weightsFile).path) {
+                || !Checkpoint.hasWeights(dir) {
                 value.diagnostics.report(v.mark, v.path, "\(dir.path) is not a checkpoint: it needs \(Checkpoint.configFile) and \(Checkpoint.weightsFile)")
                 return nil
             }
@@ -140,7 +147,8 @@ extension RunConfig {
         return .fresh(config)
     }
 
-    static func parseStage(_ item: YAMLValue, index: Int, base: URL, maxContext: Int?) -> StageConfig? {
+    /// - Parameter bestValue: set to the stage's `best:` node, for `validateBest` once the evals are known.
+    static func parseStage(_ item: YAMLValue, index: Int, base: URL, maxContext: Int?, bestValue: inout YAMLValue?) -> StageConfig? {
         let diags = item.diagnostics
         guard let m = item.mapping(allowed: stageKeys) else { return nil }
         var name = "stage\(index + 1)"
@@ -185,6 +193,13 @@ extension RunConfig {
                 minDelta = e.value("min_delta")?.double(in: 0...100) ?? 0
             }
         }
+        var best = BestMetric.validationLoss
+        bestValue = m.value("best")
+        if let v = bestValue, let s = v.string {
+            if let metric = BestMetric(s) { best = metric } else {
+                diags.report(v.mark, v.path, "'\(s)' is not a metric: use val_loss or pass@K@SUITE (e.g. pass@1@basic-python)")
+            }
+        }
         var stage = StageConfig(
             name: name, data: data ?? base, objective: objective, steps: steps, batchSize: batch, gradAccum: accum,
             context: context, lr: lr, warmup: warmup,
@@ -199,7 +214,7 @@ extension RunConfig {
             earlyStoppingPatience: patience, earlyStoppingMinDelta: minDelta,
             carryOptimizer: m.value("carry_optimizer")?.bool ?? false,
             onNonFinite: m.value("on_nan")?.choice(StageConfig.OnNonFinite.allCases.map(\.rawValue)).flatMap(StageConfig.OnNonFinite.init) ?? .fail,
-            allowContaminated: m.value("allow_contaminated")?.bool ?? false)
+            allowContaminated: m.value("allow_contaminated")?.bool ?? false, best: best)
         stage.lora = parseLoRA(m, at: item)
         return stage
     }

@@ -55,6 +55,7 @@ extension RunConfig {
                 keep_last: \(s.keepLast)
 
             """
+            if s.best != .validationLoss { out += "    best: \(yaml(s.best.description))\n" }
             if let p = s.earlyStoppingPatience {
                 out += "    early_stopping: {patience: \(p), min_delta: \(number(s.earlyStoppingMinDelta))}\n"
             }

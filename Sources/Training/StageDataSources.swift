@@ -1,6 +1,7 @@
 import Corpus
 import FileFormats
 import Foundation
+import Models
 
 /// The data of every stage of a run, prepared before training starts (so a bad dataset fails
 /// the run before any step), and the run's tokenizer.
@@ -19,13 +20,14 @@ public struct StageDataSources {
     public var completionData: CompletionDataBuilder?
 
     /// Prepares every `next_token` dataset of `config` (reporting with `note`), and settles the tokenizer:
-    /// the config's, else the first dataset's. Every dataset must use that same tokenizer.
+    /// the config's, else the `init_from` model's own (`RunTokenizer`), else the first dataset's. Every
+    /// dataset must use that same tokenizer.
     public static func prepare(_ config: RunConfig, note: (String) -> Void = { _ in }) throws -> StageDataSources {
         var sources = StageDataSources()
         var tokenizerSHA: String?
-        if let t = config.tokenizer {
-            sources.tokenizer = t
-            tokenizerSHA = try SHA256Digest.hex(fileAt: t)
+        if let (url, sha) = try RunTokenizer.resolve(config) {
+            sources.tokenizer = url
+            tokenizerSHA = sha
         }
         for (i, stage) in config.stages.enumerated() where stage.objective == .nextToken {
             let recipe = try DatasetRecipe.load(stage.data)
@@ -36,7 +38,7 @@ public struct StageDataSources {
             let sha = dataset.manifest.tokenizer.sha256
             if let tokenizerSHA, tokenizerSHA != sha {
                 throw InputError(file: config.file.path, key: "stages[\(i)].data",
-                                 "dataset \(recipe.name) was encoded with a different tokenizer than the run's (\(sources.tokenizer?.path ?? "?")); stages must share one tokenizer")
+                                 "dataset \(recipe.name) was encoded with a different tokenizer than the run's (\(config.tokenizer?.path ?? initFromPath(config) ?? sources.tokenizer?.path ?? "?")); stages must share one tokenizer (set the recipe's tokenizer: {path: …} to it)")
             }
             if sources.tokenizer == nil {
                 sources.tokenizer = dataset.tokenizerURL
@@ -49,6 +51,11 @@ public struct StageDataSources {
             throw InputError(file: config.file.path, key: "tokenizer", "no tokenizer: give `tokenizer:` or start with a next_token stage whose dataset has one")
         }
         return sources
+    }
+
+    static func initFromPath(_ config: RunConfig) -> String? {
+        if case .initFrom(let url) = config.model { return url.path }
+        return nil
     }
 
     /// The data of stage `index`, its order seeded from the run seed and the stage index.

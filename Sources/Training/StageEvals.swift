@@ -46,27 +46,42 @@ extension TrainingSession {
         return reports
     }
 
-    /// Runs the periodic evals due at checkpoint `c` (a `step-N` checkpoint at a multiple of their `every`)
-    /// on it, reports in `evals/<suite>/step-N/`, and appends each pass@k to `metrics.jsonl` (`split: eval`).
-    /// They never gate; one that cannot run is reported to `observer` and training goes on.
-    func evaluatePeriodically(_ c: TrainingProgress.CheckpointReport, observer: (TrainingProgress) -> Void) throws {
-        let name = c.directory.lastPathComponent
-        guard name.hasPrefix("step-") else { return }
+    /// Runs the periodic evals of `stage` due at checkpoint `c` (its stage step a multiple of their `every`)
+    /// on it, reports in `evals/<suite>/step-N/` (N the run-wide step, also when `c` is the stage's end
+    /// checkpoint), and appends each pass@k to `metrics.jsonl` (`split: eval`). They never gate; one that
+    /// cannot run is reported to `observer` and training goes on.
+    ///
+    /// Returns the stage's `best` pass@k on `c` when `best` is `pass@K@SUITE` and SUITE was scored: the mean
+    /// over problems of the unbiased pass@K from each problem's samples; nil otherwise.
+    func evaluatePeriodically(_ c: TrainingProgress.CheckpointReport, stage: StageConfig,
+                              observer: (TrainingProgress) -> Void) throws -> Double? {
         let position = trainer.state.position
-        let due = config.periodicEvals(stage: c.stage, stageStep: position.stageStep)
-        guard !due.isEmpty else { return }
-        let checkpoint = CheckpointLocation(run: run, name: name)
-        for eval in due {
-            observer(.evalStarted(.init(suite: eval.suite, stage: name)))
+        var checkpoint = CheckpointLocation(run: run, name: c.directory.lastPathComponent)
+        checkpoint.label = CheckpointName.evalLabel(of: CheckpointName.step(c.step).description)
+        var best: Double?
+        for eval in config.periodicEvals(stage: stage.name, stageStep: position.stageStep) {
+            observer(.evalStarted(.init(suite: eval.suite, stage: checkpoint.label)))
             let outcome = score(eval, on: checkpoint)
             if case .scored(let e) = outcome {
                 try log.append(.eval(step: c.step, stage: c.stage, stageStep: position.stageStep, suite: e.summary.suite,
                                      passAtK: e.summary.pass_at_k, problems: e.summary.problems, tokens: trainer.state.tokens,
                                      elapsed: trainer.state.elapsed))
                 log.sync()
+                if case .passAtK(let k, let suite) = stage.best, BestMetric.suiteName(of: eval.suite) == suite {
+                    best = meanPassAtK(e.summary, k: k)
+                }
             }
-            observer(.evaluated(TrainingProgress.EvalReport(suite: eval.suite, stage: name, gate: false, gated: false, outcome: outcome)))
+            observer(.evaluated(TrainingProgress.EvalReport(suite: eval.suite, stage: checkpoint.label, gate: false, gated: false,
+                                                            outcome: outcome)))
         }
+        return best
+    }
+
+    /// Mean over problems of the unbiased pass@`k` of each problem's samples (nil without problems).
+    func meanPassAtK(_ summary: EvalSummary, k: Int) -> Double? {
+        let rows = summary.per_problem
+        guard !rows.isEmpty else { return nil }
+        return rows.map { passAtK(n: $0.n, c: $0.passed, k: k) }.reduce(0, +) / Double(rows.count)
     }
 
     /// Scores `eval` on `checkpoint` with the run's seed; an eval that cannot run (a bad suite, no sandbox)

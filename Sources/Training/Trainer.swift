@@ -27,6 +27,8 @@ public final class Trainer {
     let peakFLOPS: Double?
     /// Whether `state` is the middle of a stage (resume) rather than a fresh start of `state.position.stageIndex`.
     var resumingStage: Bool
+    /// The resumed checkpoint, when its periodic eval had not finished (`state.scorePending`): `run` measures it first.
+    var pendingScore: URL?
 
     /// - Parameters:
     ///   - model: the starting weights (fresh, `init_from`, or loaded from `resume`'s checkpoint).
@@ -53,6 +55,7 @@ public final class Trainer {
             optimizer.stepCount = state.optimizerSteps
             if let words = TrainingState.words(state.rng) { self.rng = SeededGenerator(state: words) }
             resumingStage = !state.position.stageFinished
+            if state.scorePending { pendingScore = resume.url }
             if state.position.stageFinished { state.position.stageIndex += 1 }
         } else {
             state = TrainingState(position: CheckpointPosition(step: 0, stageIndex: 0, stage: config.stages.first?.name ?? "",
@@ -71,12 +74,28 @@ public final class Trainer {
 
     /// Runs the remaining stages. Returns `.interrupted` when the callback asked to stop (after
     /// checkpointing the step it stopped at), `.failed` for a non-finite value with `on_nan: fail`.
-    public func run(progress: (TrainingProgress) -> ProgressDisposition) throws -> TrainingOutcome {
+    ///
+    /// - Parameter score: called on each published checkpoint whose stage step is due a periodic eval
+    ///   (`every: N` divides it; the stage's end checkpoint only when the stage's `best` is a pass@k): runs
+    ///   those evals and returns the stage's `best` pass@k on the checkpoint, or nil when `best` is not a
+    ///   pass@k or it could not be measured.
+    public func run(score: (StageConfig, TrainingProgress.CheckpointReport) throws -> Double? = { _, _ in nil },
+                    progress: (TrainingProgress) -> ProgressDisposition) throws -> TrainingOutcome {
         let launched = ContinuousClock.now
         let elapsedAtLaunch = state.elapsed
         func elapsed() -> Double { elapsedAtLaunch + seconds(ContinuousClock.now - launched) }
         var stopRequested = false
         func report(_ p: TrainingProgress) { if progress(p) == .stop { stopRequested = true } }
+        var patienceRanOut = false
+        var measuredOnResume: Int?
+        if let pending = pendingScore {
+            let index = state.position.stageFinished ? state.position.stageIndex - 1 : state.position.stageIndex
+            let stage = config.stages[index]
+            let c = TrainingProgress.CheckpointReport(stage: stage.name, step: state.position.step, directory: pending)
+            patienceRanOut = try measureBest(stage, on: c, score: score, report: report) && !state.position.stageFinished
+            pendingScore = nil
+            if !state.position.stageFinished { measuredOnResume = state.position.stageStep }
+        }
 
         while state.position.stageIndex < config.stages.count {
             let index = state.position.stageIndex
@@ -106,6 +125,7 @@ public final class Trainer {
                 state.position.stageStep = 0
                 state.position.stageFinished = false
                 state.bestValLoss = nil
+                state.bestScore = nil
                 state.evalsSinceBest = 0
                 state.windowLossSum = 0
                 state.windowSteps = 0
@@ -125,7 +145,10 @@ public final class Trainer {
             var windowStart = ContinuousClock.now
             var windowTokens = 0
             var lastGradNorm = 0.0
-            var earlyStopped = false
+            var earlyStopped = patienceRanOut
+            patienceRanOut = false
+            var measuredAt = measuredOnResume  // the stage step whose checkpoint `score` last measured
+            measuredOnResume = nil
 
             while state.position.stageStep < stage.steps && !earlyStopped {
                 let lr = stage.learningRate(at: state.position.stageStep)
@@ -185,15 +208,19 @@ public final class Trainer {
                     windowStart = now
                 }
                 if validating, let valLoss = validationLoss(data, batches: stage.valBatches) {
-                    let improved = valLoss < (state.bestValLoss ?? .infinity) - stage.earlyStoppingMinDelta
-                    if improved { state.bestValLoss = valLoss; state.evalsSinceBest = 0 } else { state.evalsSinceBest += 1 }
+                    // Validation loss is always measured and logged; it keeps `best-<stage>` and drives early
+                    // stopping only when it is the stage's `best` metric.
+                    let keepsBest = stage.best == .validationLoss
+                    let improved = BestMetric.validationLoss.improves(valLoss, on: state.bestValLoss, minDelta: stage.earlyStoppingMinDelta)
+                    if improved { state.bestValLoss = valLoss }
+                    if keepsBest { state.evalsSinceBest = improved ? 0 : state.evalsSinceBest + 1 }
                     report(.validated(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, loss: valLoss,
-                                            tokens: state.tokens, elapsed: elapsed(), improved: improved)))
-                    if improved {
+                                            tokens: state.tokens, elapsed: elapsed(), improved: improved && keepsBest)))
+                    if improved && keepsBest {
                         state.elapsed = elapsed()
                         try checkpoint(.best(stage.name), data: data, report: report)
                     }
-                    if let patience = stage.earlyStoppingPatience, state.evalsSinceBest >= patience, !last { earlyStopped = true }
+                    if keepsBest, let patience = stage.earlyStoppingPatience, state.evalsSinceBest >= patience, !last { earlyStopped = true }
                     windowStart = ContinuousClock.now  // tokens/s measures training only
                 }
                 let ending = last || earlyStopped
@@ -201,8 +228,15 @@ public final class Trainer {
                 let periodic = (stage.checkpointEvery > 0 && state.position.stageStep % stage.checkpointEvery == 0)
                     || evalEvery.contains { state.position.stageStep % $0 == 0 }
                 if !ending && (periodic || stopRequested) {
+                    let due = evalEvery.contains { state.position.stageStep % $0 == 0 }
                     state.elapsed = elapsed()
-                    try checkpoint(.step(state.position.step), data: data, report: report)
+                    state.scorePending = due
+                    let c = try publish(.step(state.position.step), data: data)
+                    if due {
+                        measuredAt = state.position.stageStep
+                        if try measureBest(stage, on: c, score: score, report: report) { earlyStopped = true }
+                    }
+                    report(.checkpointed(c))  // after its evals, so a stop asked for during them lands here
                     checkpoints.directory.prune(stage: stage.name, keepLast: stage.keepLast)
                     windowStart = ContinuousClock.now
                 }
@@ -210,7 +244,15 @@ public final class Trainer {
             }
             state.position.stageFinished = true
             state.elapsed = elapsed()
-            try checkpoint(.stage(stage.name), data: data, report: report)
+            // With a pass@k `best`, the final weights compete too when a periodic eval falls on the last step.
+            var dueAtEnd = false
+            if case .passAtK = stage.best, measuredAt != state.position.stageStep {
+                dueAtEnd = evalEvery.contains { state.position.stageStep % $0 == 0 }
+            }
+            state.scorePending = dueAtEnd
+            let end = try publish(.stage(stage.name), data: data)
+            if dueAtEnd { _ = try measureBest(stage, on: end, score: score, report: report) }
+            report(.checkpointed(end))
             checkpoints.directory.prune(stage: stage.name, keepLast: 0)
             report(.stageFinished(.init(stage: stage.name, steps: state.position.stageStep, earlyStopped: earlyStopped)))
             state.position.stageIndex += 1
@@ -236,12 +278,43 @@ public final class Trainer {
         return weight > 0 ? sum / Double(weight) : nil
     }
 
+    /// Publishes checkpoint `name` and reports it.
     func checkpoint(_ name: CheckpointName, data: StageData, report: (TrainingProgress) -> Void) throws {
+        report(.checkpointed(try publish(name, data: data)))
+    }
+
+    /// Publishes checkpoint `name` of the current weights, moments and state (with `data`'s position).
+    func publish(_ name: CheckpointName, data: StageData) throws -> TrainingProgress.CheckpointReport {
         state.dataPosition = data.position
         state.optimizerSteps = optimizer.stepCount
         state.rng = TrainingState.hex(rng.state)
         let url = try checkpoints.write(name, model: model, optimizer: optimizer, state: state, tokenizer: tokenizer)
-        report(.checkpointed(.init(stage: state.position.stage, step: state.position.step, directory: url)))
+        return TrainingProgress.CheckpointReport(stage: state.position.stage, step: state.position.step, directory: url)
+    }
+
+    /// Runs `score` on checkpoint `c` (written with `state.scorePending`), then, when the stage's `best` is a
+    /// pass@k and it was measured, updates the stage's best and early-stopping count and, on an improvement,
+    /// publishes a copy of `c` as `best-<stage>`. Finally rewrites `c`'s `state.json` without the pending mark,
+    /// so a resume from `c` sees what an uninterrupted run saw. Returns whether early stopping's patience ran out.
+    func measureBest(_ stage: StageConfig, on c: TrainingProgress.CheckpointReport,
+                     score: (StageConfig, TrainingProgress.CheckpointReport) throws -> Double?,
+                     report: (TrainingProgress) -> Void) throws -> Bool {
+        let value = try score(stage, c)
+        state.scorePending = false
+        var patienceRanOut = false
+        if case .passAtK = stage.best, let value {
+            let improved = stage.best.improves(value, on: state.bestScore, minDelta: stage.earlyStoppingMinDelta)
+            if improved { state.bestScore = value; state.evalsSinceBest = 0 } else { state.evalsSinceBest += 1 }
+            report(.bestMeasured(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep,
+                                       metric: stage.best, value: value, improved: improved)))
+            if improved {
+                let url = try checkpoints.copy(c.directory, as: .best(stage.name), state: state)
+                report(.checkpointed(.init(stage: stage.name, step: c.step, directory: url)))
+            }
+            if let patience = stage.earlyStoppingPatience, state.evalsSinceBest >= patience { patienceRanOut = true }
+        }
+        try checkpoints.rewriteState(state, of: c.directory)
+        return patienceRanOut
     }
 
     func scaleGradients(by factor: Float) {

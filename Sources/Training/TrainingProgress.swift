@@ -14,6 +14,8 @@ public enum TrainingProgress {
     case validated(ValidationReport)
     /// A checkpoint was published.
     case checkpointed(CheckpointReport)
+    /// The stage's `best: pass@K@SUITE` was measured on a checkpoint (by the periodic eval just reported).
+    case bestMeasured(BestReport)
     /// The loss or a gradient was NaN or infinite at `step`; `skipped` when the update was dropped.
     case nonFinite(NonFiniteReport)
     /// A stage ended: all its steps, or early stopping.
@@ -58,6 +60,16 @@ public enum TrainingProgress {
         public var tokens: Int
         public var elapsed: Double
         /// Whether this is the stage's best so far.
+        public var improved: Bool
+    }
+
+    public struct BestReport: Sendable {
+        public var stage: String
+        public var step: Int
+        public var stageStep: Int
+        public var metric: BestMetric
+        public var value: Double
+        /// Whether it beat the stage's best so far (by more than `min_delta`): `best-<stage>` now holds it.
         public var improved: Bool
     }
 

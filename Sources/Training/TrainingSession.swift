@@ -96,7 +96,8 @@ public final class TrainingSession {
     }
 
     /// The weights of the first stage: a fresh model drawn from `rng` (its vocabulary, when the config
-    /// leaves it 0, the tokenizer's; written back into `config`) or the `init_from` checkpoint.
+    /// leaves it 0, the tokenizer's; written back into `config`) or the `init_from` model (a checkpoint or
+    /// Hugging Face directory, or a GGUF file).
     static func initialModel(_ config: inout RunConfig, sources: StageDataSources, rng: inout SeededGenerator) throws -> MistralModel {
         let model: MistralModel
         switch config.model {
@@ -105,11 +106,11 @@ public final class TrainingSession {
             try shape.validate(file: config.file.path)
             config.model = .fresh(shape)
             model = MistralModel(config: shape, generator: &rng)
-        case .initFrom(let dir):
+        case .initFrom(let url):
             if let lora = config.stages.first?.lora {
-                model = try MistralModel.loadLoRA(base: dir, settings: lora, generator: &rng)   // frozen base, fresh adapters
+                model = try MistralModel.loadLoRA(base: url, settings: lora, generator: &rng)   // frozen base, fresh adapters
             } else {
-                model = try MistralModel.load(checkpoint: dir)
+                model = try MistralModel.load(pretrained: url)
             }
         }
         if let v = sources.vocabularySize, v > model.config.vocabSize {
@@ -127,12 +128,13 @@ public final class TrainingSession {
         var evals: [TrainingProgress.EvalReport] = []
         let outcome: TrainingOutcome
         do {
-            outcome = try trainer.run { progress in
+            outcome = try trainer.run(score: { stage, c in
+                try evaluatePeriodically(c, stage: stage, observer: observer)
+            }) { progress in
                 do {
                     try record(progress)
                     observer(progress)
                     if case .stageFinished(let end) = progress { evals += try evaluate(after: end.stage, observer: observer) }
-                    if case .checkpointed(let c) = progress { try evaluatePeriodically(c, observer: observer) }
                 } catch {
                     logError = error
                     return .stop
@@ -170,7 +172,7 @@ public final class TrainingSession {
             log.sync()
             let elapsed = trainer.state.elapsed
             try run.updateRecord { $0.elapsedSeconds = elapsed }
-        case .stageStarted, .nonFinite, .stageFinished, .evalStarted, .evaluated:
+        case .stageStarted, .nonFinite, .stageFinished, .evalStarted, .evaluated, .bestMeasured:
             break
         }
     }

@@ -22,14 +22,20 @@ public struct TrainingState: Equatable, Sendable {
     public var rng: [String]
     /// AdamW's step count (the bias-correction t) for the moments in `optimizer.safetensors`.
     public var optimizerSteps: Int
-    /// Best validation loss of the stage so far, and measurements since it improved (early stopping).
+    /// Best validation loss of the stage so far.
     public var bestValLoss: Double?
+    /// Measurements of the stage's `best` metric since it last improved (early stopping).
     public var evalsSinceBest: Int
     /// The partial training-loss report window (sum, steps) so reports after a resume match.
     public var windowLossSum: Double
     public var windowSteps: Int
     /// Updates skipped for non-finite values in the stage (`on_nan: skip`).
     public var skippedSteps: Int
+    /// Best pass@k of the stage so far when its `best` is `pass@K@SUITE`.
+    public var bestScore: Double? = nil
+    /// This checkpoint is due a periodic eval that had not finished when it was written; a resume from it
+    /// runs that eval first (so a process killed mid-eval continues as if it had not been).
+    public var scorePending: Bool = false
 
     enum CodingKeys: String, CodingKey {
         case tokens, elapsed, rng
@@ -40,12 +46,19 @@ public struct TrainingState: Equatable, Sendable {
         case windowLossSum = "window_loss_sum"
         case windowSteps = "window_steps"
         case skippedSteps = "skipped_steps"
+        case bestScore = "best_score"
+        case scorePending = "score_pending"
     }
 
     public func write(into directory: URL) throws {
+        try json().write(to: directory.appendingPathComponent(CheckpointPosition.fileName))
+    }
+
+    /// `state.json`'s bytes: pretty-printed, sorted keys, a final newline.
+    func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try (encoder.encode(self) + Data("\n".utf8)).write(to: directory.appendingPathComponent(CheckpointPosition.fileName))
+        return try encoder.encode(self) + Data("\n".utf8)
     }
 
     public static func read(from directory: URL) throws -> TrainingState {
@@ -75,6 +88,8 @@ extension TrainingState: Codable {
         windowLossSum = try c.decode(Double.self, forKey: .windowLossSum)
         windowSteps = try c.decode(Int.self, forKey: .windowSteps)
         skippedSteps = try c.decode(Int.self, forKey: .skippedSteps)
+        bestScore = try c.decodeIfPresent(Double.self, forKey: .bestScore)
+        scorePending = try c.decodeIfPresent(Bool.self, forKey: .scorePending) ?? false
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -90,5 +105,7 @@ extension TrainingState: Codable {
         try c.encode(windowLossSum, forKey: .windowLossSum)
         try c.encode(windowSteps, forKey: .windowSteps)
         try c.encode(skippedSteps, forKey: .skippedSteps)
+        try c.encodeIfPresent(bestScore, forKey: .bestScore)
+        if scorePending { try c.encode(true, forKey: .scorePending) }
     }
 }

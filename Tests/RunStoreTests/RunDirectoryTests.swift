@@ -106,6 +106,19 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(s.tokens, 8000)
         XCTAssertEqual(s.finalTrainLoss, 4.5)
         XCTAssertEqual(s.bestPassAtK["basic"]?["pass@1"], 0.25)
+        // A periodic eval (a few problems, few samples) scoring higher does not become the run's best...
+        func periodic(_ suite: String, _ value: Double) throws {
+            let evalDir = dir.evalURL(suite: suite, label: "step-00000002")
+            try FileManager.default.createDirectory(at: evalDir, withIntermediateDirectories: true)
+            try Data("{\"pass_at_k\": {\"pass@1\": \(value)}, \"verdict\": \"pass\"}".utf8)
+                .write(to: evalDir.appendingPathComponent("summary.json"))
+        }
+        try periodic("basic", 0.9)
+        try periodic("other", 0.5)
+        let withPeriodic = try RunSummary(directory: dir)
+        XCTAssertEqual(withPeriodic.bestPassAtK["basic"]?["pass@1"], 0.25)
+        // ...unless the suite has nothing but periodic evals.
+        XCTAssertEqual(withPeriodic.bestPassAtK["other"]?["pass@1"], 0.5)
         let table = RunListing.table([s]).plain()
         XCTAssertTrue(table.contains("basic pass@1=0.250"), table)
         XCTAssertTrue(table.contains("2/2"), table)

@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 import XCTest
 @testable import Tokenizer
@@ -103,6 +104,21 @@ final class GGUFTokenizerTests: XCTestCase {
         XCTAssertEqual(back.jsonString(), json)
         for text in try Self.cases().texts { XCTAssertEqual(back.encode(text), g.tokenizer.encode(text), text.debugDescription) }
         XCTAssertEqual(g.tokenizer.encode("x = 123"), back.encode("x = 123"))
+    }
+
+    /// `BPETokenizer(modelAt:)` takes a model's tokenizer from a GGUF file or a model directory.
+    func testModelAtReadsAGGUFFileOrADirectorysTokenizerJSON() throws {
+        let url = try Fixture.url("gguf_tiny_tokenizer.gguf")
+        let own = try GGUFTokenizer(contentsOf: url).tokenizer
+        XCTAssertTrue(GGUFFile.hasMagic(url))
+        XCTAssertEqual(try BPETokenizer(modelAt: url).contentHash, own.contentHash)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("codetune-model-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        try own.write(to: dir.appendingPathComponent("tokenizer.json"))
+        XCTAssertFalse(GGUFFile.hasMagic(dir.appendingPathComponent("tokenizer.json")))
+        XCTAssertEqual(try BPETokenizer(modelAt: dir).contentHash, own.contentHash)
+        XCTAssertThrowsError(try BPETokenizer(modelAt: dir.appendingPathComponent("missing.gguf")))
     }
 
     /// The tiny file with the value of `key` (a string) replaced by `value` of the same length.

@@ -114,4 +114,42 @@ final class PeriodicEvalTests: XCTestCase {
         XCTAssertTrue(svg.contains("data-split=\"eval\""), svg)
         XCTAssertThrowsError(try LossPlot(runs: [summary], metric: "pass@x"))
     }
+
+    /// `best: pass@1@tiny`: the session hands each periodic eval's pass@1 to the trainer, which keeps
+    /// `best-a` at the first checkpoint reaching the highest one (the end checkpoint competes: 2 divides 4).
+    func testBestByPassAtKFollowsThePeriodicEvals() throws {
+        try EvalRunFixture.requireSandbox()
+        var text = try String(contentsOf: dir.appendingPathComponent("tiny.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "n: 4", with: "n: 2")
+        try text.write(to: dir.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
+        let config = try RunConfig.parse("""
+        name: periodic-best
+        seed: 3
+        threads: 2
+        tokenizer: tokenizer.json
+        model: {vocab_size: 300, hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1,
+                num_attention_heads: 2, num_key_value_heads: 1, max_position_embeddings: 32}
+        stages:
+          - {name: a, objective: completion, data: events.jsonl, steps: 4, batch_size: 2, context: 8, val_batches: 1,
+             best: pass@1@tiny}
+        evals:
+          - {suite: tiny.yaml, every: 2, n: 2, limit: 1}
+        """, file: dir.appendingPathComponent("run.yaml"))
+        let session = try TrainingSession.start(config: config, runsDir: dir.appendingPathComponent("Runs"), completionData: data())
+        var measured: [(Int, Double)] = []
+        let result = try session.run(observer: { if case .bestMeasured(let b) = $0 { measured.append((b.stageStep, b.value)) } })
+        XCTAssertEqual(result.outcome, .completed)
+        let records = try MetricsLog.read(session.run.metricsURL).filter { $0.split == .eval }
+        XCTAssertEqual(records.map(\.stageStep), [2, 4])
+        XCTAssertEqual(measured.map(\.0), [2, 4])
+        XCTAssertEqual(measured.map(\.1), records.map { $0.passAtK?["pass@1"] ?? -1 })
+        let top = measured.map(\.1).max() ?? -1
+        let firstTop = measured.first { $0.1 == top }?.0
+        let best = try TrainingState.read(from: session.run.checkpoints.url(of: .best("a")))
+        XCTAssertEqual(best.bestScore, top)
+        XCTAssertEqual(best.position.stageStep, firstTop)
+        // The stage's end checkpoint was scored under the label of its step.
+        let end = session.run.evalURL(suite: "tiny", label: "step-00000004").appendingPathComponent("summary.json")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: end.path), end.path)
+    }
 }
