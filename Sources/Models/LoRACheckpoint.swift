@@ -6,11 +6,12 @@ import FileFormats
 import Foundation
 import SeededRandom
 
-/// The frozen base of a LoRA model: a checkpoint directory (`config.json` + `model.safetensors`), the
-/// SHA-256 of its `model.safetensors`, and how the base is held in memory. `base_model.json` of an adapter
+/// The frozen base of a LoRA model: a checkpoint directory (`config.json` + `model.safetensors`) or a GGUF
+/// file, the SHA-256 of its weights file (`model.safetensors`, or the GGUF file), and how the base is held in
+/// memory. `base_model.json` of an adapter
 /// checkpoint.
 public struct BaseReference: Codable, Equatable, Sendable {
-    /// Absolute path of the base checkpoint directory.
+    /// Absolute path of the base checkpoint directory (or GGUF file).
     public var directory: String
     /// SHA-256 (hex) of `directory/model.safetensors`; a load refuses a base whose bytes changed.
     public var weightsSHA256: String
@@ -159,6 +160,7 @@ extension MistralModel {
     }
 
     static func loadFrozenBase(_ directory: URL, settings: LoRASettings, expectedSHA256: String?, referencedBy: URL?) throws -> MistralModel {
+        if Checkpoint.isGGUF(directory) { return try loadFrozenGGUF(directory, settings: settings, expectedSHA256: expectedSHA256, referencedBy: referencedBy) }
         try Checkpoint.requireDirectory(directory)
         let config = try MistralConfig.load(from: directory.appendingPathComponent(Checkpoint.configFile))
         let weightsURL = directory.appendingPathComponent(Checkpoint.weightsFile)
@@ -176,6 +178,26 @@ extension MistralModel {
         try Checkpoint.requireTensors(of: config, in: file)
         let model = try MistralModel(config: config, lora: settings) { try file.floats(specs[$0].name, shape: specs[$0].shape) }
         model.base = BaseReference(directory: directory.standardizedFileURL.path, weightsSHA256: sha, precision: settings.basePrecision.rawValue)
+        return model
+    }
+}
+
+extension MistralModel {
+    /// A GGUF file as the frozen base (dequantized whole by `Checkpoint.read(gguf:)`, then held at the
+    /// settings' precision); its reference is the file itself and its SHA-256.
+    static func loadFrozenGGUF(_ file: URL, settings: LoRASettings, expectedSHA256: String?, referencedBy: URL?) throws -> MistralModel {
+        let sha = try SHA256Digest.hex(fileAt: file)
+        if let expectedSHA256, sha != expectedSHA256 {
+            throw InputError(file: referencedBy?.path ?? file.path, key: "weights_sha256",
+                             "the base \(file.path) has changed (SHA-256 \(sha.prefix(12))…, recorded \(expectedSHA256.prefix(12))…)")
+        }
+        var (config, weights) = try Checkpoint.read(gguf: file)
+        if let problem = settings.problem(with: config) { throw InputError(file: file.path, problem) }
+        let model = MistralModel(config: config, lora: settings) { i in
+            defer { weights[i] = [] }   // each tensor released once the model holds it
+            return weights[i]
+        }
+        model.base = BaseReference(directory: file.standardizedFileURL.path, weightsSHA256: sha, precision: settings.basePrecision.rawValue)
         return model
     }
 }

@@ -8,7 +8,7 @@ import Models
 ///     base_precision: q4     # fp32 (default), q8 or q4: how the frozen base is held in memory
 ///
 /// Defaults: rank 8, alpha 16, dropout 0, all seven targets. A LoRA stage trains only the adapters; its
-/// base is the `init_from` checkpoint (first stage) or the previous stage's final checkpoint, and it must
+/// base is the `init_from` checkpoint directory or GGUF file (first stage) or the previous stage's final checkpoint, and it must
 /// be the run's last stage (later stages would need the adapters merged; export them instead).
 extension RunConfig {
     static let loraKeys = ["rank", "alpha", "dropout", "targets"]

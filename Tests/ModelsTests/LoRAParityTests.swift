@@ -197,4 +197,26 @@ final class LoRAParityTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("not an adapter checkpoint"), "\($0)")
         }
     }
+
+    /// A GGUF file as the base: fresh adapters (B zero) leave the loaded model's logits unchanged, and an
+    /// adapter checkpoint over it references the file by hash and loads back equal.
+    func testGGUFFileAsBase() throws {
+        let gguf = try ParityTests.fixtureDirectory("llama_tiny_gguf").appendingPathComponent("model.gguf")
+        var rng = SeededGenerator(seed: 3)
+        let lora = try MistralModel.loadLoRA(base: gguf, settings: LoRASettings(rank: 2, targets: [.qProj, .vProj]), generator: &rng)
+        let plain = try MistralModel.load(pretrained: gguf)
+        let ids: [Int32] = (0..<12).map { Int32($0 * 5 % plain.config.vocabSize) }
+        let tape = Tape(recording: false)
+        let expected = plain.logits(tape, ids: ids, batch: 1, length: 12).scalars
+        XCTAssertEqual(lora.logits(tape, ids: ids, batch: 1, length: 12).scalars, expected)
+        for adapter in lora.adapters { adapter.b.fill(0.1) }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("codetune-lora-gguf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try AtomicFile.writeDirectory(work) { try LoRACheckpoint.writeFiles(of: lora, into: $0) }
+        XCTAssertEqual(try LoRACheckpoint.read(work).base.weightsSHA256, try SHA256Digest.hex(fileAt: gguf))
+        let again = try MistralModel.loadForTraining(checkpoint: work)
+        let adapted = lora.logits(tape, ids: ids, batch: 1, length: 12).scalars
+        XCTAssertNotEqual(adapted, expected)
+        XCTAssertEqual(again.logits(tape, ids: ids, batch: 1, length: 12).scalars, adapted)
+    }
 }
