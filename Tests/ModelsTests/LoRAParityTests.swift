@@ -143,6 +143,8 @@ final class LoRAParityTests: XCTestCase {
         XCTAssertEqual(loaded.lora, f.model.lora)
         XCTAssertEqual(Self.logits(loaded, f), Self.logits(f.model, f))
         XCTAssertNil(try MistralModel.load(checkpoint: checkpoint).lora, "plain load merges")
+        XCTAssertEqual(Self.logits(try MistralModel.load(pretrained: checkpoint), f), Self.logits(f.model.merged(), f),
+                       "sampling and evals (load(pretrained:)) get the merged model")
 
         // Change one byte of the base's weights: every load refuses, naming the reference.
         let weights = base.appendingPathComponent(Checkpoint.weightsFile)
