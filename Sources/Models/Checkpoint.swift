@@ -88,6 +88,15 @@ public enum Checkpoint {
         return weights
     }
 
+    /// Throws for a tensor of `file` that `config` has no place for (`lm_head.weight` is checked by `weights`).
+    static func requireTensors(of config: MistralConfig, in file: SafeTensorsFile) throws {
+        let known = Set(config.parameterSpecs.map(\.name))
+        for name in file.names where !known.contains(name) && name != "lm_head.weight" && !name.hasSuffix("rotary_emb.inv_freq") {
+            throw InputError(file: file.path, key: name,
+                             "unexpected tensor: not part of the model that config.json describes (\(config.numHiddenLayers) layers)")
+        }
+    }
+
     /// Writes `config.json` and `model.safetensors` into an existing directory `directory`
     /// (use inside `AtomicFile.writeDirectory` so a checkpoint is whole or absent).
     /// `weights[i]` holds the values of `config.parameterSpecs[i]`.

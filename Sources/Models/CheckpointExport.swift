@@ -16,8 +16,12 @@ public struct ExportSummary: Sendable {
 /// present `tokenizer.json` must be a JSON object. The directory is written under a temporary name and
 /// renamed, replacing an earlier export there; a directory holding anything else is refused.
 @discardableResult
+///
+/// An adapter checkpoint (`LoRACheckpoint`) is exported merged: its base with W + (alpha / r) · B·A written
+/// as plain Float32 weights (`exportAdapter` writes the adapter alone).
 public func exportCheckpoint(from source: URL, to destination: URL) throws -> ExportSummary {
-    let (config, _) = try Checkpoint.read(directory: source)
+    let merged = LoRACheckpoint.isAdapterCheckpoint(source) ? try MistralModel.load(checkpoint: source) : nil
+    let config = try merged?.config ?? Checkpoint.read(directory: source).config
     var files = [Checkpoint.configFile, Checkpoint.weightsFile]
     let tokenizer = source.appendingPathComponent(Checkpoint.tokenizerFile)
     if FileManager.default.fileExists(atPath: tokenizer.path) {
@@ -30,11 +34,24 @@ public func exportCheckpoint(from source: URL, to destination: URL) throws -> Ex
         }
         files.append(Checkpoint.tokenizerFile)
     }
+    try requireExportDestination(destination, source: source, files: [Checkpoint.configFile, Checkpoint.weightsFile, Checkpoint.tokenizerFile])
+    try AtomicFile.writeDirectory(destination) { tmp in
+        if let merged { try merged.writeModelFiles(into: tmp) }
+        for name in files where merged == nil || name == Checkpoint.tokenizerFile {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: tmp.appendingPathComponent(name))
+        }
+    }
+    return ExportSummary(directory: destination, files: files, config: config)
+}
+
+/// Refuses a destination that is a file, the source itself, or a directory holding anything but `files`
+/// (an earlier export there is replaced).
+func requireExportDestination(_ destination: URL, source: URL, files: [String]) throws {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory) {
         guard isDirectory.boolValue else { throw InputError(file: destination.path, "exists and is not a directory") }
         let present = try FileManager.default.contentsOfDirectory(atPath: destination.path)
-        let foreign = present.filter { ![Checkpoint.configFile, Checkpoint.weightsFile, Checkpoint.tokenizerFile].contains($0) }
+        let foreign = present.filter { !files.contains($0) }
         if let first = foreign.sorted().first {
             throw InputError(file: destination.path, "exists and holds \(first) (not an export); choose another --out directory")
         }
@@ -42,10 +59,23 @@ public func exportCheckpoint(from source: URL, to destination: URL) throws -> Ex
     if destination.standardizedFileURL.path == source.standardizedFileURL.path {
         throw InputError(file: destination.path, "is the checkpoint itself; choose another --out directory")
     }
-    try AtomicFile.writeDirectory(destination) { tmp in
-        for name in files {
-            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: tmp.appendingPathComponent(name))
-        }
+}
+
+/// Writes the adapter of adapter checkpoint `source` alone, in PEFT's format, at `destination`:
+/// `adapter_config.json` (its `base_model_name_or_path` the base checkpoint directory) and
+/// `adapter_model.safetensors`, which `peft.PeftModel.from_pretrained(base_model, destination)` loads onto
+/// the base. The checkpoint is loaded first (base hash checked); written under a temporary name and renamed.
+@discardableResult
+public func exportAdapter(from source: URL, to destination: URL) throws -> ExportSummary {
+    guard LoRACheckpoint.isAdapterCheckpoint(source) else {
+        throw InputError(file: source.path, "not an adapter checkpoint (no \(LoRACheckpoint.baseFile)): only a LoRA stage's checkpoints have an adapter")
     }
-    return ExportSummary(directory: destination, files: files, config: config)
+    let model = try MistralModel.loadLoRA(adapterCheckpoint: source)
+    guard let lora = model.lora, let base = model.base else { preconditionFailure("loadLoRA sets lora and base") }
+    let files = [LoRACheckpoint.adapterConfigFile, LoRACheckpoint.adapterWeightsFile]
+    try requireExportDestination(destination, source: source, files: files)
+    try AtomicFile.writeDirectory(destination) { tmp in
+        try LoRACheckpoint.writePEFTAdapter(of: model, settings: lora, baseName: base.directory, into: tmp)
+    }
+    return ExportSummary(directory: destination, files: files, config: model.config)
 }

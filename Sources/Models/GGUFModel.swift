@@ -145,7 +145,9 @@ extension Checkpoint {
 extension MistralModel {
     /// Loads a pretrained model: a GGUF file, or a checkpoint directory (codetune's own, or a Hugging
     /// Face directory of a Mistral, Llama or Qwen2 model: `config.json` + `model.safetensors` or shards).
+    /// A LoRA stage's adapter checkpoint loads as its base with the adapters merged in.
     public static func load(pretrained url: URL) throws -> MistralModel {
+        if LoRACheckpoint.isAdapterCheckpoint(url) { return try loadLoRA(adapterCheckpoint: url).merged() }
         let (config, weights) = Checkpoint.isGGUF(url) ? try Checkpoint.read(gguf: url) : try Checkpoint.read(directory: url)
         return MistralModel(config: config, weights: weights)
     }

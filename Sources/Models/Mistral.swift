@@ -34,36 +34,47 @@ struct RMSNorm {
 
 /// A linear layer, y = x·Wᵀ (+ b) with W [out, in] (`nn.Linear`'s layout) and an optional bias b [out]
 /// (Qwen2's q, k, v). Both forward passes compute every projection through this one type, so a change to
-/// how a projection computes (an adapter, another precision) is written once, here.
+/// how a projection computes (an adapter, another precision) is written once, here: under LoRA, W is frozen
+/// (Float32, or quantized blocks in `quantized`, `weight` then an empty placeholder) and `adapter` adds
+/// scale · B(A(dropout(x))).
 struct Projection {
-    let weight: Tensor  // [out, in]
+    let weight: Tensor  // [out, in]; [0] when `quantized` holds the frozen base
     let bias: Tensor?   // [out]
+    var quantized: QuantizedMatrix? = nil
+    var adapter: LoRAAdapter? = nil
     /// The decoder's bf16 copy of `weight` (`MistralModel.setDecodePrecision(.bf16)`), else empty.
     let bf16 = BF16Copy()
 
-    init(weight: Tensor, bias: Tensor? = nil) {
+    init(weight: Tensor, bias: Tensor? = nil, quantized: QuantizedMatrix? = nil, adapter: LoRAAdapter? = nil) {
         self.weight = weight
         self.bias = bias
+        self.quantized = quantized
+        self.adapter = adapter
     }
 
     func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, in] → [B, T, out]
-        let y = tape.linear(x, weight)
+        let y = adapter == nil && quantized == nil ? tape.linear(x, weight)
+            : tape.loraLinear(x, base: quantized.map { .quantized($0) } ?? .dense(weight), adapter: adapter?.factors)
         guard let bias else { return y }
         return tape.add(y, bias)
     }
 
-    /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ (+ b)`, or `y += x·Wᵀ (+ b)` with `accumulate` (a residual add).
-    /// With a bf16 copy, the product reads it (`xBits`: room for R·in bf16 values, used for a prompt's rows).
+    /// The decoder's form: `y[R, out] = x[R, in]·Wᵀ (+ b)`, or `y += x·Wᵀ (+ b)` with `accumulate` (a residual add),
+    /// plus the adapter's low-rank term. The base product reads the quantized blocks when the base is quantized,
+    /// else the bf16 copy when there is one (`xBits`: room for R·in bf16 values, used for a prompt's rows).
     func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool = false,
                xBits: UnsafeMutablePointer<UInt16>) {
-        let outF = weight.shape[0]
-        if let bits = bf16.bits {
+        let outF = quantized?.rows ?? weight.shape[0]
+        if let quantized {
+            quantized.multiplyTransposed(x, count: rows, into: y, beta: accumulate ? 1 : 0)
+        } else if let bits = bf16.bits {
             InferenceKernels.linearRowsBF16(x, bits, y, rows: rows, inF: weight.shape[1], outF: outF,
                                             beta: accumulate ? 1 : 0, xBits: xBits)
         } else {
             InferenceKernels.linearRows(x, weight.data, y, rows: rows, inF: weight.shape[1], outF: outF,
                                         beta: accumulate ? 1 : 0)
         }
+        adapter?.factors.applyRows(x, y, rows: rows)
         guard let bias else { return }
         for r in 0..<rows {
             let yr = y + r * outF
@@ -148,34 +159,96 @@ public final class MistralModel {
     /// AdamW weight-decay flags, one per parameter: true for the 2-D projection weights only.
     public var decayFlags: [Bool] { config.parameterSpecs.map(\.decays) }
 
+    /// LoRA settings when the base is frozen under adapters (nil: every parameter trains).
+    public let lora: LoRASettings?
+    /// The adapters in model order (layer, then q, k, v, o, gate, up, down); empty without LoRA.
+    public let adapters: [LoRAAdapter]
+    /// What the optimizer updates: every parameter, or under LoRA each adapter's A and B.
+    public let trainableParameters: [Tensor]
+    /// Names of `trainableParameters` (Hugging Face names, or PEFT's adapter keys) and their decay flags.
+    public let trainableNames: [String]
+    public let trainableDecayFlags: [Bool]
+    /// The weights file the frozen base came from (set by `loadLoRA`), referenced by adapter checkpoints.
+    public internal(set) var base: BaseReference?
+    let quantizedBase: [Int: QuantizedMatrix]
+    let adapterOf: [Int: LoRAAdapter]
+
     /// A model with the given values; `weights[i]` fills `config.parameterSpecs[i]` (count must match).
-    public init(config: MistralConfig, weights: [[Float]]) {
+    public convenience init(config: MistralConfig, weights: [[Float]]) {
+        precondition(weights.count == config.parameterSpecs.count, "MistralModel: \(weights.count) weights for \(config.parameterSpecs.count) parameters")
+        self.init(config: config, lora: nil) { weights[$0] }
+    }
+
+    /// A model whose parameter `i` is `weight(i)` (called once per parameter, in order, so a loader need not
+    /// hold every tensor at once). With `lora`, the base is frozen (no gradient buffers), the projections
+    /// are quantized when `lora.basePrecision` says so (precondition: `lora.quantizable(config)`), and
+    /// zeroed adapters sit on the targeted projections (`initializeAdapters` draws A).
+    init(config: MistralConfig, lora: LoRASettings?, weight: (Int) throws -> [Float]) rethrows {
         let specs = config.parameterSpecs
-        precondition(weights.count == specs.count, "MistralModel: \(weights.count) weights for \(specs.count) parameters")
         self.config = config
-        self.parameters = zip(specs, weights).map { Tensor(shape: $0.shape, scalars: $1, requiresGrad: true) }
-        var next = parameters.makeIterator()
-        func take() -> Tensor { next.next()! }
+        self.lora = lora
+        var params: [Tensor] = []
+        var quantized: [Int: QuantizedMatrix] = [:]
+        for (i, spec) in specs.enumerated() {
+            let values = try weight(i)
+            precondition(values.count == spec.count, "MistralModel: \(values.count) values for \(spec.name) \(spec.shape)")
+            if let format = lora?.basePrecision.format, LoRATarget(parameterName: spec.name) != nil {
+                quantized[i] = values.withUnsafeBufferPointer {
+                    QuantizedMatrix(quantizing: $0.baseAddress!, rows: spec.shape[0], columns: spec.shape[1], format: format)
+                }
+                params.append(Tensor(zeros: [0]))
+            } else {
+                params.append(Tensor(shape: spec.shape, scalars: values, requiresGrad: lora == nil))
+            }
+        }
+        parameters = params
+        quantizedBase = quantized
+        var adapters: [LoRAAdapter] = []
+        var adapterOf: [Int: LoRAAdapter] = [:]
+        var next = 0
+        func take() -> Tensor { next += 1; return params[next - 1] }
+        func projection(biased: Bool = false) -> Projection {
+            let i = next
+            let w = take(), spec = specs[i]
+            let bias = biased ? take() : nil
+            var adapter: LoRAAdapter?
+            if let lora, let target = LoRATarget(parameterName: spec.name), lora.targets.contains(target) {
+                let a = LoRAAdapter(module: String(spec.name.dropLast(".weight".count)), inFeatures: spec.shape[1],
+                                    outFeatures: spec.shape[0], settings: lora)
+                adapters.append(a)
+                adapterOf[i] = a
+                adapter = a
+            }
+            return Projection(weight: w, bias: bias, quantized: quantized[i], adapter: adapter)
+        }
         let eps = Float(config.rmsNormEps)
         embedding = take()
         head = Projection(weight: embedding)
         blocks = (0..<config.numHiddenLayers).map { _ in
             let inputNorm = RMSNorm(weight: take(), eps: eps)
-            func biased() -> Projection {
-                let weight = take()
-                return Projection(weight: weight, bias: config.qkvBias ? take() : nil)
-            }
-            let (q, k, v) = (biased(), biased(), biased())
+            let q = projection(biased: config.qkvBias), k = projection(biased: config.qkvBias)
+            let v = projection(biased: config.qkvBias), o = projection()
             let attention = CausalSelfAttention(
-                qProj: q, kProj: k, vProj: v, oProj: Projection(weight: take()),
+                qProj: q, kProj: k, vProj: v, oProj: o,
                 heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads, headDim: config.headDim,
                 ropeTheta: Float(config.ropeTheta), slidingWindow: config.slidingWindow)
             let postNorm = RMSNorm(weight: take(), eps: eps)
+            let gate = projection(), up = projection(), down = projection()
             return DecoderBlock(inputNorm: inputNorm, attention: attention, postAttentionNorm: postNorm,
-                                mlp: MLP(gateProj: Projection(weight: take()), upProj: Projection(weight: take()),
-                                         downProj: Projection(weight: take())))
+                                mlp: MLP(gateProj: gate, upProj: up, downProj: down))
         }
         finalNorm = RMSNorm(weight: take(), eps: eps)
+        self.adapters = adapters
+        self.adapterOf = adapterOf
+        if lora == nil {
+            trainableParameters = params
+            trainableNames = specs.map(\.name)
+            trainableDecayFlags = specs.map(\.decays)
+        } else {
+            trainableParameters = adapters.flatMap { [$0.a, $0.b] }
+            trainableNames = adapters.flatMap { [$0.peftName("lora_A"), $0.peftName("lora_B")] }
+            trainableDecayFlags = Array(repeating: true, count: 2 * adapters.count)
+        }
     }
 
     /// A freshly initialised model, as `transformers` initialises Mistral: every matrix (embedding
@@ -200,7 +273,9 @@ public final class MistralModel {
     }
 
     /// Loads a checkpoint directory (`config.json` + `model.safetensors`); errors name file and tensor.
+    /// An adapter checkpoint (`LoRACheckpoint`) loads as its base with the adapters merged in.
     public static func load(checkpoint directory: URL) throws -> MistralModel {
+        if LoRACheckpoint.isAdapterCheckpoint(directory) { return try loadLoRA(adapterCheckpoint: directory).merged() }
         let (config, weights) = try Checkpoint.read(directory: directory)
         return MistralModel(config: config, weights: weights)
     }
@@ -216,7 +291,8 @@ public final class MistralModel {
     }
 
     var weightBuffers: [UnsafeBufferPointer<Float>] {
-        parameters.map { UnsafeBufferPointer(start: $0.data, count: $0.count) }
+        precondition(lora == nil, "a LoRA model is written as an adapter checkpoint (LoRACheckpoint) or merged()")
+        return parameters.map { UnsafeBufferPointer(start: $0.data, count: $0.count) }
     }
 
     /// The final hidden states norm(h) for token ids `ids` ([batch, length] row-major), [B, T, D].

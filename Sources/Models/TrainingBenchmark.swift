@@ -29,6 +29,8 @@ public enum TrainingBenchmark {
         /// The arithmetic of the matrix products (`.bf16` needs `BF16Products.isAvailable`). The MFU is
         /// against the peak of the same arithmetic: the bf16 product peak for bf16, the sgemm peak for fp32.
         public var precision: MatmulPrecision = .fp32
+        /// Train LoRA adapters over a frozen base (fp32 or quantized) instead of every parameter.
+        public var lora: LoRASettings?
 
         public init() {}
     }
@@ -59,6 +61,9 @@ public enum TrainingBenchmark {
         public var activation_bytes: Int
         /// Loss of every step (warm-up first), to check that a seed and thread count repeat bit for bit.
         public var losses: [Float]
+        /// With LoRA: `r<rank> <targets> base <precision>`, and the trained (adapter) parameter count.
+        public var lora: String? = nil
+        public var trainable_params: Int? = nil
         public var openblas_coretype: String?
         /// Milliseconds per timed step spent in `synchronize` (the gradient allreduce under `mpirun`); nil without one.
         public var sync_ms_per_step: Double? = nil
@@ -74,15 +79,21 @@ public enum TrainingBenchmark {
         var config = o.config
         config.maxPositionEmbeddings = max(config.maxPositionEmbeddings, o.context)
         let n = o.batch * o.context
-        let (seconds, syncSeconds, losses, activationBytes) = train(config: config, o, synchronize: synchronize, progress: progress)
+        let (seconds, syncSeconds, losses, activationBytes, trainable) = train(config: config, o, synchronize: synchronize, progress: progress)
         // Peak memory of training, read after its memory is released and before the sgemm peak, whose
         // OpenBLAS-threaded variant starts a thread pool (buffers that stay resident, not part of training).
         let peakResident = ProcessMemory.peakResidentBytes
         let peakKind = o.precision == .bf16 ? "bf16-gemm" : "sgemm"
         let peak = o.measurePeak ? (o.precision == .bf16 ? Parallel.bf16PeakFLOPS() : Parallel.sgemmPeakFLOPS()) : nil
         let tokensPerSecond = Double(n * o.steps) / seconds
-        let flopsPerToken = config.trainingFLOPsPerToken(context: o.context)
+        let flopsPerToken = o.lora == nil ? config.trainingFLOPsPerToken(context: o.context)
+            : config.loraTrainingFLOPsPerToken(context: o.context, trainable: trainable)
         let achieved = tokensPerSecond * flopsPerToken
+        var loraLabel: String?
+        if let l = o.lora {
+            let targets: String = l.targets.map(\.rawValue).joined(separator: ",")
+            loraLabel = "r\(l.rank) \(targets) base \(l.basePrecision.rawValue)"
+        }
         var result = Result(
             vocab: config.vocabSize, hidden: config.hiddenSize, layers: config.numHiddenLayers,
             heads: config.numAttentionHeads, kv_heads: config.numKeyValueHeads, mlp: config.intermediateSize,
@@ -94,6 +105,8 @@ public enum TrainingBenchmark {
             peak_rss_bytes: peakResident, activation_bytes: activationBytes,
             losses: losses, openblas_coretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
         if synchronize != nil { result.sync_ms_per_step = 1000 * syncSeconds / Double(o.steps) }
+        result.lora = loraLabel
+        result.trainable_params = o.lora == nil ? nil : trainable
         return result
     }
 }
@@ -102,10 +115,21 @@ extension TrainingBenchmark {
     /// Warm-up and timed steps; returns the timed seconds, every step's loss and the tape's arena bytes.
     /// Model, optimizer and tape are freed on return.
     static func train(config: MistralConfig, _ o: Options, synchronize: (([Tensor]) -> Void)?, progress: (Int, Float) -> Void)
-        -> (seconds: Double, syncSeconds: Double, losses: [Float], activationBytes: Int) {
+        -> (seconds: Double, syncSeconds: Double, losses: [Float], activationBytes: Int, trainable: Int) {
         var rng = SeededGenerator(seed: o.seed)
-        let model = MistralModel(config: config, generator: &rng)
-        let optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags, learningRate: o.learningRate,
+        let model: MistralModel
+        if let lora = o.lora {
+            // Drawn tensor by tensor (norms 1, matrices N(0, 0.02²)), so a quantized base never sits whole in Float32.
+            model = MistralModel(config: config, lora: lora) { i in
+                let spec = config.parameterSpecs[i]
+                if spec.shape.count == 1 { return [Float](repeating: 1, count: spec.count) }
+                return (0..<spec.count).map { _ in Float(0.02 * rng.nextNormal()) }
+            }
+            model.initializeAdapters(using: &rng)
+        } else {
+            model = MistralModel(config: config, generator: &rng)
+        }
+        let optimizer = AdamW(parameters: model.trainableParameters, decay: model.trainableDecayFlags, learningRate: o.learningRate,
                               weightDecay: o.weightDecay)
         let n = o.batch * o.context
         let ids = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
@@ -119,10 +143,10 @@ extension TrainingBenchmark {
             tape.backward(loss)
             if let synchronize {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                synchronize(model.parameters)
+                synchronize(model.trainableParameters)
                 syncSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
             }
-            clipGradientNorm(model.parameters, maxNorm: o.clip)
+            clipGradientNorm(model.trainableParameters, maxNorm: o.clip)
             optimizer.step()
             losses.append(loss.item)
             tape.reset()
@@ -133,8 +157,9 @@ extension TrainingBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<o.steps { step() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        return (seconds, syncSeconds, losses, tape.arenaBytes)
+        return (seconds, syncSeconds, losses, tape.arenaBytes, model.trainableParameters.reduce(0) { $0 + $1.count })
     }
+
 }
 
 /// Resident memory of this process.

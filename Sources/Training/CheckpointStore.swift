@@ -5,7 +5,8 @@ import Models
 import RunStore
 
 /// Writes and reads what a checkpoint holds besides the run layout: weights (`config.json`,
-/// `model.safetensors`, `tokenizer.json`), AdamW moments (`optimizer.safetensors`: `<param>.exp_avg`,
+/// `model.safetensors`, `tokenizer.json`; in a LoRA stage the adapters and a base reference instead, see
+/// `LoRACheckpoint`), AdamW moments of the trained parameters (`optimizer.safetensors`: `<param>.exp_avg`,
 /// `<param>.exp_avg_sq`) and the `TrainingState`. Names, the latest checkpoint, pruning and temporaries
 /// are the run layout's (`RunCheckpoints`, in RunStore). Each checkpoint is published whole by renaming
 /// a temporary sibling (`AtomicFile.writeDirectory`).
@@ -20,12 +21,21 @@ public struct CheckpointStore {
     @discardableResult
     public func write(_ name: CheckpointName, model: MistralModel, optimizer: AdamW, state: TrainingState, tokenizer: URL?) throws -> URL {
         let url = directory.url(of: name)
-        try model.save(to: url) { tmp in
-            try Self.writeOptimizer(optimizer, names: model.parameterSpecs.map(\.name), to: tmp.appendingPathComponent(Self.optimizerFile))
+        func extra(_ tmp: URL) throws {
+            try Self.writeOptimizer(optimizer, names: model.trainableNames, to: tmp.appendingPathComponent(Self.optimizerFile))
             try state.write(into: tmp)
             if let tokenizer {
                 try FileManager.default.copyItem(at: tokenizer, to: tmp.appendingPathComponent(Checkpoint.tokenizerFile))
             }
+        }
+        if model.lora != nil {
+            // A LoRA stage: the adapters and their moments only, the base by reference (LoRACheckpoint).
+            try AtomicFile.writeDirectory(url) { tmp in
+                try LoRACheckpoint.writeFiles(of: model, into: tmp)
+                try extra(tmp)
+            }
+        } else {
+            try model.save(to: url, extra: extra)
         }
         return url
     }

@@ -94,6 +94,8 @@ public struct StageConfig: Equatable, Sendable {
     public var allowContaminated: Bool = false
     /// What `best-<stage>` keeps and early stopping watches (`best:`; validation loss by default).
     public var best: BestMetric = .validationLoss
+    /// Train low-rank adapters over a frozen base instead of every parameter (`RunConfig+LoRA.swift`).
+    public var lora: LoRASettings? = nil
 
     /// Tokens consumed per optimizer step (inputs): batch · accumulation · context.
     public var tokensPerStep: Int { batchSize * gradAccum * context }

@@ -13,7 +13,7 @@ extension RunConfig {
     static let stageKeys = ["name", "data", "objective", "steps", "tokens", "batch_size", "grad_accum", "context", "lr",
                             "warmup", "schedule", "min_lr", "weight_decay", "betas", "clip", "log_every", "eval_every",
                             "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan", "allow_contaminated",
-                             "best"]
+                            "best", "lora", "base_precision"]
     static let evalKeys = ["suite", "n", "limit", "stages", "gate", "every"]
 
     /// Reads and validates a run config, reporting every problem at once as
@@ -65,6 +65,7 @@ extension RunConfig {
         let tokenizer = top.value("tokenizer").flatMap { existingPath($0, base: base, what: "tokenizer file") }
         let model = top.required("model").flatMap { parseModel($0, base: base) }
         var stages: [StageConfig] = []
+        var stageItems: [YAMLValue] = []
         var bestValues: [(StageConfig, YAMLValue)] = []
         if let list = top.required("stages")?.list {
             if list.isEmpty, let v = top.value("stages") { diags.report(v.mark, v.path, "a run needs at least one stage") }
@@ -79,9 +80,11 @@ extension RunConfig {
                         diags.report(item.mark, item.path + ".carry_optimizer", "the first stage has no previous stage to carry optimizer state from")
                     }
                     stages.append(s)
+                    stageItems.append(item)
                 }
             }
         }
+        checkLoRAPlacement(stages, items: stageItems, model: model)
         var evals: [EvalConfig] = []
         for item in top.value("evals")?.list ?? [] {
             if let e = parseEval(item, base: base, stageNames: stages.map(\.name)) { evals.append(e) }
@@ -202,7 +205,7 @@ extension RunConfig {
                 diags.report(v.mark, v.path, "'\(s)' is not a metric: use val_loss or pass@K@SUITE (e.g. pass@1@basic-python)")
             }
         }
-        return StageConfig(
+        var stage = StageConfig(
             name: name, data: data ?? base, objective: objective, steps: steps, batchSize: batch, gradAccum: accum,
             context: context, lr: lr, warmup: warmup,
             schedule: m.value("schedule")?.choice(StageConfig.Schedule.allCases.map(\.rawValue)).flatMap(StageConfig.Schedule.init) ?? .cosine,
@@ -217,6 +220,8 @@ extension RunConfig {
             carryOptimizer: m.value("carry_optimizer")?.bool ?? false,
             onNonFinite: m.value("on_nan")?.choice(StageConfig.OnNonFinite.allCases.map(\.rawValue)).flatMap(StageConfig.OnNonFinite.init) ?? .fail,
             allowContaminated: m.value("allow_contaminated")?.bool ?? false, best: best)
+        stage.lora = parseLoRA(m, at: item)
+        return stage
     }
 
     static func parseEval(_ item: YAMLValue, base: URL, stageNames: [String]) -> EvalConfig? {

@@ -58,7 +58,7 @@ public final class Trainer {
         self.tokenizer = tokenizer
         self.peakFLOPS = peakFLOPS
         self.openData = openData
-        optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags)
+        optimizer = AdamW(parameters: model.trainableParameters, decay: model.trainableDecayFlags)
         self.rng = rng
         if let resume {
             state = resume.state
@@ -66,7 +66,7 @@ public final class Trainer {
             guard position.stageIndex < config.stages.count, config.stages[position.stageIndex].name == position.stage else {
                 throw InputError(file: resume.url.path, key: "stage", "checkpoint is for stage '\(position.stage)', which is not stage \(position.stageIndex + 1) of the config")
             }
-            try CheckpointStore.readOptimizer(into: optimizer, names: model.parameterSpecs.map(\.name), from: resume.url)
+            try CheckpointStore.readOptimizer(into: optimizer, names: model.trainableNames, from: resume.url)
             optimizer.stepCount = state.optimizerSteps
             if let words = TrainingState.words(state.rng) { self.rng = SeededGenerator(state: words) }
             resumingStage = !state.position.stageFinished
@@ -125,8 +125,21 @@ public final class Trainer {
             if resumingStage {
                 try data.restore(state.dataPosition)
             } else {
-                if index > 0 && !stage.carryOptimizer {
-                    optimizer = AdamW(parameters: model.parameters, decay: model.decayFlags)
+                if let lora = stage.lora, model.lora == nil {
+                    // The weights the stage starts from (the previous stage's end, or init_from) become the
+                    // frozen base of fresh adapters.
+                    let base: URL
+                    if index > 0 {
+                        base = checkpoints.directory.url(of: .stage(config.stages[index - 1].name))
+                    } else if case .initFrom(let dir) = config.model {
+                        base = dir
+                    } else {
+                        throw InputError(file: config.file.path, key: "stages[0].lora", "LoRA needs a pretrained base: set model.init_from")
+                    }
+                    model = try MistralModel.loadLoRA(base: base, settings: lora, generator: &rng)
+                    optimizer = AdamW(parameters: model.trainableParameters, decay: model.trainableDecayFlags)
+                } else if index > 0 && !stage.carryOptimizer {
+                    optimizer = AdamW(parameters: model.trainableParameters, decay: model.trainableDecayFlags)
                 }
                 state.position.stage = stage.name
                 state.position.stageStep = 0
@@ -145,9 +158,11 @@ public final class Trainer {
             optimizer.weightDecay = stage.weightDecay
             report(.stageStarted(.init(stage: stage.name, index: index, stageCount: config.stages.count, totalSteps: stage.steps,
                                        fromStep: state.position.stageStep, tokensPerStep: stage.tokensPerStep)))
-            let flopsPerToken = model.config.trainingFLOPsPerToken(context: stage.context)
+            let trainable = model.trainableParameters.reduce(0) { $0 + $1.count }
+            let flopsPerToken = stage.lora == nil ? model.config.trainingFLOPsPerToken(context: stage.context)
+                : model.config.loraTrainingFLOPsPerToken(context: stage.context, trainable: trainable)
             let tape = Tape(precision: config.precision.resolved)
-            let summed = stage.gradAccum > 1 || group.size > 1 ? StepGradients(parameters: model.parameters) : nil
+            let summed = stage.gradAccum > 1 || group.size > 1 ? StepGradients(parameters: model.trainableParameters) : nil
             var windowStart = ContinuousClock.now
             var windowTokens = 0
             var lastGradNorm = 0.0
@@ -166,6 +181,8 @@ public final class Trainer {
                 // Every rank reads every micro-batch of the one stream, so all stay at the same data position.
                 for m in 0..<stage.gradAccum {
                     let batch = data.nextBatch()
+                    // Every rank draws every micro-batch's dropout seed, so the generators stay equal.
+                    if let lora = stage.lora, lora.dropout > 0 { model.setDropoutSeed(rng.next()) }
                     guard m % group.size == group.rank, badTensor == nil else { continue }
                     if taken > 0 { optimizer.zeroGrad() }
                     tape.reset()
@@ -190,7 +207,7 @@ public final class Trainer {
                 var gradNorm = 0.0
                 if badTensor == nil {
                     if stage.gradAccum > 1 { scaleGradients(by: 1 / Float(stage.gradAccum)) }
-                    gradNorm = Double(stage.clip > 0 ? clipGradientNorm(model.parameters, maxNorm: Float(stage.clip)) : gradientNorm(model.parameters))
+                    gradNorm = Double(stage.clip > 0 ? clipGradientNorm(model.trainableParameters, maxNorm: Float(stage.clip)) : gradientNorm(model.trainableParameters))
                     if !gradNorm.isFinite { badTensor = (firstNonFiniteGradient() ?? "gradient") + " (gradient)" }
                 }
                 state.position.step += 1
@@ -344,24 +361,25 @@ public final class Trainer {
     }
 
     func scaleGradients(by factor: Float) {
-        for p in model.parameters {
+        for p in model.trainableParameters {
             guard let g = p.grad else { continue }
             for j in 0..<p.count { g[j] *= factor }
         }
     }
 
-    /// The Hugging Face name of the first parameter holding a NaN or infinity, if any.
+    /// The name (Hugging Face's, or PEFT's for an adapter) of the first trained parameter holding a NaN or
+    /// infinity, if any.
     func firstNonFiniteParameter() -> String? {
-        for (spec, p) in zip(model.parameterSpecs, model.parameters) {
-            for j in 0..<p.count where !p.data[j].isFinite { return spec.name }
+        for (name, p) in zip(model.trainableNames, model.trainableParameters) {
+            for j in 0..<p.count where !p.data[j].isFinite { return name }
         }
         return nil
     }
 
     func firstNonFiniteGradient() -> String? {
-        for (spec, p) in zip(model.parameterSpecs, model.parameters) {
+        for (name, p) in zip(model.trainableNames, model.trainableParameters) {
             guard let g = p.grad else { continue }
-            for j in 0..<p.count where !g[j].isFinite { return spec.name }
+            for j in 0..<p.count where !g[j].isFinite { return name }
         }
         return nil
     }

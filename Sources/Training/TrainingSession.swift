@@ -99,7 +99,7 @@ public final class TrainingSession {
         var rng = SeededGenerator(seed: config.seed)
         let model: MistralModel
         if let latest {
-            model = try MistralModel.load(checkpoint: latest.url)
+            model = try MistralModel.loadForTraining(checkpoint: latest.url)
             let at = latest.state.position
             note("resuming \(record.id) from \(latest.url.lastPathComponent) (stage \(at.stage), step \(at.stageStep))")
         } else {
@@ -167,7 +167,11 @@ public final class TrainingSession {
             config.model = .fresh(shape)
             model = MistralModel(config: shape, generator: &rng)
         case .initFrom(let url):
-            model = try MistralModel.load(pretrained: url)
+            if let lora = config.stages.first?.lora {
+                model = try MistralModel.loadLoRA(base: url, settings: lora, generator: &rng)   // frozen base, fresh adapters
+            } else {
+                model = try MistralModel.load(pretrained: url)
+            }
         }
         if let v = sources.vocabularySize, v > model.config.vocabSize {
             throw InputError(file: config.file.path, key: "model.vocab_size", "the model's vocabulary (\(model.config.vocabSize)) is smaller than the tokenizer's (\(v))")

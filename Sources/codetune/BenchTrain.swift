@@ -31,6 +31,10 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Seed of the weights and the batch.") var seed: UInt64 = 0
     @Flag(name: .customLong("no-peak"), help: "Skip the sgemm peak measurement (no MFU).") var noPeak = false
     @Option(help: "Matrix-product arithmetic: fp32, bf16 or auto (bf16 where the CPU has it).") var precision = PrecisionSetting.fp32
+    @Option(name: .customLong("lora-rank"), help: "Train LoRA adapters of this rank over a frozen base (all seven projections, alpha 2·rank).")
+    var loraRank: Int?
+    @Option(name: .customLong("base-precision"), help: "With --lora-rank: fp32, q8 or q4 base in memory.")
+    var basePrecision = "fp32"
     @Flag(help: "Print each step's loss on stderr.") var verbose = false
     @Flag(help: "One JSON object on stdout.") var json = false
 
@@ -38,6 +42,8 @@ struct BenchTrain: ParsableCommand {
         guard context > 0, batch > 0, threads > 0, warmup >= 0, steps > 0 else {
             throw ValidationError("--context, --batch, --threads and --steps must be positive, --warmup non-negative")
         }
+        if let r = loraRank, r <= 0 { throw ValidationError("--lora-rank must be positive") }
+        if BasePrecision(rawValue: basePrecision) == nil { throw ValidationError("--base-precision must be fp32, q8 or q4") }
     }
 
     func run() throws {
@@ -53,6 +59,11 @@ struct BenchTrain: ParsableCommand {
         o.context = context; o.batch = batch; o.threads = threads
         o.blasThreadsItself = blasThreads
         o.warmupSteps = warmup; o.steps = steps; o.seed = seed; o.measurePeak = !noPeak
+        if let loraRank, let precision = BasePrecision(rawValue: basePrecision) {
+            let lora = LoRASettings(rank: loraRank, alpha: Double(2 * loraRank), basePrecision: precision)
+            if let problem = lora.problem(with: o.config) { throw ValidationError(problem) }
+            o.lora = lora
+        }
         let group = ProcessGroup.world
         if let note = precision.fallbackNote, group.isRoot { printError(note) }
         o.precision = precision.resolved
@@ -79,6 +90,7 @@ struct BenchTrain: ParsableCommand {
         }
         print(String(format: "peak RSS %.1f MiB (activations %.1f MiB); ", Double(r.peak_rss_bytes) / 1_048_576,
                      Double(r.activation_bytes) / 1_048_576) + "OPENBLAS_CORETYPE \(r.openblas_coretype ?? "unset")")
+        if let lora = r.lora, let trainable = r.trainable_params { print("LoRA \(lora): \(trainable) trained parameters") }
         print("losses: " + r.losses.map { String(format: "%.6f", $0) }.joined(separator: " "))
     }
 

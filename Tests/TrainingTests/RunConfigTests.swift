@@ -144,7 +144,7 @@ final class RunConfigTests: XCTestCase {
             "DIR/run.yaml:3:1: modle: unknown key; did you mean 'model'?",
             "DIR/run.yaml:2:7: seed: -1 is out of range 0...",
             "DIR/run.yaml:1:1: model: missing required key",
-            "DIR/run.yaml:9:5: stages[0].lerning_rate: unknown key; known keys: name, data, objective, steps, tokens, batch_size, grad_accum, context, lr, warmup, schedule, min_lr, weight_decay, betas, clip, log_every, eval_every, val_batches, checkpoint_every, keep_last, early_stopping, carry_optimizer, on_nan, allow_contaminated, best",
+            "DIR/run.yaml:9:5: stages[0].lerning_rate: unknown key; known keys: name, data, objective, steps, tokens, batch_size, grad_accum, context, lr, warmup, schedule, min_lr, weight_decay, betas, clip, log_every, eval_every, val_batches, checkpoint_every, keep_last, early_stopping, carry_optimizer, on_nan, allow_contaminated, best, lora, base_precision",
             "DIR/run.yaml:6:11: stages[0].data: no such dataset recipe: DIR/missing.yaml",
             "DIR/run.yaml:11:17: stages[0].batch_size: expected an integer, found 'big'",
             "DIR/run.yaml:8:13: stages[0].tokens: give either steps or tokens, not both",
