@@ -67,7 +67,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "FileFormats"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "Evaluation", "Problems", "Sandbox", "RunStore", "SeededRandom", "Tokenizer"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Exercises", "Telemetry", "Models", "Corpus", "Evaluation", "Problems", "Sandbox", "RunStore", "SeededRandom", "Tokenizer"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], exclude: ["python"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "FileFormats"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Corpus", "Problems", "Sandbox", "RunStore", "FileFormats", "SeededRandom"]),
