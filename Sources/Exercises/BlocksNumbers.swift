@@ -21,7 +21,7 @@ enum BlocksNumbers {
               statements: [["$r = 1", "for i in range(2, $x + 1):", "    $r *= i"], ["$r = 1", "count = $x", "while count > 1:", "    $r *= count", "    count -= 1"]]) { v, _ in
             v.i < 0 || v.i > 10 ? nil : .int((1...max(1, v.i)).reduce(1, *)) },
         .expr("int.triangular", .accumulation, .int, .int, ["sum(range(1, $x + 1))", "$x * ($x + 1) // 2"], nouns: ["the sum of the integers from 1 to $x, for $x at least 0", "1 + 2 + ... + $x ($x is not negative)"], names: ["triangle", "sum_to"],
-              statements: [["$r = 0", "for i in range(1, $x + 1):", "    $r += i"]]) { v, _ in v.i < 0 ? nil : .int(v.i * (v.i + 1) / 2) },
+              statements: [["$r = 0", "for i in range(1, $x + 1):", "    $r += i"]]) { v, _ in v.i < 0 || v.i > 5000 ? nil : .int(v.i * (v.i + 1) / 2) },
         .expr("int.mod_k", .number, .int, .int, ["$x % $k"], nouns: ["the remainder of $x divided by $k", "$x modulo $k"], names: ["remainder", "mod"], constant: .int(2...9)) { v, k in .int(pyMod(v.i, k.i)) },
         .expr("int.div_k", .number, .int, .int, ["$x // $k"], nouns: ["$x divided by $k, rounded down", "the floor of $x over $k"], names: ["quotient", "divide"], constant: .int(2...9)) { v, k in .int(floorDiv(v.i, k.i)) },
         .expr("int.max_k", .condition, .int, .int, ["max($x, $k)"], nouns: ["the larger of $x and $k", "$x, or $k when $x is smaller"], names: ["at_least", "floor_value"], constant: .int(0...20),
@@ -30,7 +30,7 @@ enum BlocksNumbers {
         .expr("int.clamp", .condition, .int, .int, ["min(max($x, 0), $k)", "max(0, min($x, $k))"], nouns: ["$x clamped to the range 0 to $k", "$x limited to lie between 0 and $k"], names: ["clamp", "bounded"], constant: .int(5...30),
               statements: [["$r = $x", "if $r < 0:", "    $r = 0", "elif $r > $k:", "    $r = $k"]]) { v, k in .int(min(max(v.i, 0), k.i)) },
         .expr("int.divisor_count", .loop, .int, .int, ["sum(1 for d in range(1, $x + 1) if $x % d == 0)"], nouns: ["the number of positive divisors of the positive integer $x", "how many numbers from 1 to $x divide $x evenly ($x is positive)"], names: ["divisor_count", "num_divisors"],
-              statements: [["$r = 0", "for d in range(1, $x + 1):", "    if $x % d == 0:", "        $r += 1"]]) { v, _ in v.i < 1 ? nil : .int((1...v.i).filter { v.i % $0 == 0 }.count) },
+              statements: [["$r = 0", "for d in range(1, $x + 1):", "    if $x % d == 0:", "        $r += 1"]]) { v, _ in v.i < 1 || v.i > 5000 ? nil : .int((1...v.i).filter { v.i % $0 == 0 }.count) },
         .expr("int.fibonacci", .loop, .int, .int, [], nouns: ["the $x-th Fibonacci number, counting fib(0) = 0 and fib(1) = 1", "Fibonacci number number $x (0, 1, 1, 2, 3, ...)"], names: ["fib", "fibonacci"],
               statements: [["a, b = 0, 1", "for _ in range($x):", "    a, b = b, a + b", "$r = a"]]) { v, _ in
             guard v.i >= 0 && v.i <= 30 else { return nil }; var a = 0, b = 1; for _ in 0..<v.i { (a, b) = (b, a + b) }; return .int(a) },
@@ -52,7 +52,7 @@ enum BlocksNumbers {
         .expr("int.is_positive", .condition, .int, .bool, ["$x > 0"], nouns: ["whether $x is positive", "True when $x is greater than zero"], names: ["is_positive", "positive"]) { v, _ in .bool(v.i > 0) },
         .expr("int.divisible_k", .condition, .int, .bool, ["$x % $k == 0"], nouns: ["whether $x is divisible by $k", "True when $k divides $x evenly"], names: ["divisible", "is_multiple"], constant: .int(2...9)) { v, k in .bool(pyMod(v.i, k.i) == 0) },
         .expr("int.is_prime", .loop, .int, .bool, ["$x > 1 and all($x % d != 0 for d in range(2, int($x ** 0.5) + 1))"], nouns: ["whether $x is a prime number", "True when $x is prime"], names: ["is_prime", "prime"],
-              statements: [["$r = $x > 1", "for d in range(2, $x):", "    if $x % d == 0:", "        $r = False", "        break"]]) { v, _ in .bool(isPrime(v.i)) },
+              statements: [["$r = $x > 1", "for d in range(2, $x):", "    if $x % d == 0:", "        $r = False", "        break"]]) { v, _ in v.i > 5000 ? nil : .bool(isPrime(v.i)) },
         .expr("int.in_range", .condition, .int, .bool, ["1 <= $x <= $k"], nouns: ["whether $x lies between 1 and $k inclusive", "True when 1 <= $x <= $k"], names: ["in_range", "valid"], constant: .int(5...40)) { v, k in .bool(v.i >= 1 && v.i <= k.i) },
         .expr("int.is_square", .condition, .int, .bool, ["int($x ** 0.5) ** 2 == $x"], nouns: ["whether the non-negative integer $x is a perfect square", "True when $x is the square of an integer"], names: ["is_square", "perfect_square"]) { v, _ in
             v.i < 0 ? nil : .bool(Int(Double(v.i).squareRoot()) * Int(Double(v.i).squareRoot()) == v.i) },

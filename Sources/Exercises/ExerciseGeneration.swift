@@ -103,11 +103,12 @@ public enum ExerciseGeneration {
 
     /// Two problems are duplicates when their texts agree once the function and parameter names are replaced.
     static func dedupKey(_ p: GeneratedProblem) -> String {
-        var names = [p.entry_point] + PythonNames.parameters(p.prompt)
-        names.sort { $0.count > $1.count }
+        // Placeholders by role (the function, parameter i), replaced longest name first.
+        var names = [(p.entry_point, "⟨f⟩")] + PythonNames.parameters(p.prompt).enumerated().map { ($0.element, "⟨p\($0.offset)⟩") }
+        names.sort { $0.0.count > $1.0.count }
         var text = p.prompt + p.canonical_solution
-        for (i, n) in names.enumerated() {
-            text = text.replacingOccurrences(of: "\\b\(NSRegularExpression.escapedPattern(for: n))\\b", with: "⟨\(i)⟩", options: .regularExpression)
+        for (n, placeholder) in names {
+            text = text.replacingOccurrences(of: "\\b\(NSRegularExpression.escapedPattern(for: n))\\b", with: placeholder, options: .regularExpression)
         }
         return text
     }

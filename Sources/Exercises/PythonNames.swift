@@ -48,7 +48,7 @@ public enum PythonNames {
     }
 
     /// The parameter names of the first `def` in `prompt`, in order.
-    static func parameters(_ prompt: String) -> [String] {
+    public static func parameters(_ prompt: String) -> [String] {
         let t = tokens(prompt)
         guard let d = t.firstIndex(of: "def"), d + 2 < t.count, t[d + 2] == "(" else { return [] }
         var names: [String] = [], depth = 0, expectName = true

@@ -99,12 +99,12 @@ final class ExerciseGeneratorTests: XCTestCase {
         for (i, name) in params.enumerated() { body = body.replacingOccurrences(of: "\\b\(name)\\b", with: "arg\(i)", options: .regularExpression) }
         sig += "    \"\"\"Some other wording of the task.\"\"\"\n"
         let suite = SuiteDecontamination(problems: [EvalProblemText(taskID: "suite/1", prompt: sig, canonicalSolution: body)])
-        XCTAssertEqual(suite.check(prompt: target.prompt, body: target.canonical_solution), .sameAs("suite/1"))
+        XCTAssertEqual(suite.check(prompt: target.prompt, body: target.canonical_solution), SuiteDecontamination.Verdict.sameAs("suite/1"))
         let clean = problems.filter { suite.check(prompt: $0.prompt, body: $0.canonical_solution) == .clean }
         XCTAssertFalse(clean.contains(target))
         XCTAssertGreaterThan(clean.count, 300)
         // And a 13-gram of a suite prompt is caught too.
         let words = SuiteDecontamination(problems: [EvalProblemText(taskID: "suite/2", prompt: target.prompt, canonicalSolution: "")])
-        XCTAssertEqual(words.check(prompt: target.prompt, body: target.canonical_solution), .sharesNgram)
+        XCTAssertEqual(words.check(prompt: target.prompt, body: target.canonical_solution), SuiteDecontamination.Verdict.sharesNgram)
     }
 }
