@@ -56,11 +56,12 @@ let package = Package(
         // The scrubber's labelled set is data, embedded like the supervisor.
         .target(name: "Telemetry", dependencies: ["Corpus", "Tokenizer", "Sandbox", "Problems", "FileFormats", "SeededRandom"],
                 resources: [.embedInCode("scrub-labelled-set.jsonl")]),
+        .target(name: "Exercises", dependencies: ["Problems", "Sandbox", "FileFormats", "SeededRandom"]),
         .target(name: "Evaluation", dependencies: ["Autograd", "Models", "Tokenizer", "Problems", "Sandbox", "RunStore", "FileFormats", "SeededRandom"]),
         .target(name: "RunStore", dependencies: ["FileFormats", "SeededRandom"]),
         .executableTarget(name: "codetune", dependencies: [
             "Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Training", "Evaluation", "Sandbox", "Problems",
-            "RunStore", "FileFormats", "Collectives",
+            "RunStore", "FileFormats", "Collectives", "Exercises",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
@@ -70,10 +71,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenizer", "FileFormats"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Corpus", "Evaluation", "Problems", "Sandbox", "RunStore", "SeededRandom", "Tokenizer"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Exercises", "Telemetry", "Models", "Corpus", "Evaluation", "Problems", "Sandbox", "RunStore", "SeededRandom", "Tokenizer"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], exclude: ["python"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "FileFormats"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Corpus", "Problems", "Sandbox", "RunStore", "FileFormats", "SeededRandom"]),
+        .testTarget(name: "ExercisesTests", dependencies: ["Exercises", "Problems", "Sandbox", "SeededRandom"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Problems", "Sandbox", "SeededRandom", "RunStore"], exclude: ["Fixtures"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
         // The arrows of docs/architecture.md against the imports and the dependencies declared here.

@@ -43,6 +43,8 @@ public enum Decontamination {
                     let parts = [prefix, obj["suggestion"] as? String ?? "", obj["edited"] as? String ?? "", obj["suffix"] as? String ?? ""]
                     index.scan(parts[0] + parts[1] + parts[3], place: "\(place):\(n)")
                     if !parts[2].isEmpty { index.scan(parts[0] + parts[2] + parts[3], place: "\(place):\(n)") }
+                } else if let prompt = obj["prompt"] as? String {   // problems files (exercises, mined functions)
+                    index.scan(prompt + (obj["canonical_solution"] as? String ?? "") + (obj["completion"] as? String ?? ""), place: "\(place):\(n)")
                 } else {
                     for key in ["text", "content", "completion"] { if let t = obj[key] as? String { index.scan(t, place: "\(place):\(n)") } }
                 }

@@ -4,7 +4,8 @@ import Foundation
 import Telemetry
 import Tokenizer
 
-/// `completion` data: telemetry events (accepted and partial completions, scrubbed) turned into
+/// `completion` data: telemetry events (accepted and partial completions, scrubbed), or a problems file
+/// (exercises, mined functions: prompt → canonical solution, `ProblemCompletionExamples`), turned into
 /// prompt → completion examples with the run's tokenizer, one example per row, loss only on the
 /// completion tokens. Sessions are split between train and validation by a hash, so one
 /// session's events never sit on both sides.
@@ -18,7 +19,9 @@ public struct CompletionData: StageData {
     public init(events: URL, tokenizer: URL, context: Int, batchSize: Int, seed: UInt64, maxValidationBatches: Int) throws {
         let bpe = try BPETokenizer(contentsOf: tokenizer)
         let t = try CompletionTokenizer(bpe, source: tokenizer.path)
-        let set = try CompletionExamples.load(from: events, tokenizer: t)
+        let set = try ProblemCompletionExamples.isProblemsFile(events)
+            ? ProblemCompletionExamples.load(from: events, tokenizer: t)
+            : CompletionExamples.load(from: events, tokenizer: t)
         var (train, held) = CompletionExamples.split(set.examples, validationFraction: Self.validationFraction)
         if train.isEmpty {
             throw InputError(file: events.path, "no accepted or partial completions to train on (\(set.examples.count) examples, \(set.rejected.count) rejected)")
