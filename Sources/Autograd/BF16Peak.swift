@@ -18,16 +18,8 @@ extension Parallel {
         BF16Workspace.convert(values, a, count: n * n)
         for i in 0..<(n * n) { values[i] = Float(i % 5) * 0.1 }
         BF16Workspace.convert(values, b, count: n * n)
-        func product() {
+        return bestProductFLOPS(size: n, repeats: repeats) {
             bf16gemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, beta: 0, c: c, ldc: n)
         }
-        product()
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            product()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
-        }
-        return 2 * Double(n) * Double(n) * Double(n) / best
     }
 }

@@ -19,16 +19,7 @@ extension Parallel {
         let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
         defer { a.deallocate(); b.deallocate(); c.deallocate() }
         for i in 0..<(n * n) { a[i] = Float(i % 7) * 0.1; b[i] = Float(i % 5) * 0.1; c[i] = 0 }
-        func time(_ product: () -> Void) -> Double {
-            product()
-            var best = Double.infinity
-            for _ in 0..<repeats {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                product()
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
-            }
-            return 2 * Double(n) * Double(n) * Double(n) / best
-        }
+        func time(_ product: () -> Void) -> Double { bestProductFLOPS(size: n, repeats: repeats, product) }
         let split = time {
             sgemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, beta: 0, c: c, ldc: n)
         }
@@ -40,5 +31,17 @@ extension Parallel {
         }
         openblas_set_num_threads(blasThreadsItself ? Int32(workers) : 1)
         return max(split, native)
+    }
+
+    /// FLOP/s of an n×n·n×n product (2·n³) timed as the best of `repeats` calls of `product` after one warm-up.
+    static func bestProductFLOPS(size n: Int, repeats: Int, _ product: () -> Void) -> Double {
+        product()
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            product()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+        }
+        return 2 * Double(n) * Double(n) * Double(n) / best
     }
 }

@@ -34,17 +34,7 @@ struct DataExercisesGenerate: ParsableCommand {
     }
 
     func run() throws {
-        var limits = SandboxLimits()
-        limits.timeoutSeconds = 60
-        limits.memoryMB = 512
-        let runner: SelfCheckingProgramRunner
-        do {
-            runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: sandbox, python: try PythonInterpreter.locate(python), limits: limits))
-            try runner.probe()
-        } catch let error as SandboxError {
-            printError("codetune data exercises generate: sandbox unavailable: \(error)")
-            throw ExitCode(2)
-        }
+        let runner = try verifierRunner(mode: sandbox, python: python, timeout: 60, command: "data exercises generate")
         var o = ExerciseGeneration.Options()
         o.count = count
         o.seed = seed

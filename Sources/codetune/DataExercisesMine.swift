@@ -26,17 +26,7 @@ struct DataExercisesMine: ParsableCommand {
     @Option(help: "Verification in the evaluator's sandbox: bwrap (default) or rlimits (weaker).") var sandbox: SandboxMode = .bwrap
 
     func run() throws {
-        var limits = SandboxLimits()
-        limits.timeoutSeconds = 60
-        limits.memoryMB = 512
-        let runner: SelfCheckingProgramRunner
-        do {
-            runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: sandbox, python: try PythonInterpreter.locate(python), limits: limits))
-            try runner.probe()
-        } catch let error as SandboxError {
-            printError("codetune data exercises mine: sandbox unavailable: \(error)")
-            throw ExitCode(2)
-        }
+        let runner = try verifierRunner(mode: sandbox, python: python, timeout: 60, command: "data exercises mine")
         let root = try source.map { URL(fileURLWithPath: $0) } ?? CodeDocuments.pythonStandardLibrary()
         let decontamination = suites.isEmpty ? nil : try SuiteDecontamination(suites: suites.map { URL(fileURLWithPath: $0) })
         let started = Date()

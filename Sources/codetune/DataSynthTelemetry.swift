@@ -76,22 +76,6 @@ struct DataSynthTelemetry: ParsableCommand {
     /// The sandbox in `--sandbox` mode with `--python` and `--timeout`, started once to refuse early (exit 2)
     /// when it cannot run here.
     func sandboxRunner() throws -> SelfCheckingProgramRunner {
-        let mode = sandbox
-        var limits = SandboxLimits()
-        limits.timeoutSeconds = timeout
-        limits.memoryMB = 512
-        let interpreter: PythonInterpreter
-        do {
-            interpreter = try PythonInterpreter.locate(python)
-        } catch let error as SandboxError {
-            throw InputError(key: "--python", error.description)
-        }
-        do {
-            let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: interpreter, limits: limits))
-            try runner.probe()
-            return runner
-        } catch let error as SandboxError {
-            throw sandboxUnavailable(error, mode: mode, command: "data synth-telemetry")
-        }
+        try verifierRunner(mode: sandbox, python: python, timeout: timeout, command: "data synth-telemetry")
     }
 }

@@ -26,3 +26,25 @@ func sandboxUnavailable(_ error: SandboxError, mode: SandboxMode, command: Strin
     }
     return InputError(file: command, problem)
 }
+
+/// The sandbox that verifies generated programs (synthesized telemetry, exercises, mined functions): `mode`,
+/// the interpreter `python` (a name or path), `timeout` seconds and 512 MB per process, started once so a
+/// sandbox that cannot run here is refused before any work (exit 2, naming `command`).
+func verifierRunner(mode: SandboxMode, python: String, timeout: Double, command: String) throws -> SelfCheckingProgramRunner {
+    var limits = SandboxLimits()
+    limits.timeoutSeconds = timeout
+    limits.memoryMB = 512
+    let interpreter: PythonInterpreter
+    do {
+        interpreter = try PythonInterpreter.locate(python)
+    } catch let error as SandboxError {
+        throw InputError(key: "--python", error.description)
+    }
+    do {
+        let runner = SelfCheckingProgramRunner(sandbox: SandboxConfiguration(mode: mode, python: interpreter, limits: limits))
+        try runner.probe()
+        return runner
+    } catch let error as SandboxError {
+        throw sandboxUnavailable(error, mode: mode, command: command)
+    }
+}
