@@ -48,7 +48,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] + kernelSettings),
         .target(name: "Models", dependencies: ["Autograd", "SeededRandom", "FileFormats"]),
         .target(name: "Tokenizer", dependencies: ["FileFormats"]),
-        .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats", "SeededRandom"]),
+        .target(name: "Corpus", dependencies: ["Tokenizer", "FileFormats", "Problems", "SeededRandom"]),
         .target(name: "Training", dependencies: ["Autograd", "Models", "Tokenizer", "Corpus", "Telemetry", "Evaluation", "Problems", "RunStore", "FileFormats", "SeededRandom", "Collectives"]),
         // The sandbox's supervisor is a Python program embedded in the binary (no bundle lookup at run time).
         .target(name: "Sandbox", resources: [.embedInCode("supervisor.py")]),

@@ -37,6 +37,7 @@ public enum DatasetCacheKey {
             case .directory(let u): kind = "directory \(u.path)"
             case .file(let u): kind = "file \(u.path)"
             case .archive(let u): kind = "archive \(u.path)"
+            case .problems(let u): kind = "problems \(u.path)"
             case .pythonStdlib(let python, let excludeTests): kind = "python_stdlib python=\(python) exclude_tests=\(excludeTests)"
             }
             lines.append("source[\(i)]\t\(kind) \(patterns(s.selection))")

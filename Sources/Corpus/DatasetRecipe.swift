@@ -77,6 +77,10 @@ public struct SourceSpec: Sendable, Equatable {
         /// The standard library of a Python interpreter, found by asking it (`sysconfig`),
         /// without `site-packages` / `dist-packages` and, when `excludeTests`, without test directories.
         case pythonStdlib(python: String, excludeTests: Bool)
+        /// A problems file in HumanEval's format (JSON lines with `task_id`, `prompt`, `canonical_solution`:
+        /// generated exercises, mined functions): each problem's prompt followed by its canonical solution
+        /// is one Python document, so next-token stages can read the curriculum as text.
+        case problems(URL)
     }
 
     public var kind: Kind
@@ -218,7 +222,7 @@ extension DatasetRecipe {
     }
 
     static func parseSource(_ item: YAMLValue, resolve: (String) -> URL) -> SourceSpec? {
-        let kinds = ["directory", "file", "archive", "python_stdlib"]
+        let kinds = ["directory", "file", "archive", "python_stdlib", "problems"]
         guard let m = item.mapping(allowed: kinds + ["include", "exclude", "exclude_tests", "python"]) else { return nil }
         let given = kinds.filter { m.has($0) }
         guard given.count == 1 else {
@@ -243,6 +247,12 @@ extension DatasetRecipe {
         case "archive":
             guard let p = m.value("archive")?.string else { return nil }
             return SourceSpec(.archive(resolve(p)), selection: selection)
+        case "problems":
+            guard let p = m.value("problems")?.string else { return nil }
+            for key in ["include", "exclude"] where m.has(key) {
+                item.diagnostics.report(m.value(key)?.mark, "\(item.path).\(key)", "does not apply to a problems source (it has no paths)")
+            }
+            return SourceSpec(.problems(resolve(p)))
         default:
             guard let v = m.value("python_stdlib"), let on = v.bool else { return nil }
             if !on { item.diagnostics.report(v.mark, v.path, "set to true, or remove the source"); return nil }

@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+import Problems
 
 /// What the filters did: documents and bytes seen and kept, and how many documents each
 /// filter removed (every reason present, zeros included). A document is counted under the
@@ -115,6 +116,17 @@ public struct DocumentCollector {
                         tooLarge(size)
                     case .failed(let problem):
                         issues.report(.unreadable, file: f.path, problem)
+                    }
+                case .problems(let f):
+                    do {
+                        for p in try ProblemFile.load(URL(fileURLWithPath: f.path), requirement: .texts) {
+                            let text = Array((p.prompt + (p.canonical_solution ?? "")).utf8)
+                            text.withUnsafeBytes { consider($0, source: index, file: f.path, entry: p.task_id, name: "\(p.task_id).py") }
+                        }
+                    } catch let e as InputError {
+                        issues.report(.unreadable, file: f.path, e.line.map { "line \($0): \(e.problem)" } ?? e.problem)
+                    } catch {
+                        issues.report(.unreadable, file: f.path, "cannot read the problems: \(error.localizedDescription)")
                     }
                 case .archive(let f):
                     archiveReader.read(f, wants: wants) { event in

@@ -8,11 +8,13 @@ public struct SourcePlan: Sendable {
     public enum Item: Sendable, Equatable {
         case file(FoundFile)
         case archive(FoundFile)
+        /// A problems file: one document per problem (`SourceSpec.Kind.problems`).
+        case problems(FoundFile)
     }
 
     /// One resolved source of the recipe, in recipe order.
     public struct Source: Sendable {
-        /// `directory`, `file`, `archive` or `python_stdlib`.
+        /// `directory`, `file`, `archive`, `python_stdlib` or `problems`.
         public var kind: String
         /// The resolved root (directory, file, archive pattern, standard library directory).
         public var root: String
@@ -36,6 +38,7 @@ public struct SourcePlan: Sendable {
                 switch item {
                 case .file(let f): lines.append("file\t\(f.path)\t\(f.relativePath)\t\(f.size)\t\(f.modified)")
                 case .archive(let f): lines.append("archive\t\(f.path)\t\(f.size)\t\(f.modified)")
+                case .problems(let f): lines.append("problems\t\(f.path)\t\(f.size)\t\(f.modified)")
                 }
             }
         }
@@ -86,6 +89,11 @@ public struct SourcePlan: Sendable {
                     errors.append(InputError(file: recipe.file.path, key: key, "no archive matches \(url.path)")); continue
                 }
                 sources.append(Source(kind: "archive", root: url.path, selection: selection, items: matches.map { .archive($0) }))
+            case .problems(let url):
+                guard let found = foundFile(url.path, relative: url.lastPathComponent) else {
+                    errors.append(InputError(file: recipe.file.path, key: key, "problems file \(url.path) does not exist")); continue
+                }
+                sources.append(Source(kind: "problems", root: url.path, selection: PathSelection(), items: [.problems(found)]))
             }
         }
         if !errors.isEmpty { throw InputErrors(errors) }

@@ -129,4 +129,34 @@ final class CollectorTests: XCTestCase {
             XCTAssertEqual((error as? InputErrors)?.errors.count, 2)
         }
     }
+
+    func testProblemsSourceGivesOneDocumentPerProblemAndReportsABrokenLine() throws {
+        let dir = try makeTemporaryDirectory(self)
+        func line(_ id: String, _ prompt: String, _ body: String) -> String {
+            let obj: [String: Any] = ["task_id": id, "prompt": prompt, "canonical_solution": body, "test": "", "entry_point": "f"]
+            return String(decoding: try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let first = "def double(values):\n    \"\"\"Twice each number of values.\"\"\"\n"
+        let second = "def shout(text):\n    \"\"\"text in upper case.\"\"\"\n"
+        try writeFile(dir, "ex.jsonl", [line("Ex/0", first, "    return [v * 2 for v in values]\n"),
+                                        line("Ex/1", second, "    return text.upper()\n"),
+                                        line("Ex/2", first, "    return [v * 2 for v in values]\n")].joined(separator: "\n") + "\n")
+        let got = try collect(recipe(dir, sources: [SourceSpec(.problems(dir.appendingPathComponent("ex.jsonl")))]))
+        XCTAssertEqual(got.report.documentsSeen, 3)
+        XCTAssertEqual(got.report[.duplicate], 1, "the same prompt and body twice is one document")
+        XCTAssertEqual((0..<got.train.count).map { got.train.text($0) },
+                       [first + "    return [v * 2 for v in values]\n", second + "    return text.upper()\n"])
+        XCTAssertEqual(got.issues, [])
+
+        try writeFile(dir, "bad.jsonl", line("Ex/0", first, "    return 1\n") + "\n{\"task_id\": \n")
+        let bad = try collect(recipe(dir, sources: [SourceSpec(.problems(dir.appendingPathComponent("bad.jsonl")))]))
+        XCTAssertEqual(bad.issues.count, 1)
+        XCTAssertEqual(bad.issues.first?.kind, .unreadable)
+        XCTAssertTrue(bad.issues.first?.description.hasPrefix("\(dir.path)/bad.jsonl: line 2:") ?? false, bad.issues.first?.description ?? "")
+        XCTAssertEqual(bad.report.documentsKept, 0, "a problems file with a broken line gives no documents")
+
+        XCTAssertThrowsError(try SourcePlan.make(recipe(dir, sources: [SourceSpec(.problems(dir.appendingPathComponent("none.jsonl")))]))) {
+            XCTAssertTrue("\($0)".contains("problems file \(dir.path)/none.jsonl does not exist"), "\($0)")
+        }
+    }
 }
