@@ -9,6 +9,7 @@ import SeededRandom
 /// example with nothing but the causal mask, and the -100 labels keep padding and prompts out of the loss.
 public struct CompletionBatch: Sendable {
     public var batchSize: Int
+    /// Columns of this batch: the stream's context length, or less when trimmed (`lengthBuckets`).
     public var contextLength: Int
     /// `[batchSize × contextLength]` input token ids.
     public var ids: [Int32]
@@ -20,22 +21,36 @@ public struct CompletionBatch: Sendable {
 
 /// An endless, seeded stream of batches: each epoch visits every example once in a shuffled order, and
 /// `position` (batches handed out) can be saved and set again to resume exactly.
+///
+/// With `lengthBuckets` K ≥ 1, each run of K batches (K × batchSize consecutive slots of the shuffled
+/// order) is sorted by row length and cut into K batches, handed out in a seeded order; each batch is then
+/// trimmed to its longest row, rounded up to `columnMultiple` (at most `contextLength`). Rows are padded on
+/// the right and padding takes no loss, so trimming changes nothing but the work: a batch of short examples
+/// (generated exercises: ~120 of 192 positions) no longer pays for the whole context. K = 0 keeps every
+/// batch `contextLength` wide in the shuffled order.
 public struct CompletionBatchStream {
     public let examples: [CompletionExample]
     public let batchSize: Int
     public let contextLength: Int
     public let seed: UInt64
     public let tokenizer: CompletionTokenizer
+    /// Batches sorted by length together (0: no bucketing, full-width batches).
+    public let lengthBuckets: Int
     /// Batches produced so far; set it to resume.
     public var position = 0
     private var cachedEpoch = -1
     private var order: [Int] = []
+    private var cachedWindow = -1
+    private var windowBatches: [[Int]] = []
 
-    /// Precondition: `examples` is not empty, `batchSize ≥ 1`, `contextLength ≥ 2`.
-    public init(examples: [CompletionExample], batchSize: Int, contextLength: Int, seed: UInt64, tokenizer: CompletionTokenizer) {
-        precondition(!examples.isEmpty && batchSize >= 1 && contextLength >= 2)
+    /// Trimmed widths are multiples of this (fewer distinct product shapes).
+    public static let columnMultiple = 16
+
+    /// Precondition: `examples` is not empty, `batchSize ≥ 1`, `contextLength ≥ 2`, `lengthBuckets ≥ 0`.
+    public init(examples: [CompletionExample], batchSize: Int, contextLength: Int, seed: UInt64, tokenizer: CompletionTokenizer, lengthBuckets: Int = 0) {
+        precondition(!examples.isEmpty && batchSize >= 1 && contextLength >= 2 && lengthBuckets >= 0)
         self.examples = examples; self.batchSize = batchSize; self.contextLength = contextLength
-        self.seed = seed; self.tokenizer = tokenizer
+        self.seed = seed; self.tokenizer = tokenizer; self.lengthBuckets = lengthBuckets
     }
 
     /// The example index at global slot `g` (epoch `g / n`, its own permutation).
@@ -51,19 +66,42 @@ public struct CompletionBatchStream {
         return order[g % n]
     }
 
+    /// The examples of batch `p`: slots `p·B ..< (p+1)·B`, or with buckets, its share of its window sorted by length.
+    mutating func batchExamples(_ p: Int) -> [Int] {
+        let B = batchSize
+        guard lengthBuckets > 0 else { return (0..<B).map { exampleIndex(p * B + $0) } }
+        let K = lengthBuckets, window = p / K
+        if window != cachedWindow {
+            let slots = (0..<(K * B)).map { exampleIndex(window * K * B + $0) }
+            let sorted = slots.enumerated().map { (length: CompletionExamples.rowLength(examples[$0.element], contextLength: contextLength, tokenizer: tokenizer), slot: $0.offset, example: $0.element) }
+                .sorted { ($0.length, $0.slot) < ($1.length, $1.slot) }
+            var batches = (0..<K).map { k in sorted[(k * B)..<((k + 1) * B)].map(\.example) }
+            var rng = SplitMix64(seed: seed ^ (UInt64(window) &* 0x9E37_79B9_7F4A_7C15) ^ 0xB0C4_E75E_55ED_0001)
+            for i in stride(from: K - 1, to: 0, by: -1) { batches.swapAt(i, rng.int(0..<(i + 1))) }
+            windowBatches = batches
+            cachedWindow = window
+        }
+        return windowBatches[p % K]
+    }
+
     public mutating func next() -> CompletionBatch {
         let T = contextLength
+        let chosen = batchExamples(position)
+        let rows = chosen.map { CompletionExamples.layout(examples[$0], contextLength: T, tokenizer: tokenizer) }
+        var width = T
+        if lengthBuckets > 0 {
+            let longest = chosen.map { CompletionExamples.rowLength(examples[$0], contextLength: T, tokenizer: tokenizer) }.max() ?? T
+            width = min(T, max(1, (longest + Self.columnMultiple - 1) / Self.columnMultiple) * Self.columnMultiple)
+        }
         var ids = [Int32](), labels = [Int32]()
-        ids.reserveCapacity(batchSize * T); labels.reserveCapacity(batchSize * T)
+        ids.reserveCapacity(batchSize * width); labels.reserveCapacity(batchSize * width)
         var targets = 0
-        for b in 0..<batchSize {
-            let ex = examples[exampleIndex(position * batchSize + b)]
-            let row = CompletionExamples.layout(ex, contextLength: T, tokenizer: tokenizer)
-            ids.append(contentsOf: row.ids)
-            labels.append(contentsOf: row.labels)
+        for row in rows {
+            ids.append(contentsOf: row.ids.prefix(width))
+            labels.append(contentsOf: row.labels.prefix(width))
             targets += row.labels.reduce(0) { $0 + ($1 == CompletionExamples.ignoreLabel ? 0 : 1) }
         }
         position += 1
-        return CompletionBatch(batchSize: batchSize, contextLength: T, ids: ids, labels: labels, targetTokens: targets)
+        return CompletionBatch(batchSize: batchSize, contextLength: width, ids: ids, labels: labels, targetTokens: targets)
     }
 }

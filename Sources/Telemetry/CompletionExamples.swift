@@ -123,6 +123,12 @@ public enum CompletionExamples {
         return Array(example.prefix.suffix(max(1, budget)))
     }
 
+    /// The positions of `layout`'s row that hold a real token (the rest is right padding): at most `contextLength`.
+    public static func rowLength(_ example: CompletionExample, contextLength T: Int, tokenizer t: CompletionTokenizer) -> Int {
+        let target = min(example.target.count, T)
+        return min(prompt(example, budget: T + 1 - target, tokenizer: t).count + target - 1, T)
+    }
+
     /// One row of `contextLength` positions: `ids[t]` is the input token and `labels[t]` the token the model
     /// must predict after it — a target or end token, or -100 on prompt and padding positions. Long targets
     /// are cut to `contextLength` tokens; the prompt fills what is left (at least one token). Padding goes on

@@ -7,7 +7,7 @@ import Tokenizer
 /// `completion` data: telemetry events (accepted and partial completions, scrubbed), or a problems file
 /// (exercises, mined functions: prompt → canonical solution, `ProblemCompletionExamples`), turned into
 /// prompt → completion examples with the run's tokenizer, one example per row, loss only on the
-/// completion tokens. Sessions are split between train and validation by a hash, so one
+/// completion tokens; each batch is only as wide as its longest row. Sessions are split between train and validation by a hash, so one
 /// session's events never sit on both sides.
 public struct CompletionData: StageData {
     var stream: CompletionBatchStream
@@ -15,6 +15,8 @@ public struct CompletionData: StageData {
 
     /// Share of sessions held out for validation loss.
     public static let validationFraction = 0.1
+    /// Training batches sorted by length together and trimmed to their longest row (`CompletionBatchStream`).
+    public static let lengthBuckets = 16
 
     public init(events: URL, tokenizer: URL, context: Int, batchSize: Int, seed: UInt64, maxValidationBatches: Int) throws {
         let bpe = try BPETokenizer(contentsOf: tokenizer)
@@ -27,12 +29,16 @@ public struct CompletionData: StageData {
             throw InputError(file: events.path, "no accepted or partial completions to train on (\(set.examples.count) examples, \(set.rejected.count) rejected)")
         }
         if held.isEmpty { held = Array(train.suffix(max(1, train.count / 20))) }  // tiny files: a few training examples, marked in the docs
-        stream = CompletionBatchStream(examples: train, batchSize: batchSize, contextLength: context, seed: seed, tokenizer: t)
+        stream = CompletionBatchStream(examples: train, batchSize: batchSize, contextLength: context, seed: seed, tokenizer: t,
+                                       lengthBuckets: Self.lengthBuckets)
         var batches: [TrainingBatch] = []
         var start = 0
         while start < held.count && batches.count < maxValidationBatches {
-            let rows = held[start..<min(held.count, start + batchSize)].map { CompletionExamples.layout($0, contextLength: context, tokenizer: t) }
-            batches.append(TrainingBatch(inputs: rows.flatMap(\.ids), targets: rows.flatMap(\.labels), rows: rows.count, columns: context))
+            let chosen = held[start..<min(held.count, start + batchSize)]
+            let rows = chosen.map { CompletionExamples.layout($0, contextLength: context, tokenizer: t) }
+            let width = chosen.map { CompletionExamples.rowLength($0, contextLength: context, tokenizer: t) }.max() ?? context
+            batches.append(TrainingBatch(inputs: rows.flatMap { $0.ids.prefix(width) }, targets: rows.flatMap { $0.labels.prefix(width) },
+                                         rows: rows.count, columns: width))
             start += batchSize
         }
         validation = batches

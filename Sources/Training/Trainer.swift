@@ -178,9 +178,11 @@ public final class Trainer {
                 var lossSum = 0.0
                 var badTensor: String?
                 var taken = 0
+                var stepTokens = 0  // positions processed: rows × columns (completion batches are trimmed)
                 // Every rank reads every micro-batch of the one stream, so all stay at the same data position.
                 for m in 0..<stage.gradAccum {
                     let batch = data.nextBatch()
+                    stepTokens += batch.rows * batch.columns
                     // Every rank draws every micro-batch's dropout seed, so the generators stay equal.
                     if let lora = stage.lora, lora.dropout > 0 { model.setDropoutSeed(rng.next()) }
                     guard m % group.size == group.rank, badTensor == nil else { continue }
@@ -212,8 +214,8 @@ public final class Trainer {
                 }
                 state.position.step += 1
                 state.position.stageStep += 1
-                state.tokens += stage.tokensPerStep
-                windowTokens += stage.tokensPerStep
+                state.tokens += stepTokens
+                windowTokens += stepTokens
                 if let badTensor {
                     let skip = stage.onNonFinite == .skip
                     report(.nonFinite(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, tensor: badTensor, skipped: skip)))

@@ -102,6 +102,45 @@ final class TelemetryExampleTests: XCTestCase {
         XCTAssertEqual(resumed.next().labels, batches[4].labels)
     }
 
+    func testLengthBucketsSortWindowsAndTrimBatchesWithoutChangingRows() {
+        // 40 examples of lengths 2...~60 at context 64: 2 buckets of batch 4 → windows of 8 slots.
+        let events = (0..<40).map { event(.accepted, prefix: String(repeating: "p", count: 1 + ($0 * 7) % 50), suggestion: "s\($0 % 9)", id: "e\($0)") }
+        let examples = CompletionExamples.build(events, tokenizer: telemetryTestTokenizer).examples
+        let t = telemetryTestTokenizer
+        var plain = CompletionBatchStream(examples: examples, batchSize: 4, contextLength: 64, seed: 7, tokenizer: t)
+        var bucketed = CompletionBatchStream(examples: examples, batchSize: 4, contextLength: 64, seed: 7, tokenizer: t, lengthBuckets: 2)
+        var narrower = 0
+        for window in 0..<15 {
+            let a = [plain.next(), plain.next()], b = [bucketed.next(), bucketed.next()]
+            func rows(_ batch: CompletionBatch) -> [[Int32]] {
+                (0..<4).map { Array(batch.ids[($0 * batch.contextLength)..<(($0 + 1) * batch.contextLength)]) }
+            }
+            // the same examples in the window, each row the full-width row cut to the batch's width
+            let full = a.flatMap(rows)
+            for batch in b {
+                XCTAssertEqual(batch.contextLength % CompletionBatchStream.columnMultiple == 0 || batch.contextLength == 64, true)
+                XCTAssertLessThanOrEqual(batch.contextLength, 64)
+                if batch.contextLength < 64 { narrower += 1 }
+                XCTAssertEqual(batch.targetTokens, batch.labels.filter { $0 != -100 }.count)
+                for row in rows(batch) {
+                    let match = full.first { Array($0.prefix(batch.contextLength)) == row }
+                    XCTAssertNotNil(match, "window \(window): a bucketed row is not a full-width row of the window")
+                    if let match { XCTAssertTrue(match[batch.contextLength...].allSatisfy { $0 == t.pad }, "only padding is cut") }
+                }
+            }
+            let lengths = b.map { batch in (0..<4).map { r in batch.labels[(r * batch.contextLength)..<((r + 1) * batch.contextLength)].filter { $0 != -100 }.count } }
+            XCTAssertEqual(lengths.flatMap { $0 }.reduce(0, +), a.map(\.targetTokens).reduce(0, +), "the window's targets are all there")
+        }
+        XCTAssertGreaterThan(narrower, 10, "short rows make narrow batches")
+        // resuming mid-window gives the same batches
+        var resumed = CompletionBatchStream(examples: examples, batchSize: 4, contextLength: 64, seed: 7, tokenizer: t, lengthBuckets: 2)
+        var again = CompletionBatchStream(examples: examples, batchSize: 4, contextLength: 64, seed: 7, tokenizer: t, lengthBuckets: 2)
+        let reference = (0..<9).map { _ in again.next() }
+        resumed.position = 7
+        XCTAssertEqual(resumed.next().ids, reference[7].ids)
+        XCTAssertEqual(resumed.next().labels, reference[8].labels)
+    }
+
     func testLoadRefusesUnscrubbedAndBadFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tel-ex-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
