@@ -23,6 +23,9 @@ public enum ExerciseGeneration {
         public var duplicates = 0
         public var sharedNgram = 0
         public var sameAsSuiteProblem = 0
+        /// Draws dropped as equal to a suite problem after renaming, by that problem's task id: the suite
+        /// problems the curriculum has a near-identical skill for.
+        public var sameAsByProblem: [String: Int] = [:]
         /// Canonical solutions their own tests failed (a block's Python and Swift disagree): dropped.
         public var failedVerification = 0
         public var verified = 0
@@ -57,7 +60,7 @@ public enum ExerciseGeneration {
                 guard seen.insert(dedupKey(p)).inserted else { s.duplicates += 1; continue }
                 switch o.decontamination?.check(prompt: p.prompt, body: p.canonical_solution) ?? .clean {
                 case .sharesNgram: s.sharedNgram += 1; continue
-                case .sameAs: s.sameAsSuiteProblem += 1; continue
+                case .sameAs(let id): s.sameAsSuiteProblem += 1; s.sameAsByProblem[id, default: 0] += 1; continue
                 case .clean: break
                 }
                 var rng = SplitMix64(seed: SplitMix64.mix(o.seed ^ 0xB80C_E4 ^ UInt64(index)))

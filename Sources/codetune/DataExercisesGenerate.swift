@@ -50,7 +50,7 @@ struct DataExercisesGenerate: ParsableCommand {
             ("negatives", s.negatives), ("undetected_variants", s.undetectedVariants), ("skills", s.skills), ("blocks_used", s.blocksUsed),
             ("blocks", ExerciseGeneration.blockCount), ("distinct_bodies", s.distinctBodies),
             ("generate_s", (s.generateSeconds * 10).rounded() / 10), ("verify_s", (s.verifySeconds * 10).rounded() / 10),
-            ("suite_problems", o.decontamination?.problemCount ?? 0),
+            ("suite_problems", o.decontamination?.problemCount ?? 0), ("same_as_by_problem", s.sameAsByProblem),
         ]
         if json {
             let obj = Dictionary(uniqueKeysWithValues: rows.map { ($0.0, $0.1) })
@@ -58,6 +58,10 @@ struct DataExercisesGenerate: ParsableCommand {
         } else {
             print("\(out): \(s.verified) verified problems over \(s.skills) skills (\(s.blocksUsed) of \(ExerciseGeneration.blockCount) blocks), \(s.distinctBodies) distinct bodies")
             print("  drawn \(s.candidates): \(s.unusable) unusable, \(s.duplicates) duplicates, \(s.sharedNgram) sharing a 13-gram and \(s.sameAsSuiteProblem) equal to a problem of \(o.decontamination?.problemCount ?? 0) suite problems, \(s.failedVerification) failed verification")
+            if !s.sameAsByProblem.isEmpty {
+                let listed = s.sameAsByProblem.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+                print("  suite problems with a near-identical skill (\(listed.count)): \(listed.joined(separator: ", "))")
+            }
             print("  negatives: \(s.negatives) broken variants rejected by the tests (\(s.undetectedVariants) the tests missed, dropped)")
             print(String(format: "  composed in %.1f s, verified in %.1f s", s.generateSeconds, s.verifySeconds))
             for (skill, n) in s.failedSkills.sorted(by: { $0.value > $1.value }).prefix(8) { print("  failed: \(skill) ×\(n)") }

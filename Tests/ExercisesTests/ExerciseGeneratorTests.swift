@@ -71,6 +71,14 @@ final class ExerciseGeneratorTests: XCTestCase {
         // Same seed, same output.
         let again = ExerciseGeneration.generate(o, verifier: verifier)
         XCTAssertEqual(again.0, problems)
+        // Against a suite holding two of these problems, both are dropped and counted by suite task id.
+        o.decontamination = SuiteDecontamination(problems: problems.prefix(2).enumerated().map {
+            EvalProblemText(taskID: "suite/\($0.offset)", prompt: $0.element.prompt, canonicalSolution: $0.element.canonical_solution)
+        })
+        let (clean, _, cs) = ExerciseGeneration.generate(o, verifier: verifier)
+        XCTAssertFalse(clean.contains(problems[0]) || clean.contains(problems[1]))
+        XCTAssertEqual(Set(cs.sameAsByProblem.keys), ["suite/0", "suite/1"])
+        XCTAssertEqual(cs.sameAsByProblem.values.reduce(0, +), cs.sameAsSuiteProblem)
     }
 
     func testDuplicatesUnderOtherNamesAreDropped() {
