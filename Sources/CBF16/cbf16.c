@@ -58,7 +58,15 @@ static void convert_avx512(const float *src, uint16_t *dst, long count) {
         __m512bh v = _mm512_cvtne2ps_pbh(hi, lo);   // lanes 0..15 from lo, 16..31 from hi
         _mm512_storeu_si512((void *)(dst + i), (__m512i)v);
     }
-    for (; i < count; i++) dst[i] = bf16_round(src[i]);
+    // The tail with masked vector loads and stores too: dst may be src's own buffer (a value's bf16 lands at
+    // or before its float; `BF16Workspace.roundInPlace`), and vector accesses keep loads before the stores
+    // that follow them whatever the compiler assumes about float and uint16_t aliasing.
+    for (; i < count; i += 16) {
+        long n = count - i < 16 ? count - i : 16;
+        __mmask16 m = (__mmask16)((1u << n) - 1);
+        __m256bh v = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(m, src + i));
+        _mm256_mask_storeu_epi16((void *)(dst + i), m, (__m256i)v);
+    }
 }
 #endif
 
