@@ -2,43 +2,37 @@
 
 import CBF16
 
-/// The bf16 operands of one tape's products, kept until the tape's `reset()`:
-/// - each weight is rounded to bf16 once per step (the first product that reads it), then reused by the
-///   forward product and the dX backward product of every later use in that step;
-/// - the most recent activation (one slot: q/k/v and gate/up read the same input one after another, and
-///   their backward products run back to back too) and the most recent block of an output gradient (read
-///   by both backward products of one op; at most `gradientBlockElements`).
-/// Holding the tensors keeps them alive, so an identity cannot be reused by another tensor while cached.
+/// The bf16 operands of one tape's products, each in one reused slot (so bf16 adds about two operands'
+/// worth of memory to a step, not a copy of the model):
+/// - the most recent weight (rounded again when another weight is asked for: a step rounds each weight
+///   twice, for its forward and its dX product, a few milliseconds against bf16 copies of every weight held
+///   through the step);
+/// - the most recent activation (q/k/v and gate/up read the same input one after another, and the two
+///   backward products of one op run back to back).
+/// Output gradients are rounded in place in their own buffers (`roundInPlace`). Holding the tensors keeps
+/// them alive, so an identity cannot be reused by another tensor while cached.
 final class BF16Workspace {
-    private var weights: [ObjectIdentifier: (tensor: Tensor, bits: UnsafeMutablePointer<UInt16>)] = [:]
+    private var weightOwner: Tensor?
+    private let weightBits = GrowableBF16Buffer()
     private var activationOwner: Tensor?
     private let activation = GrowableBF16Buffer()
-    private let gradient = GrowableBF16Buffer()
 
-    /// Most output-gradient elements rounded to bf16 at once (8 MiB of bf16); a backward product with a larger
-    /// dy runs in blocks of rows. Tests lower it to exercise the blocks.
-    nonisolated(unsafe) static var gradientBlockElements = 1 << 22
-
-    deinit { for entry in weights.values { entry.bits.deallocate() } }
-
-    /// Forgets every cached copy (the weights may change before the next product).
+    /// Forgets the cached copies (the weights may change before the next product).
     func reset() {
-        for entry in weights.values { entry.bits.deallocate() }
-        weights.removeAll(keepingCapacity: true)
+        weightOwner = nil
         activationOwner = nil
     }
 
-    /// The bf16 copy of weight `w` for this step.
+    /// The bf16 copy of weight `w`, valid until the next `weight(_:)` of another tensor or `reset()`.
     func weight(_ w: Tensor) -> UnsafePointer<UInt16> {
-        let key = ObjectIdentifier(w)
-        if let entry = weights[key] { return UnsafePointer(entry.bits) }
-        let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: max(w.count, 1))
+        if weightOwner === w { return UnsafePointer(weightBits.pointer) }
+        let bits = weightBits.reserve(w.count)
         BF16Workspace.convert(w.data, bits, count: w.count)
-        weights[key] = (w, bits)
+        weightOwner = w
         return UnsafePointer(bits)
     }
 
-    /// The bf16 copy of activation `x`, valid until the next `activation(_:)` of another tensor.
+    /// The bf16 copy of activation `x`, valid until the next `activation(_:)` of another tensor or `reset()`.
     func activation(_ x: Tensor) -> UnsafePointer<UInt16> {
         if activationOwner === x { return UnsafePointer(activation.pointer) }
         let bits = activation.reserve(x.count)
@@ -47,10 +41,23 @@ final class BF16Workspace {
         return UnsafePointer(bits)
     }
 
-    /// `count` floats at `g` rounded to bf16, valid until the next call.
-    func gradient(_ g: UnsafePointer<Float>, count: Int) -> UnsafePointer<UInt16> {
-        let bits = gradient.reserve(count)
-        BF16Workspace.convert(g, bits, count: count)
+    /// Rounds the `count` floats at `p` to bf16 in place: the bf16 values end up packed at the start of the
+    /// buffer (its first 2·count bytes, returned) and the floats are gone. Split over the workers: each
+    /// rounds its own range into that range's first half (a value's bf16 lands at or before its own float,
+    /// after it was read), then the ranges are moved down in order (each target ends before the next
+    /// range's values begin).
+    static func roundInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) -> UnsafePointer<UInt16> {
+        let bits = UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt16.self)
+        let chunks = count >= 32768 ? min(Parallel.workers, count) : 1
+        let round = { (c: Int) in
+            let r = Parallel.chunkRange(c, of: chunks, count: count)
+            cbf16_convert(p + r.lowerBound, bits + 2 * r.lowerBound, r.count)
+        }
+        if chunks > 1 { Parallel.concurrently(chunks, round) } else { round(0) }
+        for c in 1..<chunks {
+            let r = Parallel.chunkRange(c, of: chunks, count: count)
+            UnsafeMutableRawPointer(bits + r.lowerBound).copyMemory(from: bits + 2 * r.lowerBound, byteCount: 2 * r.count)   // memmove
+        }
         return UnsafePointer(bits)
     }
 

@@ -55,14 +55,16 @@ extension InferenceKernels {
         }
     }
 
-    /// `linearRows` with a bf16 weight `w` [outF, inF]: y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1), sums in
-    /// Float32. Up to 4 rows (decoding) are bf16 matrix-vector products on this thread, x kept in Float32 and
-    /// the weights read at half the bytes; more rows (a prompt) round x to bf16 into `xBits` (≥ rows·inF)
-    /// and run one oneDNN bf16 product. Precondition: `BF16Products.isAvailable`.
+    /// `linearRows` with a bf16 weight `w` [outF, inF]: y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1). Every row of
+    /// x is rounded to bf16 into `xBits` (≥ rows·inF) and the products are summed in Float32, as
+    /// `Tape(precision: .bf16)` computes `linear`. Up to 4 rows (decoding) are bf16 dot-product matrix-vector
+    /// products on this thread (`cbf16_gemv`: no thread wake-up, the weights read once per row at half the
+    /// bytes); more rows (a prompt) are one oneDNN bf16 product. Precondition: `BF16Products.isAvailable`.
     public static func linearRowsBF16(_ x: UnsafePointer<Float>, _ w: UnsafePointer<UInt16>, _ y: UnsafeMutablePointer<Float>,
                                       rows: Int, inF: Int, outF: Int, beta: Float, xBits: UnsafeMutablePointer<UInt16>) {
         if rows <= 4 {
-            for r in 0..<rows { cbf16_gemv(w, outF, inF, x + r * inF, beta, y + r * outF) }
+            cbf16_convert(x, xBits, rows * inF)
+            for r in 0..<rows { cbf16_gemv(w, outF, inF, xBits + r * inF, beta, y + r * outF) }
             return
         }
         BF16Workspace.convert(x, xBits, count: rows * inF)

@@ -34,7 +34,8 @@ extension Tape {
 
 extension Tape {
     /// `linear` with bf16 products: x, W and dy rounded to bf16, every product accumulated in Float32 into
-    /// the Float32 `out`, dx and dW (dW accumulates onto the Float32 gradient, as `linear` does).
+    /// the Float32 `out`, dx and dW (dW accumulates onto the Float32 gradient, as `linear` does). dy is
+    /// rounded in place (its Float32 values are gone afterwards).
     private func linearBF16(_ x: Tensor, _ weight: Tensor, _ out: Tensor, _ bf16: BF16Workspace) -> Tensor {
         let inF = weight.shape[1], outF = weight.shape[0], rows = x.rows
         bf16gemm(transA: false, transB: true, m: rows, n: outF, k: inF, a: bf16.activation(x), lda: inF,
@@ -42,22 +43,18 @@ extension Tape {
         guard out.requiresGrad else { return out }
         record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            let dx = x.requiresGrad ? self.gradientForWrite(of: x) : nil
-            let dw = weight.requiresGrad ? self.gradient(of: weight) : nil
-            // dy is rounded to bf16 a block of rows at a time (the head's [rows, vocab] would otherwise need
-            // a bf16 copy as large as itself); each block adds its rows' share to dW.
-            let block = max(1, min(rows, BF16Workspace.gradientBlockElements / max(outF, 1)))
-            for r0 in stride(from: 0, to: rows, by: block) {
-                let n = min(block, rows - r0)
-                let dyBits = bf16.gradient(dy + r0 * outF, count: n * outF)
-                if let (dx, overwrite) = dx {
-                    bf16gemm(transA: false, transB: false, m: n, n: inF, k: outF, a: dyBits, lda: outF,
-                             b: bf16.weight(weight), ldb: inF, beta: overwrite ? 0 : 1, c: dx + r0 * inF, ldc: inF)
-                }
-                if let dw {
-                    bf16gemm(transA: true, transB: false, m: outF, n: inF, k: n, a: dyBits, lda: outF,
-                             b: bf16.activation(x) + r0 * inF, ldb: inF, beta: 1, c: dw, ldc: inF)
-                }
+            // Nothing reads dy after this step (the tape recycles an op output's gradient once its producer's
+            // backward has run), so it is rounded to bf16 in place, in its own buffer: no bf16 copy of the
+            // head's [rows, vocab] gradient or any other.
+            let dyBits = BF16Workspace.roundInPlace(dy, count: rows * outF)
+            if x.requiresGrad {
+                let (dx, overwrite) = self.gradientForWrite(of: x)
+                bf16gemm(transA: false, transB: false, m: rows, n: inF, k: outF, a: dyBits, lda: outF,
+                         b: bf16.weight(weight), ldb: inF, beta: overwrite ? 0 : 1, c: dx, ldc: inF)
+            }
+            if weight.requiresGrad {
+                bf16gemm(transA: true, transB: false, m: outF, n: inF, k: rows, a: dyBits, lda: outF,
+                         b: bf16.activation(x), ldb: inF, beta: 1, c: self.gradient(of: weight), ldc: inF)
             }
         }
         return out

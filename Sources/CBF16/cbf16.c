@@ -58,7 +58,15 @@ static void convert_avx512(const float *src, uint16_t *dst, long count) {
         __m512bh v = _mm512_cvtne2ps_pbh(hi, lo);   // lanes 0..15 from lo, 16..31 from hi
         _mm512_storeu_si512((void *)(dst + i), (__m512i)v);
     }
-    for (; i < count; i++) dst[i] = bf16_round(src[i]);
+    // The tail with masked vector loads and stores too: dst may be src's own buffer (a value's bf16 lands at
+    // or before its float; `BF16Workspace.roundInPlace`), and vector accesses keep loads before the stores
+    // that follow them whatever the compiler assumes about float and uint16_t aliasing.
+    for (; i < count; i += 16) {
+        long n = count - i < 16 ? count - i : 16;
+        __mmask16 m = (__mmask16)((1u << n) - 1);
+        __m256bh v = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(m, src + i));
+        _mm256_mask_storeu_epi16((void *)(dst + i), m, (__m256i)v);
+    }
 }
 #endif
 
@@ -87,81 +95,85 @@ static inline float bf16_value(uint16_t b) {
     return f;
 }
 
-static void gemv_scalar(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y) {
+static void gemv_scalar(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y) {
     for (long o = 0; o < outF; o++) {
         const uint16_t *row = w + o * inF;
         float s = 0;
-        for (long i = 0; i < inF; i++) s += bf16_value(row[i]) * x[i];
+        for (long i = 0; i < inF; i++) s += bf16_value(row[i]) * bf16_value(x[i]);
         y[o] = beta != 0 ? y[o] + s : s;
     }
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx512f,avx512bw,avx512vl")))
-static inline __m512 widen16(const uint16_t *p) {
-    __m512i v = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p));
-    return _mm512_castsi512_ps(_mm512_slli_epi32(v, 16));
+#define CBF16_DOT_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16")))
+
+/// The sum of the two 256-bit halves of s (8 partial sums of one row).
+CBF16_DOT_TARGET
+static inline __m256 fold_halves(__m512 s) {
+    return _mm256_add_ps(_mm512_castps512_ps256(s), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(s), 1)));
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl")))
-static inline __m512 widen_masked(const uint16_t *p, __mmask16 m) {
-    __m512i v = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p));
-    return _mm512_castsi512_ps(_mm512_slli_epi32(v, 16));
+/// The horizontal sums of eight accumulators, lane k = Σ s_k (one pass of pairwise adds, no per-row reduce).
+CBF16_DOT_TARGET
+static inline __m256 sum8(__m512 s0, __m512 s1, __m512 s2, __m512 s3, __m512 s4, __m512 s5, __m512 s6, __m512 s7) {
+    __m256 a = _mm256_hadd_ps(fold_halves(s0), fold_halves(s1)), b = _mm256_hadd_ps(fold_halves(s2), fold_halves(s3));
+    __m256 c = _mm256_hadd_ps(fold_halves(s4), fold_halves(s5)), d = _mm256_hadd_ps(fold_halves(s6), fold_halves(s7));
+    __m256 ab = _mm256_hadd_ps(a, b), cd = _mm256_hadd_ps(c, d);   // rows 0-3 | 0-3 and 4-7 | 4-7 by 128-bit half
+    return _mm256_add_ps(_mm256_permute2f128_ps(ab, cd, 0x20), _mm256_permute2f128_ps(ab, cd, 0x31));
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl")))
-static void gemv_avx512(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y) {
-    long tail = inF % 16, body = inF - tail;
-    __mmask16 m = (__mmask16)((1u << tail) - 1);
+/// Eight rows at a time share each load of x; every 32 weights are one VDPBF16PS (pairwise bf16 products
+/// added into 16 Float32 lanes); the eight rows' lanes are summed together at the end. A tail of inF % 32
+/// columns is read with masked loads (zeros elsewhere).
+CBF16_DOT_TARGET
+static void gemv_dot_bf16(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y) {
+    long tail = inF % 32, body = inF - tail;
+    __mmask32 m = (__mmask32)((1ull << tail) - 1);
+    __m512bh xt = (__m512bh)_mm512_maskz_loadu_epi16(m, x + body);
     long o = 0;
-    for (; o + 4 <= outF; o += 4) {   // four rows share each load of x
-        const uint16_t *r0 = w + o * inF, *r1 = r0 + inF, *r2 = r1 + inF, *r3 = r2 + inF;
-        __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-        for (long i = 0; i < body; i += 16) {
-            __m512 xv = _mm512_loadu_ps(x + i);
-            s0 = _mm512_fmadd_ps(widen16(r0 + i), xv, s0);
-            s1 = _mm512_fmadd_ps(widen16(r1 + i), xv, s1);
-            s2 = _mm512_fmadd_ps(widen16(r2 + i), xv, s2);
-            s3 = _mm512_fmadd_ps(widen16(r3 + i), xv, s3);
+    for (; o + 8 <= outF; o += 8) {
+        const uint16_t *r = w + o * inF;
+        __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+#define CBF16_DOT8(load, xv, at) \
+        s0 = _mm512_dpbf16_ps(s0, (__m512bh)load(r + at), xv); \
+        s1 = _mm512_dpbf16_ps(s1, (__m512bh)load(r + inF + at), xv); \
+        s2 = _mm512_dpbf16_ps(s2, (__m512bh)load(r + 2 * inF + at), xv); \
+        s3 = _mm512_dpbf16_ps(s3, (__m512bh)load(r + 3 * inF + at), xv); \
+        s4 = _mm512_dpbf16_ps(s4, (__m512bh)load(r + 4 * inF + at), xv); \
+        s5 = _mm512_dpbf16_ps(s5, (__m512bh)load(r + 5 * inF + at), xv); \
+        s6 = _mm512_dpbf16_ps(s6, (__m512bh)load(r + 6 * inF + at), xv); \
+        s7 = _mm512_dpbf16_ps(s7, (__m512bh)load(r + 7 * inF + at), xv);
+#define CBF16_LOAD(p) _mm512_loadu_si512((const void *)(p))
+#define CBF16_LOAD_TAIL(p) _mm512_maskz_loadu_epi16(m, (p))
+        for (long i = 0; i < body; i += 32) {
+            __m512bh xv = (__m512bh)_mm512_loadu_si512((const void *)(x + i));
+            CBF16_DOT8(CBF16_LOAD, xv, i)
         }
-        if (tail) {
-            __m512 xv = _mm512_maskz_loadu_ps(m, x + body);
-            s0 = _mm512_fmadd_ps(widen_masked(r0 + body, m), xv, s0);
-            s1 = _mm512_fmadd_ps(widen_masked(r1 + body, m), xv, s1);
-            s2 = _mm512_fmadd_ps(widen_masked(r2 + body, m), xv, s2);
-            s3 = _mm512_fmadd_ps(widen_masked(r3 + body, m), xv, s3);
-        }
-        float d0 = _mm512_reduce_add_ps(s0), d1 = _mm512_reduce_add_ps(s1);
-        float d2 = _mm512_reduce_add_ps(s2), d3 = _mm512_reduce_add_ps(s3);
-        if (beta != 0) { y[o] += d0; y[o + 1] += d1; y[o + 2] += d2; y[o + 3] += d3; }
-        else { y[o] = d0; y[o + 1] = d1; y[o + 2] = d2; y[o + 3] = d3; }
+        if (tail) { CBF16_DOT8(CBF16_LOAD_TAIL, xt, body) }
+#undef CBF16_DOT8
+        __m256 sums = sum8(s0, s1, s2, s3, s4, s5, s6, s7);
+        if (beta != 0) sums = _mm256_add_ps(sums, _mm256_loadu_ps(y + o));
+        _mm256_storeu_ps(y + o, sums);
     }
-    for (; o < outF; o++) {
+    for (; o < outF; o++) {   // the last outF % 8 rows one by one
         const uint16_t *r = w + o * inF;
         __m512 s = _mm512_setzero_ps();
-        for (long i = 0; i < body; i += 16) s = _mm512_fmadd_ps(widen16(r + i), _mm512_loadu_ps(x + i), s);
-        if (tail) s = _mm512_fmadd_ps(widen_masked(r + body, m), _mm512_maskz_loadu_ps(m, x + body), s);
+        for (long i = 0; i < body; i += 32)
+            s = _mm512_dpbf16_ps(s, (__m512bh)CBF16_LOAD(r + i), (__m512bh)_mm512_loadu_si512((const void *)(x + i)));
+        if (tail) s = _mm512_dpbf16_ps(s, (__m512bh)CBF16_LOAD_TAIL(r + body), xt);
         float d = _mm512_reduce_add_ps(s);
         y[o] = beta != 0 ? y[o] + d : d;
     }
-}
-
-static int cpu_has_avx512bw(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    if (!((b >> 16) & 1) || !((b >> 30) & 1) || !((b >> 31) & 1)) return 0;   // AVX512F, BW, VL
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !((c >> 27) & 1)) return 0;
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (lo & 0xE6) == 0xE6;
+#undef CBF16_LOAD
+#undef CBF16_LOAD_TAIL
 }
 #endif
 
-void cbf16_gemv(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y) {
+void cbf16_gemv(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y) {
 #if defined(__x86_64__)
     static int simd = -1;
-    if (simd < 0) simd = cpu_has_avx512bw();
-    if (simd) { gemv_avx512(w, outF, inF, x, beta, y); return; }
+    if (simd < 0) simd = cbf16_cpu_has_bf16();
+    if (simd) { gemv_dot_bf16(w, outF, inF, x, beta, y); return; }
 #endif
     gemv_scalar(w, outF, inF, x, beta, y);
 }

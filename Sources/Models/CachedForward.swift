@@ -32,7 +32,8 @@ extension MistralModel {
         }
         typealias K = InferenceKernels
         // A prompt's products (many rows) go to OpenBLAS threaded over the workers (set by `advance`);
-        // a decoding step's (one row per sequence) run as sgemv / small sgemm on this thread.
+        // a decoding step's (one row per sequence) run as sgemv / small sgemm on this thread (bf16 weights:
+        // `cbf16_gemv`, bf16 dot products, also on this thread).
         for (block, layer) in zip(blocks, cache.layers) {
             let a = block.attention
             block.inputNorm.apply(x, h, rows: rows)   // [R, D]

@@ -32,8 +32,9 @@ extension MistralModel {
     }
 
     /// The arithmetic of the KV-cache decoder's projections (`advance`): `.fp32` (the default) reads the
-    /// Float32 weights; `.bf16` reads bf16 copies made now (half the bytes per token; products summed in
-    /// Float32; see `InferenceKernels.linearRowsBF16`). The copies are a snapshot: call this again after
+    /// Float32 weights; `.bf16` reads bf16 copies made now (half the bytes per token) and rounds each
+    /// product's input to bf16, products summed in Float32, as `Tape(precision: .bf16)`'s `linear` (see
+    /// `InferenceKernels.linearRowsBF16`). The copies are a snapshot: call this again after
     /// the weights change (training), or set `.fp32`. Embedding lookups, norms, RoPE and attention stay
     /// Float32. Precondition for `.bf16`: `BF16Products.isAvailable` (resolve with `PrecisionSetting`).
     public func setDecodePrecision(_ precision: MatmulPrecision) {

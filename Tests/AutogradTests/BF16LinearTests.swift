@@ -60,25 +60,24 @@ final class BF16LinearTests: XCTestCase {
         XCTAssertGreaterThan(zip(fp32, y.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }, 1e-3)
     }
 
-    /// The backward products in blocks of rows (as the head's large dy runs) give the same answer.
-    func testBackwardInBlocksOfRowsMatchesOneBlock() throws {
-        try XCTSkipUnless(BF16Products.isAvailable, "bf16 products unavailable here: \(BF16Products.unavailableReason)")
-        func grads() -> ([Float], [Float]) {
-            let x = randomTensor([3, 41, 24], seed: 86), w = randomTensor([56, 24], seed: 87)
-            let tape = Tape(precision: .bf16)
-            let c = randomTensor([3, 41, 56], seed: 88, requiresGrad: false)
-            tape.backward(tape.sum(tape.multiply(tape.linear(x, w), c)))
-            return (x.gradScalars!, w.gradScalars!)
+    /// Rounding an output gradient in place (`linear`'s backward) gives the bits a separate copy gets, packed at
+    /// the start of the buffer: one range (small counts) and ranges split over two workers with ragged ends.
+    func testRoundInPlaceEqualsRoundingIntoACopy() throws {
+        let saved = Parallel.workers
+        Parallel.setThreads(2)
+        defer { Parallel.setThreads(saved) }
+        for count in [0, 1, 31, 33, 1000, 32768, 70001] {
+            let values = randomTensor([max(count, 1)], seed: UInt64(90 + count), requiresGrad: false)
+            let copy = UnsafeMutablePointer<UInt16>.allocate(capacity: max(count, 1))
+            defer { copy.deallocate() }
+            BF16Products.round(values.data, into: copy, count: count)
+            let bits = BF16Workspace.roundInPlace(values.data, count: count)
+            XCTAssertEqual(UnsafeRawPointer(bits), UnsafeRawPointer(values.data))
+            for i in 0..<count where bits[i] != copy[i] {
+                XCTFail("count \(count): element \(i) is \(bits[i]), a copy has \(copy[i])")
+                break
+            }
         }
-        let (dx, dw) = grads()
-        let saved = BF16Workspace.gradientBlockElements
-        BF16Workspace.gradientBlockElements = 10 * 56   // blocks of 10 rows: 13 blocks, the last of 3
-        defer { BF16Workspace.gradientBlockElements = saved }
-        let (dxBlocks, dwBlocks) = grads()
-        // The same bf16 operands either way: only Float32 summation order may differ.
-        let dxScale = dx.reduce(Float(0)) { max($0, abs($1)) }, dwScale = dw.reduce(Float(0)) { max($0, abs($1)) }
-        for (a, b) in zip(dxBlocks, dx) { XCTAssertEqual(a, b, accuracy: 1e-5 * dxScale) }
-        for (a, b) in zip(dwBlocks, dw) { XCTAssertEqual(a, b, accuracy: 1e-5 * dwScale) }
     }
 
     /// A weight changed between steps (an optimizer step, then `reset()`) is rounded again, not reused.

@@ -4,12 +4,13 @@ import Foundation
 import SeededRandom
 import XCTest
 
-/// The KV-cache decoder with bf16 weights (`setDecodePrecision(.bf16)`). The model's weights are made
-/// bf16-representable first, so the bf16 copies hold exactly the Float32 values and every difference
-/// below is summation order (Float32), checked at 2e-5 of the largest |logit| (KVCacheTests' scale):
-/// - decoding steps (≤ 4 rows: bf16 matrix-vector products, x kept in Float32) equal the fp32 decoder's;
-/// - a prompt's prefill (more rows: x rounded to bf16, one oneDNN product) equals the bf16 tape's forward,
-///   which rounds x the same way.
+/// The KV-cache decoder with bf16 weights (`setDecodePrecision(.bf16)`) against the bf16 tape's forward
+/// (`Tape(precision: .bf16)`), which rounds every product's input to bf16 and sums in Float32 as the decoder
+/// does. The model's weights are made bf16-representable first, so the decoder's bf16 copies and the tape's
+/// rounding hold exactly the Float32 values and every difference below is summation order (Float32),
+/// checked at 2e-5 of the largest |logit| (KVCacheTests' scale):
+/// - decoding steps (≤ 4 rows: the bf16 dot-product matrix-vector kernel) at every position;
+/// - a prompt's prefill (more rows: one oneDNN product) at each sequence's last position.
 final class BF16DecodeTests: XCTestCase {
     static let relativeTolerance: Float = 2e-5
     static let config = MistralConfig(vocabSize: 50, hiddenSize: 40, intermediateSize: 72, numHiddenLayers: 2,
@@ -34,23 +35,28 @@ final class BF16DecodeTests: XCTestCase {
         return model
     }
 
-    func testDecodingStepsMatchTheFP32Decoder() throws {
+    func testDecodingStepsMatchTheBF16Tape() throws {
         let model = roundedModel(seed: 21)
         let batch = 2, length = 12
         var rng = SeededGenerator(seed: 22)
         let ids = (0..<(batch * length)).map { _ in Int32(rng.next() % UInt64(Self.config.vocabSize)) }
-        func decode(_ precision: MatmulPrecision) throws -> [[Float]] {
-            model.setDecodePrecision(precision)
-            XCTAssertEqual(model.decodePrecision, precision)
-            let cache = KVCache(config: Self.config, batch: batch, capacity: length)
-            return try (0..<length).map { t in
-                Array(try model.advance(cache, ids: (0..<batch).map { ids[$0 * length + t] }, length: 1))
+        let tape = Tape(recording: false, precision: .bf16)
+        let full = model.logits(tape, ids: ids, batch: batch, length: length)   // [B, T, V]
+        model.setDecodePrecision(.bf16)
+        XCTAssertEqual(model.decodePrecision, .bf16)
+        let cache = KVCache(config: Self.config, batch: batch, capacity: length)
+        let v = Self.config.vocabSize
+        let scale = max(1, full.scalars.reduce(0) { max($0, abs($1)) })
+        var worst: Float = 0
+        for t in 0..<length {
+            let got = try model.advance(cache, ids: (0..<batch).map { ids[$0 * length + t] }, length: 1)
+            for b in 0..<batch {
+                for j in 0..<v { worst = max(worst, abs(got[b * v + j] - full.data[(b * length + t) * v + j])) }
             }
         }
-        let bf16 = try decode(.bf16), fp32 = try decode(.fp32)
-        let scale = max(1, fp32.joined().reduce(0) { max($0, abs($1)) })
-        let worst = zip(bf16.joined(), fp32.joined()).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
-        XCTAssertLessThanOrEqual(worst, Self.relativeTolerance * scale, "bf16 decoding steps vs fp32: \(worst)")
+        XCTAssertLessThanOrEqual(worst, Self.relativeTolerance * scale, "bf16 decoding steps vs bf16 tape: \(worst)")
+        model.setDecodePrecision(.fp32)
+        XCTAssertEqual(model.decodePrecision, .fp32)
     }
 
     func testPrefillMatchesTheBF16Tape() throws {

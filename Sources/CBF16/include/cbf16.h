@@ -32,9 +32,11 @@ void cbf16_convert(const float *src, uint16_t *dst, long count);
 void cbf16_widen(const uint16_t *src, float *dst, long count);
 
 /// y[o] = Σ_i w[o, i] · x[i] + beta · y[o] for o in 0..<outF: a bf16 matrix w [outF, inF] (row-major)
-/// times a Float32 vector x [inF], sums in Float32, y Float32. beta is 0 or 1. Runs on the calling thread
-/// (AVX-512 when the CPU has it); needs no oneDNN.
-void cbf16_gemv(const uint16_t *w, long outF, long inF, const float *x, float beta, float *y);
+/// times a bf16 vector x [inF] (Float32 rounded with `cbf16_convert`), products and sums in Float32, y
+/// Float32; beta is 0 or 1. Runs on the calling thread with AVX512-BF16 dot products (VDPBF16PS, as oneDNN's
+/// bf16 products) when the CPU has them, else plain C; needs no oneDNN. The order of the sums is not
+/// specified (differences are Float32 rounding).
+void cbf16_gemv(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y);
 
 /// C = op(A) · op(B) + beta · C, row-major. op(A) is [m, k], op(B) is [k, n], both bf16; C is fp32 [m, n].
 /// lda/ldb/ldc are the row strides of the stored matrices; beta is 0 (overwrite) or 1 (accumulate).

@@ -1,0 +1,49 @@
+// The decoder's bf16 projection (`InferenceKernels.linearRowsBF16`) against a Float64 reference computed from
+// bf16-rounded operands: the bf16 dot-product matrix-vector kernel (`cbf16_gemv`, ≤ 4 rows) and the oneDNN
+// product (more rows).
+
+import SeededRandom
+import XCTest
+@testable import Autograd
+
+final class BF16MatVecTests: XCTestCase {
+    /// Every row count of the vector path and one of the product path, beta 0 and 1, on shapes with ragged
+    /// edges: outF not a multiple of the kernel's 8 rows, inF not a multiple of its 32 columns (and below 32).
+    /// Both sides multiply the same bf16 values; the gap is Float32 summation error, ≤ 1e-5 of the largest
+    /// |y| (sums of up to 300 products of unit normals).
+    func testMatchesRoundedOperandsOnRaggedShapes() throws {
+        try XCTSkipUnless(BF16Products.isAvailable, "bf16 products unavailable here: \(BF16Products.unavailableReason)")
+        for (outF, inF) in [(8, 32), (37, 45), (19, 7), (64, 300), (5, 256)] {
+            for rows in [1, 2, 4, 5] {
+                for beta: Float in [0, 1] {
+                    let seed = UInt64(outF * 1000 + inF * 10 + rows)
+                    let x = randomTensor([rows, inF], seed: seed, requiresGrad: false)
+                    let w = randomTensor([outF, inF], seed: seed + 1, requiresGrad: false)
+                    let y0 = randomTensor([rows, outF], seed: seed + 2, requiresGrad: false)
+                    let wBits = UnsafeMutablePointer<UInt16>.allocate(capacity: outF * inF)
+                    let xBits = UnsafeMutablePointer<UInt16>.allocate(capacity: rows * inF)
+                    defer { wBits.deallocate(); xBits.deallocate() }
+                    BF16Products.round(w.data, into: wBits, count: w.count)
+                    let y = y0.scalars
+                    var got = y
+                    got.withUnsafeMutableBufferPointer { out in
+                        InferenceKernels.linearRowsBF16(x.data, wBits, out.baseAddress!, rows: rows, inF: inF, outF: outF,
+                                                        beta: beta, xBits: xBits)
+                    }
+                    let xr = x.scalars.map(BF16LinearTests.bf16), wr = w.scalars.map(BF16LinearTests.bf16)
+                    var want = [Double](repeating: 0, count: rows * outF)
+                    for r in 0..<rows {
+                        for o in 0..<outF {
+                            var s = Double(beta) * Double(y[r * outF + o])
+                            for i in 0..<inF { s += Double(xr[r * inF + i]) * Double(wr[o * inF + i]) }
+                            want[r * outF + o] = s
+                        }
+                    }
+                    let scale = max(1, want.reduce(0) { max($0, abs($1)) })
+                    let worst = zip(got, want).reduce(0.0) { max($0, abs(Double($1.0) - $1.1)) }
+                    XCTAssertLessThanOrEqual(worst, 1e-5 * scale, "outF \(outF) inF \(inF) rows \(rows) beta \(beta)")
+                }
+            }
+        }
+    }
+}
