@@ -3,6 +3,8 @@ import Foundation
 
 /// The special tokens and encoder the example builder needs. Any tokenizer fits: pass its `encode` and
 /// the ids of `<|endoftext|>`, `<fim_prefix>`, `<fim_suffix>`, `<fim_middle>` and `<|pad|>`.
+/// `supportsFIM` is false for a tokenizer without the three FIM tokens (a pretrained model's, such as
+/// SmolLM2's): its FIM ids are placeholders, and examples with a suffix must be refused before layout.
 public struct CompletionTokenizer {
     public var encode: (String) -> [Int32]
     public var endOfText: Int32
@@ -10,10 +12,11 @@ public struct CompletionTokenizer {
     public var fimSuffix: Int32
     public var fimMiddle: Int32
     public var pad: Int32
+    public var supportsFIM: Bool
     public init(encode: @escaping (String) -> [Int32], endOfText: Int32, fimPrefix: Int32, fimSuffix: Int32,
-                fimMiddle: Int32, pad: Int32) {
+                fimMiddle: Int32, pad: Int32, supportsFIM: Bool = true) {
         self.encode = encode; self.endOfText = endOfText; self.fimPrefix = fimPrefix
-        self.fimSuffix = fimSuffix; self.fimMiddle = fimMiddle; self.pad = pad
+        self.fimSuffix = fimSuffix; self.fimMiddle = fimMiddle; self.pad = pad; self.supportsFIM = supportsFIM
     }
 }
 

@@ -24,6 +24,9 @@ public struct CompletionData: StageData {
         let set = try ProblemCompletionExamples.isProblemsFile(events)
             ? ProblemCompletionExamples.load(from: events, tokenizer: t)
             : CompletionExamples.load(from: events, tokenizer: t)
+        if !t.supportsFIM, let fim = set.examples.first(where: { $0.suffix != nil }) {
+            throw InputError(file: events.path, "event \(fim.eventID) has a suffix (fill-in-the-middle), but the run's tokenizer \(tokenizer.path) has no <fim_prefix>/<fim_suffix>/<fim_middle> tokens")
+        }
         var (train, held) = CompletionExamples.split(set.examples, validationFraction: Self.validationFraction)
         if train.isEmpty {
             throw InputError(file: events.path, "no accepted or partial completions to train on (\(set.examples.count) examples, \(set.rejected.count) rejected)")
