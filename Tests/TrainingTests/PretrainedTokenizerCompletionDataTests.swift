@@ -32,11 +32,17 @@ final class PretrainedTokenizerCompletionDataTests: XCTestCase {
         let end = try XCTUnwrap(BPETokenizer(contentsOf: tokenizer).id(ofSpecial: BPETokenizer.endOfText))
         let batch = data.nextBatch()
         XCTAssertEqual(batch.rows, 4)
+        let w = batch.columns  // the batch is cut to its longest row
+        XCTAssertLessThanOrEqual(w, 512)
+        var padded = 0
         for row in 0..<batch.rows {
-            let ids = batch.inputs[(row * 512)..<((row + 1) * 512)], labels = batch.targets[(row * 512)..<((row + 1) * 512)]
-            XCTAssertEqual(ids.last, end, "right padding is <|endoftext|>")
-            XCTAssertEqual(labels.filter { $0 != CompletionExamples.ignoreLabel }.last, end, "each target ends with <|endoftext|>")
+            let ids = Array(batch.inputs[(row * w)..<((row + 1) * w)]), labels = Array(batch.targets[(row * w)..<((row + 1) * w)])
+            let lastLabel = try XCTUnwrap(labels.lastIndex { $0 != CompletionExamples.ignoreLabel })
+            XCTAssertEqual(labels[lastLabel], end, "each target ends with <|endoftext|>")
+            XCTAssertTrue(ids[(lastLabel + 1)...].allSatisfy { $0 == end }, "right padding is <|endoftext|>")
+            padded += w - 1 - lastLabel
         }
+        XCTAssertGreaterThan(padded, 0, "some row is padded")
         XCTAssertGreaterThan(data.validationBatchCount, 0)
     }
 
