@@ -23,6 +23,21 @@ public struct ProblemComposer: Sendable {
         .strs: ["words", "names", "strings", "tokens", "labels", "items", "parts", "lines"],
         .dict: ["scores", "stock", "ages", "prices", "inventory", "totals", "counts", "tally"],
     ]
+    /// Nouns for made-up parameter names (`nameQualifiers` + "_" + noun, or the noun alone), so that the
+    /// parameter's name is one of hundreds per type and a body can only name it by reading the signature:
+    /// with the small pools alone a model learns which names are likely instead of copying the right one.
+    static let parameterNouns: [ValueType: [String]] = [
+        .int: ["count", "total", "limit", "size", "idx", "amount", "depth", "score", "age", "year", "port", "width",
+               "height", "length", "steps", "qty", "num", "val", "seed", "budget", "degree", "rank"],
+        .str: ["text", "word", "title", "msg", "line", "code", "path", "query", "phrase", "note", "tag", "city",
+               "color", "sentence", "content", "body", "caption", "entry", "string", "src", "chunk", "record"],
+        .ints: ["nums", "values", "scores", "counts", "ages", "sizes", "marks", "weights", "points", "totals", "ids",
+                "temps", "prices", "ticks", "samples", "vals", "numbers", "readings", "series", "amounts", "digits_in"],
+        .strs: ["words", "names", "titles", "tags", "lines", "tokens", "labels", "cities", "colors", "entries", "paths",
+                "notes", "codes", "phrases", "terms", "keys_in", "strs", "records", "captions"],
+    ]
+    static let nameQualifiers = ["raw", "input", "given", "orig", "all", "some", "new", "old", "my", "user", "base",
+                                 "first", "main", "extra", "temp", "cur", "next", "last", "local", "src", "in", "the"]
     static let constantNames: [ValueType: [String]] = [
         .int: ["k", "limit", "threshold", "n_max", "m", "size", "step", "bound", "cutoff", "factor", "offset", "width", "target"],
         .str: ["sep", "ch", "letter", "marker", "needle", "key", "suffix", "prefix", "token"],
@@ -62,7 +77,17 @@ public struct ProblemComposer: Sendable {
         // Constants, and whether each is a parameter or a literal.
         var constants: [Block.Constant.Value] = []
         var constantText: [String] = []      // what code and docstring say for $k
-        var params: [(name: String, type: ValueType)] = [(fresh(Self.parameterNames[chain[0].input]!, &rng), chain[0].input)]
+        /// The input's name: from the type's small pool 40% of the time, else made up from the wider lists.
+        func parameterName(_ type: ValueType, _ rng: inout SplitMix64) -> String {
+            guard let nouns = Self.parameterNouns[type], !rng.chance(0.4) else { return fresh(Self.parameterNames[type]!, &rng) }
+            for _ in 0..<8 {
+                let noun = rng.pick(nouns)
+                let name = rng.chance(0.6) ? rng.pick(Self.nameQualifiers) + "_" + noun : noun
+                if used.insert(name).inserted { return name }
+            }
+            return fresh(Self.parameterNames[type]!, &rng)
+        }
+        var params: [(name: String, type: ValueType)] = [(parameterName(chain[0].input, &rng), chain[0].input)]
         var constantArgs: [String] = []
         for b in chain {
             guard let c = b.constant else { constants.append(.none); constantText.append(""); continue }

@@ -1,4 +1,4 @@
-import Exercises
+@testable import Exercises
 import Foundation
 import Problems
 import Sandbox
@@ -79,6 +79,21 @@ final class ExerciseGeneratorTests: XCTestCase {
         XCTAssertFalse(clean.contains(problems[0]) || clean.contains(problems[1]))
         XCTAssertEqual(Set(cs.sameAsByProblem.keys), ["suite/0", "suite/1"])
         XCTAssertEqual(cs.sameAsByProblem.values.reduce(0, +), cs.sameAsSuiteProblem)
+    }
+
+    func testParameterNamesAreVariedEnoughThatOnlyTheSignatureTellsThem() {
+        let composer = ProblemComposer()
+        let problems = (0..<3000).compactMap { composer.problem(seed: 3, index: $0) }
+        let firstParameters = problems.compactMap { PythonNames.parameters($0.prompt).first }
+        let counts = Dictionary(firstParameters.map { ($0, 1) }, uniquingKeysWith: +)
+        XCTAssertGreaterThan(counts.count, 400, "hundreds of distinct names")
+        XCTAssertLessThan(Double(counts.values.max() ?? 0) / Double(firstParameters.count), 0.03, "no name is a safe guess")
+        XCTAssertTrue(counts.keys.allSatisfy { !reservedNames.contains($0) && $0.range(of: "^[a-z_][a-z0-9_]*$", options: .regularExpression) != nil })
+        // the body really uses the parameter it was given
+        for p in problems.prefix(500) {
+            let name = PythonNames.parameters(p.prompt)[0]
+            XCTAssertNotNil(p.canonical_solution.range(of: "\\b\(name)\\b", options: .regularExpression), p.task_id)
+        }
     }
 
     func testDuplicatesUnderOtherNamesAreDropped() {
