@@ -12,34 +12,35 @@ import CBF16
 /// Output gradients are rounded in place in their own buffers (`roundInPlace`). Holding the tensors keeps
 /// them alive, so an identity cannot be reused by another tensor while cached.
 final class BF16Workspace {
-    private var weightOwner: Tensor?
-    private let weightBits = GrowableBF16Buffer()
-    private var activationOwner: Tensor?
-    private let activation = GrowableBF16Buffer()
+    private let weightSlot = Slot()
+    private let activationSlot = Slot()
+
+    /// One reused bf16 copy and the tensor it was rounded from.
+    private final class Slot {
+        var owner: Tensor?
+        let bits = GrowableBF16Buffer()
+
+        /// The bf16 copy of `t`, rounded unless `t` is the tensor already held.
+        func copy(of t: Tensor) -> UnsafePointer<UInt16> {
+            if owner === t { return UnsafePointer(bits.pointer) }
+            let out = bits.reserve(t.count)
+            BF16Workspace.convert(t.data, out, count: t.count)
+            owner = t
+            return UnsafePointer(out)
+        }
+    }
 
     /// Forgets the cached copies (the weights may change before the next product).
     func reset() {
-        weightOwner = nil
-        activationOwner = nil
+        weightSlot.owner = nil
+        activationSlot.owner = nil
     }
 
     /// The bf16 copy of weight `w`, valid until the next `weight(_:)` of another tensor or `reset()`.
-    func weight(_ w: Tensor) -> UnsafePointer<UInt16> {
-        if weightOwner === w { return UnsafePointer(weightBits.pointer) }
-        let bits = weightBits.reserve(w.count)
-        BF16Workspace.convert(w.data, bits, count: w.count)
-        weightOwner = w
-        return UnsafePointer(bits)
-    }
+    func weight(_ w: Tensor) -> UnsafePointer<UInt16> { weightSlot.copy(of: w) }
 
     /// The bf16 copy of activation `x`, valid until the next `activation(_:)` of another tensor or `reset()`.
-    func activation(_ x: Tensor) -> UnsafePointer<UInt16> {
-        if activationOwner === x { return UnsafePointer(activation.pointer) }
-        let bits = activation.reserve(x.count)
-        BF16Workspace.convert(x.data, bits, count: x.count)
-        activationOwner = x
-        return UnsafePointer(bits)
-    }
+    func activation(_ x: Tensor) -> UnsafePointer<UInt16> { activationSlot.copy(of: x) }
 
     /// Rounds the `count` floats at `p` to bf16 in place: the bf16 values end up packed at the start of the
     /// buffer (its first 2·count bytes, returned) and the floats are gone. Split over the workers: each
