@@ -41,7 +41,8 @@ public struct CompletionBatchStream {
     private var cachedEpoch = -1
     private var order: [Int] = []
     private var cachedWindow = -1
-    private var windowBatches: [[Int]] = []
+    /// The current window's batches: example indices with their row lengths.
+    private var windowBatches: [[(example: Int, length: Int)]] = []
 
     /// Trimmed widths are multiples of this (fewer distinct product shapes).
     public static let columnMultiple = 16
@@ -66,16 +67,19 @@ public struct CompletionBatchStream {
         return order[g % n]
     }
 
-    /// The examples of batch `p`: slots `p·B ..< (p+1)·B`, or with buckets, its share of its window sorted by length.
-    mutating func batchExamples(_ p: Int) -> [Int] {
+    /// The examples of batch `p` with their row lengths: slots `p·B ..< (p+1)·B` (every length the context
+    /// length: nothing is cut), or with buckets, its share of its window sorted by length.
+    mutating func batchExamples(_ p: Int) -> [(example: Int, length: Int)] {
         let B = batchSize
-        guard lengthBuckets > 0 else { return (0..<B).map { exampleIndex(p * B + $0) } }
+        guard lengthBuckets > 0 else { return (0..<B).map { (exampleIndex(p * B + $0), contextLength) } }
+        let examples = self.examples, T = contextLength, tokenizer = self.tokenizer
+        func length(_ e: Int) -> Int { CompletionExamples.rowLength(examples[e], contextLength: T, tokenizer: tokenizer) }
         let K = lengthBuckets, window = p / K
         if window != cachedWindow {
             let slots = (0..<(K * B)).map { exampleIndex(window * K * B + $0) }
-            let sorted = slots.enumerated().map { (length: CompletionExamples.rowLength(examples[$0.element], contextLength: contextLength, tokenizer: tokenizer), slot: $0.offset, example: $0.element) }
+            let sorted = slots.enumerated().map { (length: length($0.element), slot: $0.offset, example: $0.element) }
                 .sorted { ($0.length, $0.slot) < ($1.length, $1.slot) }
-            var batches = (0..<K).map { k in sorted[(k * B)..<((k + 1) * B)].map(\.example) }
+            var batches = (0..<K).map { k in sorted[(k * B)..<((k + 1) * B)].map { (example: $0.example, length: $0.length) } }
             var rng = SplitMix64(seed: seed ^ (UInt64(window) &* 0x9E37_79B9_7F4A_7C15) ^ 0xB0C4_E75E_55ED_0001)
             for i in stride(from: K - 1, to: 0, by: -1) { batches.swapAt(i, rng.int(0..<(i + 1))) }
             windowBatches = batches
@@ -87,10 +91,9 @@ public struct CompletionBatchStream {
     public mutating func next() -> CompletionBatch {
         let T = contextLength
         let chosen = batchExamples(position)
-        let rows = chosen.map { CompletionExamples.layout(examples[$0], contextLength: T, tokenizer: tokenizer) }
+        let rows = chosen.map { CompletionExamples.layout(examples[$0.example], contextLength: T, tokenizer: tokenizer) }
         var width = T
-        if lengthBuckets > 0 {
-            let longest = chosen.map { CompletionExamples.rowLength(examples[$0], contextLength: T, tokenizer: tokenizer) }.max() ?? T
+        if lengthBuckets > 0, let longest = chosen.map(\.length).max() {
             width = min(T, max(1, (longest + Self.columnMultiple - 1) / Self.columnMultiple) * Self.columnMultiple)
         }
         var ids = [Int32](), labels = [Int32]()
