@@ -11,13 +11,18 @@ struct CodetuneResult {
     var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
 }
 
+/// The release binary named by `CODETUNE_BIN`; throws `XCTSkip` when it is unset or empty (`Scripts/test` sets it).
+func codetuneBinary() throws -> String {
+    guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"], !bin.isEmpty else { throw XCTSkip("CODETUNE_BIN is not set") }
+    return bin
+}
+
 /// Runs the release binary named by `CODETUNE_BIN` with `arguments` (in `directory` when given) to its end,
 /// reading stdout and stderr at the same time so neither pipe can fill and stall the child.
 /// Throws `XCTSkip` when `CODETUNE_BIN` is unset (`Scripts/test` sets it).
 func runCodetune(_ arguments: [String], in directory: URL? = nil) throws -> CodetuneResult {
-    guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"] else { throw XCTSkip("CODETUNE_BIN is not set") }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: bin)
+    process.executableURL = URL(fileURLWithPath: try codetuneBinary())
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()

@@ -10,10 +10,7 @@ final class LoRAEndToEndTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"], !bin.isEmpty else {
-            throw XCTSkip("CODETUNE_BIN is not set")
-        }
-        binary = bin
+        binary = try codetuneBinary()
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("lora-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try """

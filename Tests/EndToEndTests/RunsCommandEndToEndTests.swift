@@ -8,10 +8,7 @@ final class RunsCommandEndToEndTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"], !bin.isEmpty else {
-            throw XCTSkip("CODETUNE_BIN is not set")
-        }
-        binary = bin
+        binary = try codetuneBinary()
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }

@@ -6,9 +6,7 @@ import XCTest
 /// well under a minute. Runs the release binary in `CODETUNE_BIN`; skipped when unset.
 final class SmokeRunEndToEndTests: XCTestCase {
     func testSmokeConfigTrainsBothStagesAndEvaluates() throws {
-        guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"], !bin.isEmpty else {
-            throw XCTSkip("CODETUNE_BIN is not set")
-        }
+        let bin = try codetuneBinary()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let runs = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: runs) }

@@ -9,10 +9,7 @@ final class TrainResumeEndToEndTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        guard let bin = ProcessInfo.processInfo.environment["CODETUNE_BIN"], !bin.isEmpty else {
-            throw XCTSkip("CODETUNE_BIN is not set")
-        }
-        binary = bin
+        binary = try codetuneBinary()
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("train-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         // Stage 2 trains on the committed telemetry sample (completion-only loss).
