@@ -31,6 +31,8 @@ p.add_argument("--kv", type=int, default=3); p.add_argument("--batch", type=int,
 p.add_argument("--rank", type=int, default=8)
 p.add_argument("--steps", type=int, default=3); p.add_argument("--warmup", type=int, default=2)
 p.add_argument("--threads", type=int, default=2)
+p.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+               help="bf16: the step's forward under torch.autocast('cpu', bfloat16), as a PEFT user turns it on")
 a = p.parse_args()
 torch.manual_seed(0)
 torch.set_num_threads(a.threads)
@@ -116,7 +118,8 @@ x = torch.randint(0, a.vocab, (a.batch, a.ctx)); y = torch.randint(0, a.vocab, (
 
 def step():
     opt.zero_grad(set_to_none=True)
-    loss = fwd(x, y)
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+        loss = fwd(x, y)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(trainable, 1.0)
     opt.step()
@@ -128,7 +131,7 @@ t0 = time.perf_counter()
 losses += [step() for _ in range(a.steps)]
 dt = time.perf_counter() - t0
 print(json.dumps(dict(
-    impl=f"pytorch-peft-{a.impl}", params=sum(q.numel() for q in base.parameters()),
+    impl=f"pytorch-peft-{a.impl}", precision=a.precision, params=sum(q.numel() for q in base.parameters()),
     trainable_params=sum(q.numel() for q in trainable), rank=a.rank, batch=a.batch, context=a.ctx, threads=a.threads,
     tokens_per_s=round(a.batch * a.ctx * a.steps / dt, 1), ms_per_step=round(1000 * dt / a.steps, 1),
     peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

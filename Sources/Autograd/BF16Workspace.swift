@@ -11,9 +11,17 @@ import CBF16
 ///   backward products of one op run back to back).
 /// Output gradients are rounded in place in their own buffers (`roundInPlace`). Holding the tensors keeps
 /// them alive, so an identity cannot be reused by another tensor while cached.
+///
+/// Frozen weights (no gradient, never changed: a LoRA base) are the exception: each gets its own bf16 copy,
+/// made at its first product and kept across `reset()` for the tape's life (2 bytes per frozen element), so
+/// a LoRA step rounds no weight at all.
 final class BF16Workspace {
     private let weightSlot = Slot()
     private let activationSlot = Slot()
+    /// bf16 copies of frozen weights by identity, each holding its tensor (so the identity stays unique).
+    private var frozenCopies: [ObjectIdentifier: (owner: Tensor, bits: UnsafeMutablePointer<UInt16>)] = [:]
+
+    deinit { for copy in frozenCopies.values { copy.bits.deallocate() } }
 
     /// One reused bf16 copy and the tensor it was rounded from.
     private final class Slot {
@@ -38,6 +46,17 @@ final class BF16Workspace {
 
     /// The bf16 copy of weight `w`, valid until the next `weight(_:)` of another tensor or `reset()`.
     func weight(_ w: Tensor) -> UnsafePointer<UInt16> { weightSlot.copy(of: w) }
+
+    /// The bf16 copy of frozen weight `w`, made once and valid for the workspace's life.
+    /// Precondition: `w` takes no gradient and its values never change while this tape lives.
+    func frozen(_ w: Tensor) -> UnsafePointer<UInt16> {
+        precondition(!w.requiresGrad, "BF16Workspace.frozen: the weight \(w.shape) takes a gradient")
+        if let copy = frozenCopies[ObjectIdentifier(w)] { return UnsafePointer(copy.bits) }
+        let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, w.count))
+        BF16Workspace.convert(w.data, bits, count: w.count)
+        frozenCopies[ObjectIdentifier(w)] = (w, bits)
+        return UnsafePointer(bits)
+    }
 
     /// The bf16 copy of activation `x`, valid until the next `activation(_:)` of another tensor or `reset()`.
     func activation(_ x: Tensor) -> UnsafePointer<UInt16> { activationSlot.copy(of: x) }

@@ -79,6 +79,8 @@ extension Tape {
     /// train mode); an inference tape computes the adapter without it.
     /// Backward: dB += scale · dyᵀ · h (h = dropout(x) · Aᵀ, kept from forward); dh = scale · dy · B;
     /// dA += dhᵀ · dropout(x); dx += dy · W + mask ∘ (dh · A) / (1 − p).
+    /// On a bf16 tape the two products over W (forward and dx) take bf16 operands, as `linear`'s do, W rounded
+    /// once for the tape's life (`BF16Workspace.frozen`); the adapter's rank-r products stay Float32.
     public func loraLinear(_ x: Tensor, base: FrozenWeight, adapter: LoRAFactors?) -> Tensor {
         let inF = base.inFeatures, outF = base.outFeatures
         precondition(x.rank >= 1 && x.lastDim == inF, "loraLinear: x \(x.shape) does not end in \(inF)")
@@ -89,13 +91,17 @@ extension Tape {
         } else {
             out = makeTensor(Array(x.shape.dropLast()) + [outF], requiresGrad: needsGrad(x))
         }
-        base.multiplyTransposed(x.data, rows: rows, into: out.data, beta: 0)
+        if let bf16 {
+            base.multiplyTransposed(bf16: bf16.activation(x), rows: rows, into: out.data, beta: 0, workspace: bf16)
+        } else {
+            base.multiplyTransposed(x.data, rows: rows, into: out.data, beta: 0)
+        }
         guard let adapter else {
             guard out.requiresGrad else { return out }
             record(out) { [unowned self] in
                 guard let dy = out.grad else { return }
                 let (dx, overwrite) = self.gradientForWrite(of: x)
-                base.multiply(dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)
+                self.frozenBackward(base, dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)
             }
             return out
         }
@@ -135,7 +141,7 @@ extension Tape {
             }
             guard x.requiresGrad else { return }
             let (dx, overwrite) = self.gradientForWrite(of: x)
-            base.multiply(dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)
+            self.frozenBackward(base, dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)   // dy is read last here
             if p == 0 {
                 sgemm(transA: false, transB: false, m: rows, n: inF, k: r, a: dh, lda: r, b: a.data, ldb: inF,
                       beta: 1, c: dx, ldc: inF)
@@ -150,6 +156,17 @@ extension Tape {
             }
         }
         return out
+    }
+}
+
+extension Tape {
+    /// dx[R, in] (+)= dy[R, out] · W over a frozen W, in this tape's precision. On a bf16 tape dy is rounded to
+    /// bf16 in place (as `linear` does): the caller must not read dy afterwards.
+    fileprivate func frozenBackward(_ base: FrozenWeight, _ dy: UnsafeMutablePointer<Float>, rows: Int,
+                                    into dx: UnsafeMutablePointer<Float>, beta: Float) {
+        guard let bf16 else { return base.multiply(dy, rows: rows, into: dx, beta: beta) }
+        let dyBits = BF16Workspace.roundInPlace(dy, count: rows * base.outFeatures)
+        base.multiply(bf16: dyBits, rows: rows, into: dx, beta: beta, workspace: bf16)
     }
 }
 

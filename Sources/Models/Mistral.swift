@@ -52,8 +52,10 @@ struct Projection {
         self.adapter = adapter
     }
 
+    /// A weight that takes no gradient (a LoRA model's frozen base, its tied head included) goes through
+    /// `loraLinear`'s frozen products, which compute no dW and, on a bf16 tape, round W once.
     func forward(_ tape: Tape, _ x: Tensor) -> Tensor {  // [B, T, in] → [B, T, out]
-        let y = adapter == nil && quantized == nil ? tape.linear(x, weight)
+        let y = adapter == nil && quantized == nil && weight.requiresGrad ? tape.linear(x, weight)
             : tape.loraLinear(x, base: quantized.map { .quantized($0) } ?? .dense(weight), adapter: adapter?.factors)
         guard let bias else { return y }
         return tape.add(y, bias)
