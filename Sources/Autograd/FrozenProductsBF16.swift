@@ -1,5 +1,7 @@
 // FrozenProductsBF16: the two products over a frozen LoRA base weight with bf16 operands (a bf16 tape).
 
+import CBF16
+
 extension FrozenWeight {
     /// y[R, out] = x[R, in] · Wᵀ (+ beta · y) with `x` and W in bf16, summed in Float32. A dense W is read from
     /// the workspace's one-time bf16 copy; a quantized W is dequantized tile by tile and each tile rounded.
@@ -35,13 +37,30 @@ extension FrozenWeight {
 }
 
 extension QuantizedMatrix {
-    /// Calls `body` with each tile of rows dequantized and rounded to bf16, in row order (`withTiles`' tiles).
+    /// Calls `body` with each tile of rows (`tileRows` at a time, in row order) dequantized and rounded to
+    /// bf16 in one pass: each worker dequantizes a row into a row of Float32 scratch and rounds it.
     func withBF16Tiles(_ body: (Range<Int>, UnsafePointer<UInt16>) -> Void) {
         let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, tileRows * columns))
         defer { bits.deallocate() }
-        withTiles { range, tile in
-            BF16Workspace.convert(tile, bits, count: range.count * columns)
+        let perRow = columns / 32
+        var start = 0
+        while start < rows {
+            let range = start..<min(rows, start + tileRows)
+            Parallel.forRanges(range.count, costPerItem: 64 * perRow) { local in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: columns) { row in
+                    let row = row.baseAddress!
+                    for i in local {
+                        let first = (range.lowerBound + i) * perRow
+                        for b in 0..<perRow {
+                            Self.dequantizeBlock(self.blocks + (first + b) * self.format.blockBytes, into: row + 32 * b,
+                                                 format: self.format)
+                        }
+                        cbf16_convert(row, bits + i * self.columns, self.columns)
+                    }
+                }
+            }
             body(range, UnsafePointer(bits))
+            start = range.upperBound
         }
     }
 }

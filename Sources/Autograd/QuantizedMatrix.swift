@@ -78,7 +78,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
     }
 
     /// Calls `body` with each tile of rows dequantized, in row order, from one scratch buffer.
-    func withTiles(_ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
+    private func withTiles(_ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
         let step = tileRows
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, step * columns))
         defer { scratch.deallocate() }
