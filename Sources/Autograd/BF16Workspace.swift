@@ -18,6 +18,8 @@ import CBF16
 final class BF16Workspace {
     private let weightSlot = Slot()
     private let activationSlot = Slot()
+    /// A quantized frozen weight's current tile in bf16 (`tile(_:)`).
+    private let tileBits = GrowableBF16Buffer()
     /// bf16 copies of frozen weights by identity, each holding its tensor (so the identity stays unique).
     private var frozenCopies: [ObjectIdentifier: (owner: Tensor, bits: UnsafeMutablePointer<UInt16>)] = [:]
 
@@ -57,6 +59,10 @@ final class BF16Workspace {
         frozenCopies[ObjectIdentifier(w)] = (w, bits)
         return UnsafePointer(bits)
     }
+
+    /// Room for `count` bf16 values, reused by every call (a quantized weight's tile, dequantized and rounded
+    /// per product); valid until the next call.
+    func tile(_ count: Int) -> UnsafeMutablePointer<UInt16> { tileBits.reserve(count) }
 
     /// The bf16 copy of activation `x`, valid until the next `activation(_:)` of another tensor or `reset()`.
     func activation(_ x: Tensor) -> UnsafePointer<UInt16> { activationSlot.copy(of: x) }
