@@ -80,8 +80,7 @@ extension Tape {
     /// Backward: dB += scale · dyᵀ · h (h = dropout(x) · Aᵀ, kept from forward); dh = scale · dy · B;
     /// dA += dhᵀ · dropout(x); dx += dy · W + mask ∘ (dh · A) / (1 − p).
     /// On a bf16 tape the two products over W (forward and dx) take bf16 operands, as `linear`'s do, W rounded
-    /// once for the tape's life (`BF16Workspace.frozen`); the adapter's rank-r products stay Float32, in the
-    /// one-pass kernels of `LowRankProducts`.
+    /// once for the tape's life (`BF16Workspace.frozen`); the adapter's rank-r products stay Float32.
     public func loraLinear(_ x: Tensor, base: FrozenWeight, adapter: LoRAFactors?) -> Tensor {
         let inF = base.inFeatures, outF = base.outFeatures
         precondition(x.rank >= 1 && x.lastDim == inF, "loraLinear: x \(x.shape) does not end in \(inF)")
@@ -122,34 +121,34 @@ extension Tape {
             xd = x.data
         }
         let h = scratch(rows * r)   // [R, r]
-        lowRankProject(xd, rows: rows, n: inF, factor: a.data, rank: r, scale: 1, into: h)
-        let bT = scratch(r * outF)  // Bᵀ [r, out], for the up-projection and dh
-        for o in 0..<outF { for j in 0..<r { bT[j * outF + o] = b.data[o * r + j] } }
-        lowRankExpand(h, rows: rows, rank: r, factor: bT, n: outF, scale: scale, into: out.data, accumulate: true)
+        sgemm(transA: false, transB: true, m: rows, n: r, k: inF, a: xd, lda: inF, b: a.data, ldb: inF, beta: 0, c: h, ldc: r)
+        sgemm(transA: false, transB: true, m: rows, n: outF, k: r, alpha: scale, a: h, lda: r, b: b.data, ldb: r,
+              beta: 1, c: out.data, ldc: outF)
         guard out.requiresGrad else { return out }
         record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             if b.requiresGrad {
-                let dBT = self.scratch(r * outF)   // scale · hᵀ · dy = dBᵀ [r, out]
-                dBT.update(repeating: 0, count: r * outF)
-                lowRankGradient(h, rows: rows, rank: r, dy, n: outF, scale: scale, into: dBT)
-                let db = self.gradient(of: b)
-                for o in 0..<outF { for j in 0..<r { db[o * r + j] += dBT[j * outF + o] } }
+                sgemm(transA: true, transB: false, m: outF, n: r, k: rows, alpha: scale, a: dy, lda: outF, b: h, ldb: r,
+                      beta: 1, c: self.gradient(of: b), ldc: r)
             }
             guard a.requiresGrad || x.requiresGrad else { return }
             let dh = self.scratch(rows * r)
-            lowRankProject(dy, rows: rows, n: outF, factor: bT, rank: r, scale: scale, into: dh)
+            sgemm(transA: false, transB: false, m: rows, n: r, k: outF, alpha: scale, a: dy, lda: outF, b: b.data, ldb: r,
+                  beta: 0, c: dh, ldc: r)
             if a.requiresGrad {
-                lowRankGradient(dh, rows: rows, rank: r, xd, n: inF, scale: 1, into: self.gradient(of: a))
+                sgemm(transA: true, transB: false, m: r, n: inF, k: rows, a: dh, lda: r, b: xd, ldb: inF,
+                      beta: 1, c: self.gradient(of: a), ldc: inF)
             }
             guard x.requiresGrad else { return }
             let (dx, overwrite) = self.gradientForWrite(of: x)
             self.frozenBackward(base, dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)   // dy is read last here
             if p == 0 {
-                lowRankExpand(dh, rows: rows, rank: r, factor: a.data, n: inF, scale: 1, into: dx, accumulate: true)
+                sgemm(transA: false, transB: false, m: rows, n: inF, k: r, a: dh, lda: r, b: a.data, ldb: inF,
+                      beta: 1, c: dx, ldc: inF)
             } else {
                 let t = self.scratch(rows * inF)
-                lowRankExpand(dh, rows: rows, rank: r, factor: a.data, n: inF, scale: 1, into: t, accumulate: false)
+                sgemm(transA: false, transB: false, m: rows, n: inF, k: r, a: dh, lda: r, b: a.data, ldb: inF,
+                      beta: 0, c: t, ldc: inF)
                 let keep = 1 / (1 - p)
                 Parallel.forRanges(rows * inF, costPerItem: 8) { range in
                     for i in range where LoRAFactors.keeps(i, seed: seed, dropout: p) { dx[i] += t[i] * keep }
