@@ -35,6 +35,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// The arithmetic the run's matrix products used on this machine ("fp32" or "bf16": the config's
     /// `precision` resolved, `auto` included); nil in run.json files written before precision existed.
     public var precision: String?
+    /// Each stage's resolved precision, in `stages` order, from the config's run and stage `precision` keys;
+    /// nil (no `stage_precision` key) in run.json files written before stages could differ.
+    public var stagePrecisions: [String]?
     /// Processes training the run in data parallel (`mpirun -np N`) at its latest launch; nil (no
     /// `world_size` key) for one process, as in `run.json` files written before it was recorded.
     public var worldSize: Int?
@@ -61,6 +64,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, name, status, created, updated, finished, host, threads, versions, stages, resumes, message, evals
         case precision
+        case stagePrecisions = "stage_precision"
         case configSHA256 = "config_sha256"
         case gitCommit = "git_commit"
         case elapsedSeconds = "elapsed_seconds"

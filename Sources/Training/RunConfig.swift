@@ -20,6 +20,19 @@ public struct RunConfig: Equatable, Sendable {
     /// bf16 where the CPU has bf16 dot products and oneDNN loads). What ran is recorded in run.json.
     public var precision: PrecisionSetting = .auto
 
+    /// The precision setting `stage` trains and validates with: its own `precision:`, else the run's.
+    public func precision(of stage: StageConfig) -> PrecisionSetting { stage.precision ?? precision }
+
+    /// Each stage's resolved precision, in stage order ("fp32" / "bf16"), for run.json.
+    public var stagePrecisions: [String] { stages.map { precision(of: $0).resolved.rawValue } }
+
+    /// The one-line notes of every explicit `bf16` (the run's or a stage's) that falls back to fp32 here.
+    public var precisionFallbackNotes: [String] {
+        var notes = [precision.fallbackNote].compactMap { $0 }
+        for s in stages { if let note = s.precision?.fallbackNote, !notes.contains(note) { notes.append(note) } }
+        return notes
+    }
+
     /// Where the weights of the first stage come from.
     public enum ModelSource: Equatable, Sendable {
         /// A fresh model of this shape; `vocabSize == 0` means "the tokenizer's vocabulary size".
@@ -96,6 +109,9 @@ public struct StageConfig: Equatable, Sendable {
     public var best: BestMetric = .validationLoss
     /// Train low-rank adapters over a frozen base instead of every parameter (`RunConfig+LoRA.swift`).
     public var lora: LoRASettings? = nil
+    /// `precision:` on a stage — its matrix-product arithmetic, overriding the run's `precision` for this
+    /// stage only (nil: the run's). `RunConfig.precision(of:)` gives the stage's setting.
+    public var precision: PrecisionSetting? = nil
 
     /// Tokens consumed per optimizer step (inputs): batch · accumulation · context.
     public var tokensPerStep: Int { batchSize * gradAccum * context }

@@ -13,7 +13,7 @@ extension RunConfig {
     static let stageKeys = ["name", "data", "objective", "steps", "tokens", "batch_size", "grad_accum", "context", "lr",
                             "warmup", "schedule", "min_lr", "weight_decay", "betas", "clip", "log_every", "eval_every",
                             "val_batches", "checkpoint_every", "keep_last", "early_stopping", "carry_optimizer", "on_nan", "allow_contaminated",
-                            "best", "lora", "base_precision"]
+                            "best", "lora", "base_precision", "precision"]
     static let evalKeys = ["suite", "n", "limit", "stages", "gate", "every"]
 
     /// Reads and validates a run config, reporting every problem at once as
@@ -221,6 +221,7 @@ extension RunConfig {
             onNonFinite: m.value("on_nan")?.choice(StageConfig.OnNonFinite.allCases.map(\.rawValue)).flatMap(StageConfig.OnNonFinite.init) ?? .fail,
             allowContaminated: m.value("allow_contaminated")?.bool ?? false, best: best)
         stage.lora = parseLoRA(m, at: item)
+        stage.precision = m.value("precision")?.choice(PrecisionSetting.allCases.map(\.rawValue)).flatMap(PrecisionSetting.init)
         return stage
     }
 

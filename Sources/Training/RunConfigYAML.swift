@@ -61,6 +61,7 @@ extension RunConfig {
             }
             out += "    carry_optimizer: \(s.carryOptimizer)\n    on_nan: \(s.onNonFinite.rawValue)\n"
             out += "    allow_contaminated: \(s.allowContaminated)\n"
+            if let p = s.precision { out += "    precision: \(p.rawValue)\n" }
             out += RunConfig.loraYAML(s)
         }
         if !evals.isEmpty {

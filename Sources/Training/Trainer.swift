@@ -31,8 +31,9 @@ public final class Trainer {
     var rng: SeededGenerator
     let tokenizer: URL?
     let openData: (StageConfig, Int) throws -> StageData
-    /// Measured sgemm FLOP/s of one rank for MFU (nil: MFU not reported); the job's peak is `group.size` times it.
-    let peakFLOPS: Double?
+    /// The measured product peak (FLOP/s) of one rank in a precision, for MFU (nil: MFU not reported); the job's
+    /// peak is `group.size` times it. Called once per stage, with the stage's precision.
+    let peakFLOPS: ((MatmulPrecision) -> Double)?
     /// Whether `state` is the middle of a stage (resume) rather than a fresh start of `state.position.stageIndex`.
     var resumingStage: Bool
     /// The resumed checkpoint, when its periodic eval had not finished (`state.scorePending`): `run` measures it first.
@@ -45,7 +46,7 @@ public final class Trainer {
     ///   - openData: the data of stage `i` with that stage's seed already applied.
     ///   - resume: the checkpoint to continue from (its directory and state); nil for a new run.
     public init(config: RunConfig, checkpoints: CheckpointStore, model: MistralModel, rng: SeededGenerator,
-                tokenizer: URL?, peakFLOPS: Double?, resume: (url: URL, state: TrainingState)? = nil, group: ProcessGroup = .single,
+                tokenizer: URL?, peakFLOPS: ((MatmulPrecision) -> Double)?, resume: (url: URL, state: TrainingState)? = nil, group: ProcessGroup = .single,
                 openData: @escaping (StageConfig, Int) throws -> StageData) throws {
         for stage in config.stages where stage.gradAccum % group.size != 0 {
             throw InputError(file: config.file.path, key: "stages.\(stage.name).grad_accum",
@@ -161,7 +162,9 @@ public final class Trainer {
             let trainable = model.trainableParameters.reduce(0) { $0 + $1.count }
             let flopsPerToken = stage.lora == nil ? model.config.trainingFLOPsPerToken(context: stage.context)
                 : model.config.loraTrainingFLOPsPerToken(context: stage.context, trainable: trainable)
-            let tape = Tape(precision: config.precision.resolved)
+            let precision = config.precision(of: stage).resolved
+            let tape = Tape(precision: precision)
+            let peak = peakFLOPS?(precision)
             let summed = stage.gradAccum > 1 || group.size > 1 ? StepGradients(parameters: model.trainableParameters) : nil
             var windowStart = ContinuousClock.now
             var windowTokens = 0
@@ -240,13 +243,13 @@ public final class Trainer {
                     report(.trained(.init(stage: stage.name, step: state.position.step, stageStep: state.position.stageStep, totalSteps: stage.steps,
                                           loss: state.windowLossSum / Double(state.windowSteps), lr: lr, gradNorm: lastGradNorm,
                                           tokens: state.tokens, tokensPerSecond: tps,
-                                          mfu: peakFLOPS.map { flopsPerToken * tps / ($0 * Double(group.size)) }, elapsed: elapsed())))
+                                          mfu: peak.map { flopsPerToken * tps / ($0 * Double(group.size)) }, elapsed: elapsed())))
                     state.windowLossSum = 0
                     state.windowSteps = 0
                     windowTokens = 0
                     windowStart = now
                 }
-                if validating, let valLoss = validationLoss(data, batches: stage.valBatches) {
+                if validating, let valLoss = validationLoss(data, batches: stage.valBatches, precision: precision) {
                     // Validation loss is always measured and logged; it keeps `best-<stage>` and drives early
                     // stopping only when it is the stage's `best` metric.
                     let keepsBest = stage.best == .validationLoss
@@ -304,11 +307,12 @@ public final class Trainer {
         return .completed
     }
 
-    /// Token-weighted mean loss over the first `batches` validation batches; nil when there are none.
-    func validationLoss(_ data: StageData, batches: Int) -> Double? {
+    /// Token-weighted mean loss over the first `batches` validation batches, products in `precision` (the
+    /// stage's); nil when there are none.
+    func validationLoss(_ data: StageData, batches: Int, precision: MatmulPrecision) -> Double? {
         let count = min(batches, data.validationBatchCount)
         guard count > 0 else { return nil }
-        let tape = Tape.inference(precision: config.precision.resolved)
+        let tape = Tape.inference(precision: precision)
         var sum = 0.0, weight = 0
         for i in 0..<count {
             let batch = data.validationBatch(i)

@@ -34,7 +34,7 @@ public final class TrainingSession {
          resume: (url: URL, state: TrainingState)?, lock: RunLock?, group: ProcessGroup) throws {
         let seed = config.seed
         trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpoints.url), model: model, rng: rng,
-                              tokenizer: sources.tokenizer, peakFLOPS: Self.peakFLOPS(config), resume: resume,
+                              tokenizer: sources.tokenizer, peakFLOPS: Self.peakFLOPS, resume: resume,
                               group: group) { stage, index in
             try sources.open(stage, index: index, runSeed: seed)
         }
@@ -65,6 +65,7 @@ public final class TrainingSession {
                                    gitCommit: RunEnvironment.gitCommit(), host: RunEnvironment.host, threads: config.threads,
                                    versions: RunEnvironment.versions, stages: config.stages.map(\.name))
             record.precision = config.precision.resolved.rawValue
+            record.stagePrecisions = config.stagePrecisions
             record.worldSize = group.size > 1 ? group.size : nil
             let run = try RunDirectory.create(runsDir: runsDir, record: record, configYAML: yaml)
             note("run \(record.id) in \(run.url.path)" + (group.size > 1 ? " (\(group.size) ranks)" : ""))
@@ -116,6 +117,7 @@ public final class TrainingSession {
                                           lock: lock, group: group)
             record.status = .running
             record.precision = config.precision.resolved.rawValue
+            record.stagePrecisions = config.stagePrecisions
             record.resumes += 1
             record.finished = nil
             record.message = nil
@@ -140,16 +142,16 @@ public final class TrainingSession {
         }
     }
 
-    /// The MFU denominator: the product peak of the precision the run's products use, measured here.
-    static func peakFLOPS(_ config: RunConfig) -> Double {
-        config.precision.resolved == .bf16 ? Parallel.bf16PeakFLOPS() ?? Parallel.sgemmPeakFLOPS() : Parallel.sgemmPeakFLOPS()
+    /// The MFU denominator: the product peak of the precision a stage's products use, measured here.
+    static func peakFLOPS(_ precision: MatmulPrecision) -> Double {
+        precision == .bf16 ? Parallel.bf16PeakFLOPS() ?? Parallel.sgemmPeakFLOPS() : Parallel.sgemmPeakFLOPS()
     }
 
     /// Sets the thread count and prepares every stage's data (`StageDataSources.prepare`).
     static func prepareData(_ config: RunConfig, completionData: StageDataSources.CompletionDataBuilder?,
                             note: (String) -> Void) throws -> StageDataSources {
         Parallel.setThreads(config.threads)
-        if let fallback = config.precision.fallbackNote { note(fallback) }
+        for fallback in config.precisionFallbackNotes { note(fallback) }
         var sources = try StageDataSources.prepare(config, note: note)
         sources.completionData = completionData
         return sources

@@ -1,3 +1,4 @@
+import Autograd
 import FileFormats
 import Models
 import Training
@@ -109,6 +110,21 @@ final class RunConfigTests: XCTestCase {
         XCTAssertTrue(problems.first?.contains("precision: 'fp16' is not one of fp32, bf16, auto") == true, "\(problems)")
     }
 
+    func testAStagesPrecisionOverridesTheRunsAndReadsBack() throws {
+        let text = good.replacingOccurrences(of: "threads: 2\n", with: "threads: 2\nprecision: bf16\n")
+            .replacingOccurrences(of: "    batch_size: 4\n  - name: finetune", with: "    batch_size: 4\n    precision: fp32\n  - name: finetune")
+        let c = try parse(text)
+        XCTAssertEqual(c.stages.map { $0.precision?.rawValue }, ["fp32", nil])
+        XCTAssertEqual(c.stages.map { c.precision(of: $0) }, [.fp32, .bf16])
+        XCTAssertEqual(c.stagePrecisions.first, "fp32")
+        XCTAssertEqual(c.stagePrecisions.last, PrecisionSetting.bf16.resolved.rawValue)   // fp32 where bf16 cannot run
+        let again = try RunConfig.parse(c.resolvedYAML(), file: dir.appendingPathComponent("again.yaml"))
+        XCTAssertEqual(again.stages.map(\.precision), c.stages.map(\.precision))
+        let problems = errors(text.replacingOccurrences(of: "precision: fp32", with: "precision: half"))
+        XCTAssertEqual(problems.count, 1, "\(problems)")
+        XCTAssertTrue(problems.first?.contains("stages[0].precision: 'half' is not one of fp32, bf16, auto") == true, "\(problems)")
+    }
+
     func testResolvedYAMLReadsBackToTheSameConfig() throws {
         let c = try parse(good)
         let again = try RunConfig.parse(c.resolvedYAML(), file: dir.appendingPathComponent("elsewhere.yaml"))
@@ -144,7 +160,7 @@ final class RunConfigTests: XCTestCase {
             "DIR/run.yaml:3:1: modle: unknown key; did you mean 'model'?",
             "DIR/run.yaml:2:7: seed: -1 is out of range 0...",
             "DIR/run.yaml:1:1: model: missing required key",
-            "DIR/run.yaml:9:5: stages[0].lerning_rate: unknown key; known keys: name, data, objective, steps, tokens, batch_size, grad_accum, context, lr, warmup, schedule, min_lr, weight_decay, betas, clip, log_every, eval_every, val_batches, checkpoint_every, keep_last, early_stopping, carry_optimizer, on_nan, allow_contaminated, best, lora, base_precision",
+            "DIR/run.yaml:9:5: stages[0].lerning_rate: unknown key; known keys: name, data, objective, steps, tokens, batch_size, grad_accum, context, lr, warmup, schedule, min_lr, weight_decay, betas, clip, log_every, eval_every, val_batches, checkpoint_every, keep_last, early_stopping, carry_optimizer, on_nan, allow_contaminated, best, lora, base_precision, precision",
             "DIR/run.yaml:6:11: stages[0].data: no such dataset recipe: DIR/missing.yaml",
             "DIR/run.yaml:11:17: stages[0].batch_size: expected an integer, found 'big'",
             "DIR/run.yaml:8:13: stages[0].tokens: give either steps or tokens, not both",

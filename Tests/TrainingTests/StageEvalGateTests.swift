@@ -65,6 +65,7 @@ final class StageEvalGateTests: XCTestCase {
         let record = try session.run.readRecord()
         XCTAssertEqual(record.status, .completed)
         XCTAssertEqual(record.precision, session.config.precision.resolved.rawValue)   // what ran here
+        XCTAssertEqual(record.stagePrecisions, [String](repeating: record.precision ?? "", count: 2))   // each stage's
         let evals = try XCTUnwrap(record.evals)
         XCTAssertEqual(evals, [
             StageEval(suite: "tiny", stage: "a", verdict: .fail, gated: false, directory: "evals/tiny/a"),

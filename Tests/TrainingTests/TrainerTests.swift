@@ -65,6 +65,30 @@ final class TrainerTests: XCTestCase {
         return (train, val, outcome, events)
     }
 
+    /// A stage's `precision` decides its arithmetic: with the run in bf16 and stage a in fp32, stage a's losses
+    /// equal an all-fp32 run's bit for bit and stage b's are the bf16 run's.
+    func testAStagesPrecisionGovernsItsOwnSteps() throws {
+        try XCTSkipUnless(BF16Products.isAvailable, "bf16 products unavailable here: \(BF16Products.unavailableReason)")
+        func losses(run: String, stageA: String?) throws -> [Int: Double] {
+            let stages = stageA.map { twoStages.replacingOccurrences(of: "{name: a, ", with: "{name: a, precision: \($0), ") } ?? twoStages
+            let c = try config(stages, extra: "precision: \(run)")
+            let (model, rng) = freshModel(c)
+            let ckpt = dir.appendingPathComponent("ckpt-\(run)-\(stageA ?? "none")")
+            return try collect(try trainer(c, model: model, rng: rng, checkpoints: ckpt)).train
+        }
+        let fp32 = try losses(run: "fp32", stageA: nil)
+        let bf16 = try losses(run: "bf16", stageA: nil)
+        let mixed = try losses(run: "bf16", stageA: "fp32")
+        for step in 1...12 { XCTAssertEqual(mixed[step], fp32[step], "stage a step \(step) runs fp32") }
+        XCTAssertNotEqual(bf16[1], fp32[1], "bf16 products change the first loss")
+        XCTAssertNotEqual(mixed[13], bf16[13], "stage b starts from other weights")
+        // Stage b in bf16 from the fp32 stage a: its losses are neither run's, and they are the bf16 arithmetic's
+        // (an fp32 stage b from the same weights differs).
+        let mixedFP32 = try losses(run: "fp32", stageA: "fp32")
+        XCTAssertEqual(mixedFP32[20], fp32[20])
+        XCTAssertNotEqual(mixed[20], fp32[20], "stage b runs bf16")
+    }
+
     func testStagesRunInOrderAndTheSecondStartsFromTheFirstsWeights() throws {
         let c = try config(twoStages)
         let (model, rng) = freshModel(c)
