@@ -58,13 +58,19 @@ extension InferenceKernels {
     /// `linearRows` with a bf16 weight `w` [outF, inF]: y = x · Wᵀ (beta 0) or y += x · Wᵀ (beta 1). Every row of
     /// x is rounded to bf16 into `xBits` (≥ rows·inF) and the products are summed in Float32, as
     /// `Tape(precision: .bf16)` computes `linear`. Up to 4 rows (decoding) are bf16 dot-product matrix-vector
-    /// products on this thread (`cbf16_gemv`: no thread wake-up, the weights read once per row at half the
-    /// bytes); more rows (a prompt) are one oneDNN bf16 product. Precondition: `BF16Products.isAvailable`.
+    /// products (the weights read once per row at half the bytes): with two or more workers, shared with one
+    /// spinning helper thread (`cbf16_gemv_pair`: no pool wake-up per product, the same result bit for bit),
+    /// else on this thread (`cbf16_gemv`). More rows (a prompt) are one oneDNN bf16 product.
+    /// Precondition: `BF16Products.isAvailable`.
     public static func linearRowsBF16(_ x: UnsafePointer<Float>, _ w: UnsafePointer<UInt16>, _ y: UnsafeMutablePointer<Float>,
                                       rows: Int, inF: Int, outF: Int, beta: Float, xBits: UnsafeMutablePointer<UInt16>) {
         if rows <= 4 {
             cbf16_convert(x, xBits, rows * inF)
-            for r in 0..<rows { cbf16_gemv(w, outF, inF, xBits + r * inF, beta, y + r * outF) }
+            let pair = Parallel.workers > 1
+            for r in 0..<rows {
+                if pair { cbf16_gemv_pair(w, outF, inF, xBits + r * inF, beta, y + r * outF) }
+                else { cbf16_gemv(w, outF, inF, xBits + r * inF, beta, y + r * outF) }
+            }
             return
         }
         BF16Workspace.convert(x, xBits, count: rows * inF)

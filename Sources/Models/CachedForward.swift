@@ -33,7 +33,7 @@ extension MistralModel {
         typealias K = InferenceKernels
         // A prompt's products (many rows) go to OpenBLAS threaded over the workers (set by `advance`);
         // a decoding step's (one row per sequence) run as sgemv / small sgemm on this thread (bf16 weights:
-        // `cbf16_gemv`, bf16 dot products, also on this thread).
+        // `cbf16_gemv_pair`, bf16 dot products shared with one spinning helper thread when there are two workers).
         for (block, layer) in zip(blocks, cache.layers) {
             let a = block.attention
             block.inputNorm.apply(x, h, rows: rows)   // [R, D]

@@ -2,11 +2,45 @@
 // bf16-rounded operands: the bf16 dot-product matrix-vector kernel (`cbf16_gemv`, ≤ 4 rows) and the oneDNN
 // product (more rows).
 
+import CBF16
+import Foundation
 import SeededRandom
 import XCTest
 @testable import Autograd
 
 final class BF16MatVecTests: XCTestCase {
+    /// The two-thread product (`cbf16_gemv_pair`) gives `cbf16_gemv`'s result bit for bit: below the row count it
+    /// shares, on row counts that are and are not multiples of 8, with beta 0 and 1, back to back (the helper
+    /// spinning), after a pause long enough for the helper to sleep, and from two threads at once (one of
+    /// them runs alone).
+    func testPairedMatVecEqualsSingleThreadedBitForBit() throws {
+        try XCTSkipUnless(BF16Products.cpuHasBF16, "no AVX512-BF16 here: cbf16_gemv is plain C, and so is each half")
+        let shapes = [(40, 64), (64, 96), (77, 256), (256, 256), (768, 45), (4096, 256)]
+        let operands = shapes.map { (outF, inF) -> ([UInt16], [UInt16], [Float]) in
+            let w = randomTensor([outF, inF], seed: UInt64(outF * 7 + inF), requiresGrad: false)
+            let x = randomTensor([inF], seed: UInt64(outF + inF), requiresGrad: false)
+            var wBits = [UInt16](repeating: 0, count: outF * inF), xBits = [UInt16](repeating: 0, count: inF)
+            BF16Products.round(w.data, into: &wBits, count: w.count)
+            BF16Products.round(x.data, into: &xBits, count: x.count)
+            return (wBits, xBits, randomTensor([outF], seed: 5, requiresGrad: false).scalars)
+        }
+        func check(_ tag: String) {
+            for ((outF, inF), (w, x, y0)) in zip(shapes, operands) {
+                for beta: Float in [0, 1] {
+                    var single = y0, paired = y0
+                    cbf16_gemv(w, outF, inF, x, beta, &single)
+                    cbf16_gemv_pair(w, outF, inF, x, beta, &paired)
+                    XCTAssertEqual(single.map(\.bitPattern), paired.map(\.bitPattern), "\(tag): [\(outF), \(inF)] beta \(beta)")
+                }
+            }
+        }
+        for round in 0..<20 { check("back to back, round \(round)") }
+        Thread.sleep(forTimeInterval: 0.01)
+        check("after the helper slept")
+        check("again")
+        Parallel.concurrently(2) { i in check("two callers, \(i)") }
+    }
+
     /// Every row count of the vector path and one of the product path, beta 0 and 1, on shapes with ragged
     /// edges: outF not a multiple of the kernel's 8 rows, inF not a multiple of its 32 columns (and below 32).
     /// Both sides multiply the same bf16 values; the gap is Float32 summation error, ≤ 1e-5 of the largest

@@ -37,6 +37,11 @@ void cbf16_widen(const uint16_t *src, float *dst, long count);
 /// bf16 products) when the CPU has them, else plain C; needs no oneDNN. The order of the sums is not
 /// specified (differences are Float32 rounding).
 void cbf16_gemv(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y);
+/// `cbf16_gemv` with its rows shared between the calling thread and one helper thread (started on first use;
+/// it spins while products keep coming and sleeps after 50 µs without one). The same result bit for bit.
+/// Runs alone on the calling thread when outF < 64, when another caller holds the helper, or when the
+/// helper is asleep (this call wakes it for the next). For decoding steps with two or more cores.
+void cbf16_gemv_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y);
 
 /// C = op(A) · op(B) + beta · C, row-major. op(A) is [m, k], op(B) is [k, n], both bf16; C is fp32 [m, n].
 /// lda/ldb/ldc are the row strides of the stored matrices; beta is 0 (overwrite) or 1 (accumulate).
