@@ -122,60 +122,90 @@ static inline __m256 sum8(__m512 s0, __m512 s1, __m512 s2, __m512 s3, __m512 s4,
     return _mm256_add_ps(_mm256_permute2f128_ps(ab, cd, 0x20), _mm256_permute2f128_ps(ab, cd, 0x31));
 }
 
-/// Eight rows at a time share each load of x; every 32 weights are one VDPBF16PS (pairwise bf16 products
-/// added into 16 Float32 lanes); the eight rows' lanes are summed together at the end. A tail of inF % 32
-/// columns is read with masked loads (zeros elsewhere).
+/// y[i, o] = Σ_k w[o, k] · x[i, k] (+ beta · y[i, o]) for `rows` vectors x [rows, inF], y [rows, ldy ≥ outF].
+/// Eight weight rows at a time, against two vectors at a time: every 32 weights are one VDPBF16PS per vector
+/// (pairwise bf16 products added into 16 Float32 lanes), each load of a weight chunk serving both vectors and
+/// each load of a vector chunk eight rows; the lanes are summed at the end. A tail of inF % 32 columns is read
+/// with masked loads (zeros elsewhere). Each y element is summed in the same order whatever `rows` is and
+/// wherever a block of eight weight rows starts, so a vector's result does not depend on its neighbours.
 CBF16_DOT_TARGET
-static void gemv_dot_bf16(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y) {
+static void rows_dot_bf16(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y,
+                          long ldy) {
     long tail = inF % 32, body = inF - tail;
     __mmask32 m = (__mmask32)((1ull << tail) - 1);
-    __m512bh xt = (__m512bh)_mm512_maskz_loadu_epi16(m, x + body);
+#define CBF16_LOAD(p) _mm512_loadu_si512((const void *)(p))
+#define CBF16_LOAD_TAIL(p) _mm512_maskz_loadu_epi16(m, (p))
+#define CBF16_DP(acc, wv, xv) acc = _mm512_dpbf16_ps(acc, (__m512bh)(wv), (__m512bh)(xv))
+#define CBF16_STORE8(yp, a0, a1, a2, a3, a4, a5, a6, a7) do { \
+        __m256 sums = sum8(a0, a1, a2, a3, a4, a5, a6, a7); \
+        if (beta != 0) sums = _mm256_add_ps(sums, _mm256_loadu_ps(yp)); \
+        _mm256_storeu_ps(yp, sums); } while (0)
     long o = 0;
     for (; o + 8 <= outF; o += 8) {
         const uint16_t *r = w + o * inF;
-        __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-#define CBF16_DOT8(load, xv, at) \
-        s0 = _mm512_dpbf16_ps(s0, (__m512bh)load(r + at), xv); \
-        s1 = _mm512_dpbf16_ps(s1, (__m512bh)load(r + inF + at), xv); \
-        s2 = _mm512_dpbf16_ps(s2, (__m512bh)load(r + 2 * inF + at), xv); \
-        s3 = _mm512_dpbf16_ps(s3, (__m512bh)load(r + 3 * inF + at), xv); \
-        s4 = _mm512_dpbf16_ps(s4, (__m512bh)load(r + 4 * inF + at), xv); \
-        s5 = _mm512_dpbf16_ps(s5, (__m512bh)load(r + 5 * inF + at), xv); \
-        s6 = _mm512_dpbf16_ps(s6, (__m512bh)load(r + 6 * inF + at), xv); \
-        s7 = _mm512_dpbf16_ps(s7, (__m512bh)load(r + 7 * inF + at), xv);
-#define CBF16_LOAD(p) _mm512_loadu_si512((const void *)(p))
-#define CBF16_LOAD_TAIL(p) _mm512_maskz_loadu_epi16(m, (p))
-        for (long i = 0; i < body; i += 32) {
-            __m512bh xv = (__m512bh)_mm512_loadu_si512((const void *)(x + i));
-            CBF16_DOT8(CBF16_LOAD, xv, i)
+        long i = 0;
+        for (; i + 2 <= rows; i += 2) {
+            const uint16_t *x0 = x + i * inF, *x1 = x0 + inF;
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+#define CBF16_PAIR(load, at, u, v) { __m512i wv; \
+            wv = load(r + at); CBF16_DP(a0, wv, u); CBF16_DP(b0, wv, v); \
+            wv = load(r + inF + at); CBF16_DP(a1, wv, u); CBF16_DP(b1, wv, v); \
+            wv = load(r + 2 * inF + at); CBF16_DP(a2, wv, u); CBF16_DP(b2, wv, v); \
+            wv = load(r + 3 * inF + at); CBF16_DP(a3, wv, u); CBF16_DP(b3, wv, v); \
+            wv = load(r + 4 * inF + at); CBF16_DP(a4, wv, u); CBF16_DP(b4, wv, v); \
+            wv = load(r + 5 * inF + at); CBF16_DP(a5, wv, u); CBF16_DP(b5, wv, v); \
+            wv = load(r + 6 * inF + at); CBF16_DP(a6, wv, u); CBF16_DP(b6, wv, v); \
+            wv = load(r + 7 * inF + at); CBF16_DP(a7, wv, u); CBF16_DP(b7, wv, v); }
+            for (long k = 0; k < body; k += 32) CBF16_PAIR(CBF16_LOAD, k, CBF16_LOAD(x0 + k), CBF16_LOAD(x1 + k))
+            if (tail) CBF16_PAIR(CBF16_LOAD_TAIL, body, CBF16_LOAD_TAIL(x0 + body), CBF16_LOAD_TAIL(x1 + body))
+#undef CBF16_PAIR
+            CBF16_STORE8(y + i * ldy + o, a0, a1, a2, a3, a4, a5, a6, a7);
+            CBF16_STORE8(y + (i + 1) * ldy + o, b0, b1, b2, b3, b4, b5, b6, b7);
         }
-        if (tail) { CBF16_DOT8(CBF16_LOAD_TAIL, xt, body) }
-#undef CBF16_DOT8
-        __m256 sums = sum8(s0, s1, s2, s3, s4, s5, s6, s7);
-        if (beta != 0) sums = _mm256_add_ps(sums, _mm256_loadu_ps(y + o));
-        _mm256_storeu_ps(y + o, sums);
+        if (i < rows) {   // the last vector of an odd count
+            const uint16_t *x0 = x + i * inF;
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+#define CBF16_ONE(load, at, u) { \
+            CBF16_DP(a0, load(r + at), u); CBF16_DP(a1, load(r + inF + at), u); \
+            CBF16_DP(a2, load(r + 2 * inF + at), u); CBF16_DP(a3, load(r + 3 * inF + at), u); \
+            CBF16_DP(a4, load(r + 4 * inF + at), u); CBF16_DP(a5, load(r + 5 * inF + at), u); \
+            CBF16_DP(a6, load(r + 6 * inF + at), u); CBF16_DP(a7, load(r + 7 * inF + at), u); }
+            for (long k = 0; k < body; k += 32) CBF16_ONE(CBF16_LOAD, k, CBF16_LOAD(x0 + k))
+            if (tail) CBF16_ONE(CBF16_LOAD_TAIL, body, CBF16_LOAD_TAIL(x0 + body))
+#undef CBF16_ONE
+            CBF16_STORE8(y + i * ldy + o, a0, a1, a2, a3, a4, a5, a6, a7);
+        }
     }
-    for (; o < outF; o++) {   // the last outF % 8 rows one by one
+    for (; o < outF; o++) {   // the last outF % 8 weight rows one by one
         const uint16_t *r = w + o * inF;
-        __m512 s = _mm512_setzero_ps();
-        for (long i = 0; i < body; i += 32)
-            s = _mm512_dpbf16_ps(s, (__m512bh)CBF16_LOAD(r + i), (__m512bh)_mm512_loadu_si512((const void *)(x + i)));
-        if (tail) s = _mm512_dpbf16_ps(s, (__m512bh)CBF16_LOAD_TAIL(r + body), xt);
-        float d = _mm512_reduce_add_ps(s);
-        y[o] = beta != 0 ? y[o] + d : d;
+        for (long i = 0; i < rows; i++) {
+            const uint16_t *x0 = x + i * inF;
+            __m512 s = _mm512_setzero_ps();
+            for (long k = 0; k < body; k += 32) CBF16_DP(s, CBF16_LOAD(r + k), CBF16_LOAD(x0 + k));
+            if (tail) CBF16_DP(s, CBF16_LOAD_TAIL(r + body), CBF16_LOAD_TAIL(x0 + body));
+            float d = _mm512_reduce_add_ps(s);
+            y[i * ldy + o] = beta != 0 ? y[i * ldy + o] + d : d;
+        }
     }
+#undef CBF16_STORE8
+#undef CBF16_DP
 #undef CBF16_LOAD
 #undef CBF16_LOAD_TAIL
 }
 #endif
 
-void cbf16_gemv(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y) {
+void cbf16_rows(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y, long ldy) {
 #if defined(__x86_64__)
     static int simd = -1;
     if (simd < 0) simd = cbf16_cpu_has_bf16();
-    if (simd) { gemv_dot_bf16(w, outF, inF, x, beta, y); return; }
+    if (simd) { rows_dot_bf16(w, outF, inF, x, rows, beta, y, ldy); return; }
 #endif
-    gemv_scalar(w, outF, inF, x, beta, y);
+    for (long i = 0; i < rows; i++) gemv_scalar(w, outF, inF, x + i * inF, beta, y + i * ldy);
+}
+
+void cbf16_gemv(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y) {
+    cbf16_rows(w, outF, inF, x, 1, beta, y, outF);
 }
 
 // MARK: - oneDNN, loaded at run time

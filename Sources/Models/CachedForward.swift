@@ -31,9 +31,9 @@ extension MistralModel {
             (x + r * d).update(from: embedding.data + Int(ids[r]) * d, count: d)
         }
         typealias K = InferenceKernels
-        // A prompt's products (many rows) go to OpenBLAS threaded over the workers (set by `advance`);
-        // a decoding step's (one row per sequence) run as sgemv / small sgemm on this thread (bf16 weights:
-        // `cbf16_gemv_pair`, bf16 dot products shared with one spinning helper thread when there are two workers).
+        // fp32 weights: a prompt's products (many rows) go to OpenBLAS threaded over the workers (set by `advance`),
+        // a decoding step's (one row per sequence) run as sgemv / small sgemm on this thread. bf16 weights: both go
+        // to `cbf16_rows_pair`, bf16 dot products shared with one spinning helper thread when there are two workers.
         for (block, layer) in zip(blocks, cache.layers) {
             let a = block.attention
             block.inputNorm.apply(x, h, rows: rows)   // [R, D]

@@ -9,28 +9,39 @@ import XCTest
 @testable import Autograd
 
 final class BF16MatVecTests: XCTestCase {
-    /// The two-thread product (`cbf16_gemv_pair`) gives `cbf16_gemv`'s result bit for bit: below the row count it
-    /// shares, on row counts that are and are not multiples of 8, with beta 0 and 1, back to back (the helper
+    /// Several vectors at once (`cbf16_rows`) and the two-thread product (`cbf16_rows_pair`) give each vector
+    /// `cbf16_gemv`'s result bit for bit: 1, 2, 3 and 7 vectors, below the weight-row count the pair shares, on
+    /// weight-row counts that are and are not multiples of 8, with beta 0 and 1, back to back (the helper
     /// spinning), after a pause long enough for the helper to sleep, and from two threads at once (one of
     /// them runs alone).
-    func testPairedMatVecEqualsSingleThreadedBitForBit() throws {
+    func testSeveralVectorsAndPairedProductsEqualOneVectorAtATimeBitForBit() throws {
         try XCTSkipUnless(BF16Products.cpuHasBF16, "no AVX512-BF16 here: cbf16_gemv is plain C, and so is each half")
         let shapes = [(40, 64), (64, 96), (77, 256), (256, 256), (768, 45), (4096, 256)]
         let operands = shapes.map { (outF, inF) -> ([UInt16], [UInt16], [Float]) in
             let w = randomTensor([outF, inF], seed: UInt64(outF * 7 + inF), requiresGrad: false)
-            let x = randomTensor([inF], seed: UInt64(outF + inF), requiresGrad: false)
-            var wBits = [UInt16](repeating: 0, count: outF * inF), xBits = [UInt16](repeating: 0, count: inF)
+            let x = randomTensor([7, inF], seed: UInt64(outF + inF), requiresGrad: false)
+            var wBits = [UInt16](repeating: 0, count: outF * inF), xBits = [UInt16](repeating: 0, count: 7 * inF)
             BF16Products.round(w.data, into: &wBits, count: w.count)
             BF16Products.round(x.data, into: &xBits, count: x.count)
-            return (wBits, xBits, randomTensor([outF], seed: 5, requiresGrad: false).scalars)
+            return (wBits, xBits, randomTensor([7, outF], seed: 5, requiresGrad: false).scalars)
         }
         func check(_ tag: String) {
             for ((outF, inF), (w, x, y0)) in zip(shapes, operands) {
                 for beta: Float in [0, 1] {
-                    var single = y0, paired = y0
-                    cbf16_gemv(w, outF, inF, x, beta, &single)
-                    cbf16_gemv_pair(w, outF, inF, x, beta, &paired)
-                    XCTAssertEqual(single.map(\.bitPattern), paired.map(\.bitPattern), "\(tag): [\(outF), \(inF)] beta \(beta)")
+                    var single = y0   // one vector at a time
+                    for i in 0..<7 {
+                        x.withUnsafeBufferPointer { x in single.withUnsafeMutableBufferPointer { y in
+                            cbf16_gemv(w, outF, inF, x.baseAddress! + i * inF, beta, y.baseAddress! + i * outF)
+                        } }
+                    }
+                    for rows in [1, 2, 3, 7] {
+                        var together = y0, paired = y0
+                        cbf16_rows(w, outF, inF, x, rows, beta, &together, outF)
+                        cbf16_rows_pair(w, outF, inF, x, rows, beta, &paired)
+                        let want = single.prefix(rows * outF).map(\.bitPattern)
+                        XCTAssertEqual(Array(together.prefix(rows * outF)).map(\.bitPattern), want, "\(tag): [\(outF), \(inF)] × \(rows) beta \(beta)")
+                        XCTAssertEqual(Array(paired.prefix(rows * outF)).map(\.bitPattern), want, "\(tag): paired [\(outF), \(inF)] × \(rows) beta \(beta)")
+                    }
                 }
             }
         }

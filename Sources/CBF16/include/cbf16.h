@@ -37,11 +37,16 @@ void cbf16_widen(const uint16_t *src, float *dst, long count);
 /// bf16 products) when the CPU has them, else plain C; needs no oneDNN. The order of the sums is not
 /// specified (differences are Float32 rounding).
 void cbf16_gemv(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y);
-/// `cbf16_gemv` with its rows shared between the calling thread and one helper thread (started on first use;
-/// it spins while products keep coming and sleeps after 50 µs without one). The same result bit for bit.
-/// Runs alone on the calling thread when outF < 64, when another caller holds the helper, or when the
-/// helper is asleep (this call wakes it for the next). For decoding steps with two or more cores.
-void cbf16_gemv_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, float beta, float *y);
+/// `cbf16_gemv` for `rows` vectors at once: y[i, o] = Σ_k w[o, k] · x[i, k] + beta · y[i, o], x [rows, inF]
+/// bf16, y Float32 with row stride ldy ≥ outF. Each weight chunk is loaded once for two vectors. Every y
+/// element is the one `cbf16_gemv` computes for its vector, bit for bit. On the calling thread.
+void cbf16_rows(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y, long ldy);
+/// `cbf16_rows` (ldy = outF) with the weight rows shared between the calling thread and one helper thread
+/// (started on first use; it spins while products keep coming and sleeps after 0.2 ms without one), for
+/// decoding steps and prompts with two or more cores: no thread-pool wake-up per product, the same result
+/// bit for bit. Runs alone on the calling thread when outF < 64, when another caller holds the helper, or
+/// when fewer than 8 vectors find the helper asleep (this call wakes it for the next).
+void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y);
 
 /// C = op(A) · op(B) + beta · C, row-major. op(A) is [m, k], op(B) is [k, n], both bf16; C is fp32 [m, n].
 /// lda/ldb/ldc are the row strides of the stored matrices; beta is 0 (overwrite) or 1 (accumulate).
