@@ -1,16 +1,24 @@
 // rows_pair: bf16 products of a few vectors (a decoding step, a prompt) shared with one helper thread (see cbf16.h).
 //
-// A decoding step is about thirty products of a few hundred rows each, microseconds apart, and a prompt's
-// are not much longer: waking a thread pool for each costs a large part of the product. The helper instead spins on a sequence number while
-// products keep coming and sleeps on a condition variable after PAIR_SPIN_NS without one. A caller that
-// finds it asleep wakes it; a decoding step's product is then computed alone (it is shorter than the
-// wake-up), a prompt's waits for the helper. One caller at a time holds the helper; another runs
-// single-threaded.
+// A decoding step is about thirty products of a few hundred weight rows each, microseconds apart, and a
+// prompt's are not much longer: waking a thread pool for each costs a large part of the product. The helper
+// instead spins on a sequence number while products keep coming (yielding the core every few microseconds to
+// any other runnable thread) and sleeps on a condition variable after PAIR_SPIN_NS without one.
+//
+// A product is cut into blocks of weight rows. The caller claims blocks from the first, the helper from the
+// last, each block by a compare-and-swap on its state. The caller never waits for the helper: when it meets
+// a block the helper has claimed but not finished, it claims that block back and computes it itself; the
+// helper computes into its own buffer and publishes a block only if it still holds it, so a helper that is
+// asleep, slow to wake or preempted by another process costs the caller only the blocks it then does alone.
+// States carry the product's sequence number, so a helper still busy with an old product cannot take a block
+// of the next. One caller at a time holds the helper; another runs single-threaded.
 #define _GNU_SOURCE
 #include "cbf16.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <time.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -23,17 +31,22 @@
 #define PAIR_SPIN_NS 200000L
 /// Products with fewer weight rows than this run on the calling thread (the hand-off costs more than it saves).
 #define PAIR_MIN_ROWS 64
-/// Products of at least this many vectors (a prompt's) wait for a sleeping helper to wake; fewer (a decoding
-/// step's) run alone and leave it waking for the next.
-#define PAIR_WAKE_ROWS 8
+/// Blocks per product at most; a block is at least 32 weight rows and always a multiple of 8, so that every
+/// block sums its rows as one call over all rows does (cbf16_rows works in groups of eight from its first row).
+#define PAIR_MAX_BLOCKS 512
+
+/// A block's state: (sequence number of its product) · 4 + one of these.
+enum { OPEN = 0, CALLER = 1, HELPER = 2, PUBLISHING = 3 };
 
 static struct {
     const uint16_t *w, *x;
-    long outF, inF, rows, ldy;
+    long outF, inF, rows, block, blocks;
     float beta;
     float *y;
-} job;                                    // the helper's half: weight rows [split, outF), written before `posted`
-static _Atomic long posted, done;         // sequence numbers: the helper runs job `posted`, then sets `done`
+} job;                                    // the current product, written before `posted`
+static _Atomic long posted;               // sequence number of the current product
+static _Atomic long state[PAIR_MAX_BLOCKS];
+static _Atomic long published[PAIR_MAX_BLOCKS];   // sequence number of the product whose block the helper wrote
 static _Atomic int awake;                 // 1 while the helper spins, 0 while it sleeps (or before it starts)
 static _Atomic int held;                  // 1 while a caller holds the helper
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -48,19 +61,52 @@ static long nanoseconds(void) {
     return t.tv_sec * 1000000000L + t.tv_nsec;
 }
 
+/// The helper's part of product p (fields copied from `job` when p was seen): blocks from the last down,
+/// each computed into `buffer` and published only if the helper still holds it.
+static void help(long p, const uint16_t *w, const uint16_t *x, long outF, long inF, long rows, long block,
+                 long blocks, float beta, float *y, float **buffer, long *capacity) {
+    if (*capacity < rows * block) {
+        free(*buffer);
+        *buffer = malloc(sizeof(float) * rows * block);
+        *capacity = *buffer ? rows * block : 0;
+        if (!*buffer) return;   // the caller does every block
+    }
+    float *out = *buffer;
+    for (long b = blocks - 1; b >= 0; b--) {
+        long open = p * 4 + OPEN;
+        if (!atomic_compare_exchange_strong(&state[b], &open, p * 4 + HELPER)) return;   // the caller got here
+        long first = b * block, n = (b == blocks - 1 ? outF : first + block) - first;
+        cbf16_rows(w + first * inF, n, inF, x, rows, 0, out, n);
+        long mine = p * 4 + HELPER;
+        if (!atomic_compare_exchange_strong(&state[b], &mine, p * 4 + PUBLISHING)) return;   // taken back
+        for (long i = 0; i < rows; i++) {
+            float *dst = y + i * outF + first;
+            const float *src = out + i * n;
+            if (beta != 0) for (long o = 0; o < n; o++) dst[o] = src[o] + dst[o];
+            else for (long o = 0; o < n; o++) dst[o] = src[o];
+        }
+        atomic_store(&published[b], p);
+    }
+}
+
 static void *helper_main(void *unused) {
     (void)unused;
     atomic_store(&awake, 1);
-    long seen = 0;
+    float *buffer = NULL;
+    long capacity = 0, seen = 0;
     for (;;) {
         long last = nanoseconds(), p;
         int spins = 0;
         while ((p = atomic_load_explicit(&posted, memory_order_acquire)) == seen) {
             PAIR_PAUSE();
-            if (++spins % 64 == 0 && nanoseconds() - last > PAIR_SPIN_NS) {
+            if (++spins % 64 != 0) continue;
+            // Every few microseconds, give the core to any other runnable thread (on a busy machine, the caller
+            // itself): a spinning helper must not take time slices from the work it is there to speed up.
+            sched_yield();
+            if (nanoseconds() - last > PAIR_SPIN_NS) {
                 pthread_mutex_lock(&lock);
                 atomic_store(&awake, 0);
-                // A job posted before `awake` turned 0 is seen here; one posted after comes with a signal.
+                // A product posted before `awake` turned 0 is seen here; one posted after comes with a signal.
                 while ((p = atomic_load(&posted)) == seen && !wakeRequested) pthread_cond_wait(&wake, &lock);
                 wakeRequested = 0;
                 atomic_store(&awake, 1);
@@ -69,8 +115,9 @@ static void *helper_main(void *unused) {
             }
         }
         seen = p;
-        cbf16_rows(job.w, job.outF, job.inF, job.x, job.rows, job.beta, job.y, job.ldy);
-        atomic_store_explicit(&done, p, memory_order_release);
+        // The fields belong to product p unless the caller has finished it and posted another meanwhile;
+        // then the states no longer carry p and help() claims nothing.
+        help(p, job.w, job.x, job.outF, job.inF, job.rows, job.block, job.blocks, job.beta, job.y, &buffer, &capacity);
     }
     return NULL;
 }
@@ -98,25 +145,36 @@ void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, 
         return;
     }
     pthread_once(&startOnce, start_helper);
-    if (!started || (!atomic_load(&awake) && rows < PAIR_WAKE_ROWS)) {
-        if (started) request_wake();   // spinning again by the next product
+    if (!started) {
         cbf16_rows(w, outF, inF, x, rows, beta, y, outF);
         atomic_store(&held, 0);
         return;
     }
-    // Split at a multiple of 8 weight rows: cbf16_rows sums them in blocks of eight from its first row, so each
-    // half blocks them as one call over all rows does, and the result is the same bit for bit.
-    long split = (outF / 2) & ~7L;
-    job.w = w + split * inF; job.outF = outF - split; job.inF = inF; job.x = x; job.rows = rows; job.beta = beta;
-    job.y = y + split; job.ldy = outF;
+    long block = (outF + PAIR_MAX_BLOCKS - 1) / PAIR_MAX_BLOCKS;
+    block = block < 32 ? 32 : (block + 7) & ~7L;
+    long blocks = (outF + block - 1) / block;
     long p = atomic_load(&posted) + 1;
+    for (long b = 0; b < blocks; b++) atomic_store_explicit(&state[b], p * 4 + OPEN, memory_order_relaxed);
+    job.w = w; job.x = x; job.outF = outF; job.inF = inF; job.rows = rows; job.block = block; job.blocks = blocks;
+    job.beta = beta; job.y = y;
     atomic_store(&posted, p);   // sequentially consistent with the helper's `awake` store (see helper_main)
-    cbf16_rows(w, split, inF, x, rows, beta, y, outF);
-    int signalled = 0;
-    while (atomic_load_explicit(&done, memory_order_acquire) != p) {
-        // The helper may have gone to sleep just before the job was posted: wake it (once).
-        if (!signalled && !atomic_load(&awake)) { request_wake(); signalled = 1; }
-        PAIR_PAUSE();
+    if (!atomic_load(&awake)) request_wake();
+    for (long b = 0; b < blocks; b++) {
+        long first = b * block, n = (b == blocks - 1 ? outF : first + block) - first;
+        for (;;) {
+            long s = atomic_load(&state[b]);
+            if (s == p * 4 + OPEN || s == p * 4 + HELPER) {
+                // Open, or claimed by the helper and not yet published: this thread computes it.
+                if (!atomic_compare_exchange_strong(&state[b], &s, p * 4 + CALLER)) continue;
+                cbf16_rows(w + first * inF, n, inF, x, rows, beta, y + first, outF);
+                break;
+            }
+            if (s == p * 4 + PUBLISHING) {   // the helper is writing it: a few hundred nanoseconds
+                while (atomic_load_explicit(&published[b], memory_order_acquire) != p) PAIR_PAUSE();
+                break;
+            }
+            break;   // CALLER: not reached (this thread claims in order)
+        }
     }
     atomic_store(&held, 0);
 }

@@ -44,8 +44,10 @@ void cbf16_rows(const uint16_t *w, long outF, long inF, const uint16_t *x, long 
 /// `cbf16_rows` (ldy = outF) with the weight rows shared between the calling thread and one helper thread
 /// (started on first use; it spins while products keep coming and sleeps after 0.2 ms without one), for
 /// decoding steps and prompts with two or more cores: no thread-pool wake-up per product, the same result
-/// bit for bit. Runs alone on the calling thread when outF < 64, when another caller holds the helper, or
-/// when fewer than 8 vectors find the helper asleep (this call wakes it for the next).
+/// bit for bit. The caller takes the helper's half back when the helper has not started it by the time the
+/// caller's half is done (asleep, waking, preempted); after a run of such misses (a machine busy with other
+/// work) the next 4,096 calls run alone and the helper sleeps. Runs alone on the calling thread when outF < 64
+/// or when another caller holds the helper.
 void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y);
 
 /// C = op(A) · op(B) + beta · C, row-major. op(A) is [m, k], op(B) is [k, n], both bf16; C is fp32 [m, n].
