@@ -99,7 +99,7 @@ static void *helper_main(void *unused) {
         int spins = 0;
         while ((p = atomic_load_explicit(&posted, memory_order_acquire)) == seen) {
             PAIR_PAUSE();
-            if (++spins % 64 != 0) continue;
+            if (++spins % 256 != 0) continue;
             // Every few microseconds, give the core to any other runnable thread (on a busy machine, the caller
             // itself): a spinning helper must not take time slices from the work it is there to speed up.
             sched_yield();
