@@ -45,6 +45,11 @@ public enum BF16Products {
     /// Why bf16 products are unavailable ("" when they are available).
     public static var unavailableReason: String { String(cString: cbf16_unavailable_reason()) }
 
+    /// Waits until the decoder's helper thread (`InferenceKernels.linearRowsBF16`, two or more workers) reads
+    /// nothing of a product that has returned: call before deallocating a bf16 weight or vector buffer such a
+    /// product read.
+    public static func quiesceDecodingHelper() { cbf16_rows_pair_quiesce() }
+
     /// Rounds `count` floats to bf16 (nearest even), split over the workers.
     public static func round(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<UInt16>, count: Int) {
         BF16Workspace.convert(src, dst, count: count)

@@ -49,6 +49,7 @@ static _Atomic long state[PAIR_MAX_BLOCKS];
 static _Atomic long published[PAIR_MAX_BLOCKS];   // sequence number of the product whose block the helper wrote
 static _Atomic int awake;                 // 1 while the helper spins, 0 while it sleeps (or before it starts)
 static _Atomic int held;                  // 1 while a caller holds the helper
+static _Atomic int reading;               // 1 while the helper may read a product's inputs (see cbf16_rows_pair_quiesce)
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static int wakeRequested;                 // under `lock`
@@ -116,8 +117,11 @@ static void *helper_main(void *unused) {
         }
         seen = p;
         // The fields belong to product p unless the caller has finished it and posted another meanwhile;
-        // then the states no longer carry p and help() claims nothing.
+        // then the states no longer carry p and help() claims nothing. `reading` is set before any claim:
+        // a block claimed afterwards belongs to a product the caller has not finished, whose inputs live.
+        atomic_store(&reading, 1);
         help(p, job.w, job.x, job.outF, job.inF, job.rows, job.block, job.blocks, job.beta, job.y, &buffer, &capacity);
+        atomic_store(&reading, 0);
     }
     return NULL;
 }
@@ -177,4 +181,8 @@ void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, 
         }
     }
     atomic_store(&held, 0);
+}
+
+void cbf16_rows_pair_quiesce(void) {
+    while (atomic_load(&reading)) PAIR_PAUSE();
 }

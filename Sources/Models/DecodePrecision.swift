@@ -6,18 +6,23 @@ import Autograd
 final class BF16Copy {
     private(set) var bits: UnsafeMutablePointer<UInt16>?
 
-    deinit { bits?.deallocate() }
+    deinit { release() }
 
     /// Rounds `weight` to bf16 (nearest even) into this copy.
     func fill(from weight: Tensor) {
-        bits?.deallocate()
+        release()
         let p = UnsafeMutablePointer<UInt16>.allocate(capacity: max(weight.count, 1))
         BF16Products.round(weight.data, into: p, count: weight.count)
         bits = p
     }
 
-    func clear() {
-        bits?.deallocate()
+    func clear() { release() }
+
+    /// Frees the copy once the decoder's helper thread no longer reads it.
+    private func release() {
+        guard let old = bits else { return }
+        BF16Products.quiesceDecodingHelper()
+        old.deallocate()
         bits = nil
     }
 }

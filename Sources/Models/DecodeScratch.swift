@@ -40,6 +40,7 @@ final class DecodeScratch {
 
     deinit {
         for p in [x, h, q, k, v, attention, gate, up, scores, last] { p.deallocate() }
+        BF16Products.quiesceDecodingHelper()
         xBits.deallocate()
     }
 
@@ -55,6 +56,7 @@ final class DecodeScratch {
         attention = .allocate(capacity: n * qWidth)
         gate = .allocate(capacity: n * mlp)
         up = .allocate(capacity: n * mlp)
+        BF16Products.quiesceDecodingHelper()
         xBits.deallocate()
         xBits = .allocate(capacity: n * max(hidden, qWidth, mlp))
         rows = n

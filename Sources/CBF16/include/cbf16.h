@@ -49,6 +49,11 @@ void cbf16_rows(const uint16_t *w, long outF, long inF, const uint16_t *x, long 
 /// work) the next 4,096 calls run alone and the helper sleeps. Runs alone on the calling thread when outF < 64
 /// or when another caller holds the helper.
 void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y);
+/// Returns once the helper of `cbf16_rows_pair` reads nothing of a finished product. A product returns before
+/// the helper has dropped a block the caller took back from it, so call this before freeing or reusing for
+/// something else the weights or vectors of a product that has run (rarely: it may wait for the helper to
+/// be scheduled again).
+void cbf16_rows_pair_quiesce(void);
 
 /// C = op(A) · op(B) + beta · C, row-major. op(A) is [m, k], op(B) is [k, n], both bf16; C is fp32 [m, n].
 /// lda/ldb/ldc are the row strides of the stored matrices; beta is 0 (overwrite) or 1 (accumulate).
