@@ -38,12 +38,15 @@
 /// A block's state: (sequence number of its product) · 4 + one of these.
 enum { OPEN = 0, CALLER = 1, HELPER = 2, PUBLISHING = 3 };
 
-static struct {
+/// One product: `cbf16_rows`'s arguments and how its weight rows are cut into blocks.
+typedef struct {
     const uint16_t *w, *x;
     long outF, inF, rows, block, blocks;
     float beta;
     float *y;
-} job;                                    // the current product, written before `posted`
+} Product;
+
+static Product job;                       // the current product, written before `posted`
 static _Atomic long posted;               // sequence number of the current product
 static _Atomic long state[PAIR_MAX_BLOCKS];
 static _Atomic long published[PAIR_MAX_BLOCKS];   // sequence number of the product whose block the helper wrote
@@ -62,28 +65,34 @@ static long nanoseconds(void) {
     return t.tv_sec * 1000000000L + t.tv_nsec;
 }
 
-/// The helper's part of product p (fields copied from `job` when p was seen): blocks from the last down,
-/// each computed into `buffer` and published only if the helper still holds it.
-static void help(long p, const uint16_t *w, const uint16_t *x, long outF, long inF, long rows, long block,
-                 long blocks, float beta, float *y, float **buffer, long *capacity) {
-    if (*capacity < rows * block) {
+/// Weight rows [first, first + n) of block b of `j`.
+static inline void block_rows(const Product *j, long b, long *first, long *n) {
+    *first = b * j->block;
+    *n = (b == j->blocks - 1 ? j->outF : *first + j->block) - *first;
+}
+
+/// The helper's part of product p (`j`, copied from `job` when p was seen): blocks from the last down, each
+/// computed into `buffer` and published only if the helper still holds it.
+static void help(long p, const Product *j, float **buffer, long *capacity) {
+    if (*capacity < j->rows * j->block) {
         free(*buffer);
-        *buffer = malloc(sizeof(float) * rows * block);
-        *capacity = *buffer ? rows * block : 0;
+        *buffer = malloc(sizeof(float) * j->rows * j->block);
+        *capacity = *buffer ? j->rows * j->block : 0;
         if (!*buffer) return;   // the caller does every block
     }
     float *out = *buffer;
-    for (long b = blocks - 1; b >= 0; b--) {
+    for (long b = j->blocks - 1; b >= 0; b--) {
         long open = p * 4 + OPEN;
         if (!atomic_compare_exchange_strong(&state[b], &open, p * 4 + HELPER)) return;   // the caller got here
-        long first = b * block, n = (b == blocks - 1 ? outF : first + block) - first;
-        cbf16_rows(w + first * inF, n, inF, x, rows, 0, out, n);
+        long first, n;
+        block_rows(j, b, &first, &n);
+        cbf16_rows(j->w + first * j->inF, n, j->inF, j->x, j->rows, 0, out, n);
         long mine = p * 4 + HELPER;
         if (!atomic_compare_exchange_strong(&state[b], &mine, p * 4 + PUBLISHING)) return;   // taken back
-        for (long i = 0; i < rows; i++) {
-            float *dst = y + i * outF + first;
+        for (long i = 0; i < j->rows; i++) {
+            float *dst = j->y + i * j->outF + first;
             const float *src = out + i * n;
-            if (beta != 0) for (long o = 0; o < n; o++) dst[o] = src[o] + dst[o];
+            if (j->beta != 0) for (long o = 0; o < n; o++) dst[o] = src[o] + dst[o];
             else for (long o = 0; o < n; o++) dst[o] = src[o];
         }
         atomic_store(&published[b], p);
@@ -120,7 +129,8 @@ static void *helper_main(void *unused) {
         // then the states no longer carry p and help() claims nothing. `reading` is set before any claim:
         // a block claimed afterwards belongs to a product the caller has not finished, whose inputs live.
         atomic_store(&reading, 1);
-        help(p, job.w, job.x, job.outF, job.inF, job.rows, job.block, job.blocks, job.beta, job.y, &buffer, &capacity);
+        Product j = job;
+        help(p, &j, &buffer, &capacity);
         atomic_store(&reading, 0);
     }
     return NULL;
@@ -144,14 +154,9 @@ static void request_wake(void) {
 
 void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y) {
     int expected = 0;
-    if (outF < PAIR_MIN_ROWS || !atomic_compare_exchange_strong(&held, &expected, 1)) {
+    if (outF >= PAIR_MIN_ROWS) pthread_once(&startOnce, start_helper);
+    if (outF < PAIR_MIN_ROWS || !started || !atomic_compare_exchange_strong(&held, &expected, 1)) {
         cbf16_rows(w, outF, inF, x, rows, beta, y, outF);
-        return;
-    }
-    pthread_once(&startOnce, start_helper);
-    if (!started) {
-        cbf16_rows(w, outF, inF, x, rows, beta, y, outF);
-        atomic_store(&held, 0);
         return;
     }
     long block = (outF + PAIR_MAX_BLOCKS - 1) / PAIR_MAX_BLOCKS;
@@ -159,12 +164,13 @@ void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, 
     long blocks = (outF + block - 1) / block;
     long p = atomic_load(&posted) + 1;
     for (long b = 0; b < blocks; b++) atomic_store_explicit(&state[b], p * 4 + OPEN, memory_order_relaxed);
-    job.w = w; job.x = x; job.outF = outF; job.inF = inF; job.rows = rows; job.block = block; job.blocks = blocks;
-    job.beta = beta; job.y = y;
+    job = (Product){.w = w, .x = x, .outF = outF, .inF = inF, .rows = rows, .block = block, .blocks = blocks,
+                    .beta = beta, .y = y};
     atomic_store(&posted, p);   // sequentially consistent with the helper's `awake` store (see helper_main)
     if (!atomic_load(&awake)) request_wake();
     for (long b = 0; b < blocks; b++) {
-        long first = b * block, n = (b == blocks - 1 ? outF : first + block) - first;
+        long first, n;
+        block_rows(&job, b, &first, &n);
         for (;;) {
             long s = atomic_load(&state[b]);
             if (s == p * 4 + OPEN || s == p * 4 + HELPER) {

@@ -34,7 +34,7 @@ public final class TrainingSession {
          resume: (url: URL, state: TrainingState)?, lock: RunLock?, group: ProcessGroup) throws {
         let seed = config.seed
         trainer = try Trainer(config: config, checkpoints: CheckpointStore(directory: run.checkpoints.url), model: model, rng: rng,
-                              tokenizer: sources.tokenizer, peakFLOPS: Self.peakFLOPS, resume: resume,
+                              tokenizer: sources.tokenizer, peakFLOPS: Self.measuredPeaks(), resume: resume,
                               group: group) { stage, index in
             try sources.open(stage, index: index, runSeed: seed)
         }
@@ -142,9 +142,16 @@ public final class TrainingSession {
         }
     }
 
-    /// The MFU denominator: the product peak of the precision a stage's products use, measured here.
-    static func peakFLOPS(_ precision: MatmulPrecision) -> Double {
-        precision == .bf16 ? Parallel.bf16PeakFLOPS() ?? Parallel.sgemmPeakFLOPS() : Parallel.sgemmPeakFLOPS()
+    /// The MFU denominator of each precision a stage's products use: the product peak measured in this process
+    /// the first time a stage asks for it (a few hundred milliseconds of products), then remembered.
+    static func measuredPeaks() -> (MatmulPrecision) -> Double {
+        var measured: [MatmulPrecision: Double] = [:]
+        return { precision in
+            if let peak = measured[precision] { return peak }
+            let peak = precision == .bf16 ? Parallel.bf16PeakFLOPS() ?? Parallel.sgemmPeakFLOPS() : Parallel.sgemmPeakFLOPS()
+            measured[precision] = peak
+            return peak
+        }
     }
 
     /// Sets the thread count and prepares every stage's data (`StageDataSources.prepare`).

@@ -44,10 +44,9 @@ void cbf16_rows(const uint16_t *w, long outF, long inF, const uint16_t *x, long 
 /// `cbf16_rows` (ldy = outF) with the weight rows shared between the calling thread and one helper thread
 /// (started on first use; it spins while products keep coming and sleeps after 0.2 ms without one), for
 /// decoding steps and prompts with two or more cores: no thread-pool wake-up per product, the same result
-/// bit for bit. The caller takes the helper's half back when the helper has not started it by the time the
-/// caller's half is done (asleep, waking, preempted); after a run of such misses (a machine busy with other
-/// work) the next 4,096 calls run alone and the helper sleeps. Runs alone on the calling thread when outF < 64
-/// or when another caller holds the helper.
+/// bit for bit. The weight rows are cut into blocks claimed from both ends; the caller takes back any block
+/// the helper has not published by the time it gets there (helper asleep, waking or preempted), so it never
+/// waits on the helper. Runs alone on the calling thread when outF < 64 or when another caller holds the helper.
 void cbf16_rows_pair(const uint16_t *w, long outF, long inF, const uint16_t *x, long rows, float beta, float *y);
 /// Returns once the helper of `cbf16_rows_pair` reads nothing of a finished product. A product returns before
 /// the helper has dropped a block the caller took back from it, so call this before freeing or reusing for
