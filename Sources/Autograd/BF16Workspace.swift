@@ -18,25 +18,43 @@ import CBF16
 final class BF16Workspace {
     private let weightSlot = Slot()
     private let activationSlot = Slot()
+    /// The most recent activation with spare columns for a folded adapter (`paddedActivation`).
+    private let paddedSlot = Slot()
     /// A quantized frozen weight's current tile in bf16 (`tile(_:)`).
     private let tileBits = GrowableBF16Buffer()
     /// bf16 copies of frozen weights by identity, each holding its tensor (so the identity stays unique).
     private var frozenCopies: [ObjectIdentifier: (owner: Tensor, bits: UnsafeMutablePointer<UInt16>)] = [:]
+    /// bf16 copies of frozen weights with room for a folded adapter (`frozenFolded`), by identity.
+    private var foldedCopies: [ObjectIdentifier: (owner: Tensor, rank: Int, bits: UnsafeMutablePointer<UInt16>)] = [:]
 
-    deinit { for copy in frozenCopies.values { copy.bits.deallocate() } }
+    deinit {
+        for copy in frozenCopies.values { copy.bits.deallocate() }
+        for copy in foldedCopies.values { copy.bits.deallocate() }
+    }
 
     /// One reused bf16 copy and the tensor it was rounded from.
     private final class Slot {
         var owner: Tensor?
+        var spare = 0
         let bits = GrowableBF16Buffer()
 
         /// The bf16 copy of `t`, rounded unless `t` is the tensor already held.
-        func copy(of t: Tensor) -> UnsafePointer<UInt16> {
-            if owner === t { return UnsafePointer(bits.pointer) }
-            let out = bits.reserve(t.count)
-            BF16Workspace.convert(t.data, out, count: t.count)
+        func copy(of t: Tensor) -> UnsafePointer<UInt16> { UnsafePointer(copy(of: t, spare: 0)) }
+
+        /// The bf16 copy of `t` [rows, n] as [rows, n + spare] (row stride n + spare; the spare columns are
+        /// the caller's), rounded unless `t` is the tensor already held with the same `spare`.
+        func copy(of t: Tensor, spare: Int) -> UnsafeMutablePointer<UInt16> {
+            if owner === t && self.spare == spare { return bits.pointer }
+            let out = bits.reserve(t.rows * (t.lastDim + spare))
+            if spare == 0 {
+                BF16Workspace.convert(t.data, out, count: t.count)
+            } else {
+                BF16Workspace.convertRows(t.data, stride: t.lastDim, into: out, stride: t.lastDim + spare,
+                                          rows: t.rows, columns: t.lastDim)
+            }
             owner = t
-            return UnsafePointer(out)
+            self.spare = spare
+            return out
         }
     }
 
@@ -44,6 +62,7 @@ final class BF16Workspace {
     func reset() {
         weightSlot.owner = nil
         activationSlot.owner = nil
+        paddedSlot.owner = nil
     }
 
     /// The bf16 copy of weight `w`, valid until the next `weight(_:)` of another tensor or `reset()`.
@@ -59,6 +78,32 @@ final class BF16Workspace {
         frozenCopies[ObjectIdentifier(w)] = (w, bits)
         return UnsafePointer(bits)
     }
+
+    /// A frozen weight W [out, in] in bf16 with room to fold a rank-r adapter into its two products:
+    /// [out + r, in + r] row-major (row stride in + r), W in rows 0..<out, columns 0..<in, made once for the
+    /// workspace's life. The caller writes bf16(scale·B) into rows 0..<out, columns in..<in + r before a
+    /// forward product ([x | h] · [W | s·B]ᵀ) and bf16(A) into rows out..<out + r, columns 0..<in before a dX
+    /// product ([dy | dh] · [W ; A]). The block at rows out..., columns in... is never read.
+    /// Precondition: as `frozen(_:)`; one rank per weight.
+    func frozenFolded(_ w: Tensor, rank r: Int) -> UnsafeMutablePointer<UInt16> {
+        precondition(!w.requiresGrad, "BF16Workspace.frozenFolded: the weight \(w.shape) takes a gradient")
+        if let copy = foldedCopies[ObjectIdentifier(w)] {
+            precondition(copy.rank == r, "BF16Workspace.frozenFolded: rank \(r) after rank \(copy.rank)")
+            return copy.bits
+        }
+        let outF = w.shape[0], inF = w.shape[1]
+        let count = (outF + r) * (inF + r)
+        let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
+        bits.initialize(repeating: 0, count: count)
+        BF16Workspace.convertRows(w.data, stride: inF, into: bits, stride: inF + r, rows: outF, columns: inF)
+        foldedCopies[ObjectIdentifier(w)] = (w, r, bits)
+        return bits
+    }
+
+    /// The bf16 copy of activation `x` [..., n] as [rows, n + spare] (row stride n + spare), the spare columns
+    /// free for the caller to write (a folded adapter's h). Valid until the next `paddedActivation` of another
+    /// tensor or spare, or `reset()`.
+    func paddedActivation(_ x: Tensor, spare: Int) -> UnsafeMutablePointer<UInt16> { paddedSlot.copy(of: x, spare: spare) }
 
     /// Room for `count` bf16 values, reused by every call (a quantized weight's tile, dequantized and rounded
     /// per product); valid until the next call.
@@ -85,6 +130,15 @@ final class BF16Workspace {
             UnsafeMutableRawPointer(bits + r.lowerBound).copyMemory(from: bits + 2 * r.lowerBound, byteCount: 2 * r.count)   // memmove
         }
         return UnsafePointer(bits)
+    }
+
+    /// dst[i, j] = bf16(src[i, j]) for i in 0..<rows, j in 0..<columns, each matrix with its own row stride;
+    /// split over the workers by rows.
+    static func convertRows(_ src: UnsafePointer<Float>, stride srcStride: Int, into dst: UnsafeMutablePointer<UInt16>,
+                            stride dstStride: Int, rows: Int, columns: Int) {
+        Parallel.forRanges(rows, costPerItem: max(1, columns)) { r in
+            for i in r { cbf16_convert(src + i * srcStride, dst + i * dstStride, columns) }
+        }
     }
 
     /// Rounds `count` floats to bf16, split over the workers.

@@ -80,10 +80,15 @@ extension Tape {
     /// Backward: dB += scale · dyᵀ · h (h = dropout(x) · Aᵀ, kept from forward); dh = scale · dy · B;
     /// dA += dhᵀ · dropout(x); dx += dy · W + mask ∘ (dh · A) / (1 − p).
     /// On a bf16 tape the two products over W (forward and dx) take bf16 operands, as `linear`'s do, W rounded
-    /// once for the tape's life (`BF16Workspace.frozen`); the adapter's rank-r products stay Float32.
+    /// once for the tape's life (`BF16Workspace.frozen`). Over a dense W the adapter's up-projection and dX
+    /// term are folded into those two products, in bf16 (`foldedLoRALinear`); over a quantized W the adapter's
+    /// rank-r products stay Float32.
     public func loraLinear(_ x: Tensor, base: FrozenWeight, adapter: LoRAFactors?) -> Tensor {
         let inF = base.inFeatures, outF = base.outFeatures
         precondition(x.rank >= 1 && x.lastDim == inF, "loraLinear: x \(x.shape) does not end in \(inF)")
+        if let bf16, let adapter, case .dense(let w) = base {
+            return foldedLoRALinear(x, base: w, adapter: adapter, workspace: bf16)
+        }
         let rows = x.rows
         let out: Tensor
         if let adapter {
@@ -110,16 +115,7 @@ extension Tape {
         let p = isRecording ? adapter.dropout : 0
         let seed = adapter.seed
         // xd = dropout(x) (x itself without dropout).
-        let xd: UnsafeMutablePointer<Float>
-        if p > 0 {
-            xd = scratch(x.count)
-            let px = x.data, keep = 1 / (1 - p)
-            Parallel.forRanges(x.count, costPerItem: 8) { range in
-                for i in range { xd[i] = LoRAFactors.keeps(i, seed: seed, dropout: p) ? px[i] * keep : 0 }
-            }
-        } else {
-            xd = x.data
-        }
+        let xd = p > 0 ? LoRAFactors.dropped(x, p: p, seed: seed, into: scratch(x.count)) : x.data
         let h = scratch(rows * r)   // [R, r]
         sgemm(transA: false, transB: true, m: rows, n: r, k: inF, a: xd, lda: inF, b: a.data, ldb: inF, beta: 0, c: h, ldc: r)
         sgemm(transA: false, transB: true, m: rows, n: outF, k: r, alpha: scale, a: h, lda: r, b: b.data, ldb: r,
@@ -146,13 +142,7 @@ extension Tape {
                 sgemm(transA: false, transB: false, m: rows, n: inF, k: r, a: dh, lda: r, b: a.data, ldb: inF,
                       beta: 1, c: dx, ldc: inF)
             } else {
-                let t = self.scratch(rows * inF)
-                sgemm(transA: false, transB: false, m: rows, n: inF, k: r, a: dh, lda: r, b: a.data, ldb: inF,
-                      beta: 0, c: t, ldc: inF)
-                let keep = 1 / (1 - p)
-                Parallel.forRanges(rows * inF, costPerItem: 8) { range in
-                    for i in range where LoRAFactors.keeps(i, seed: seed, dropout: p) { dx[i] += t[i] * keep }
-                }
+                adapter.addDroppedInputGradient(dh, rows: rows, into: dx, scratch: self.scratch(rows * inF))
             }
         }
         return out
