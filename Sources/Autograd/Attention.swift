@@ -17,6 +17,11 @@ extension Tape {
     /// Mask: key j is visible to p iff j ≤ p, and, with `slidingWindow` w, also p − w < j (as `transformers`'
     /// `causal_mask_function` + `sliding_window_overlay`). `scale` defaults to 1/sqrt(hd).
     ///
+    /// On a recording bf16 tape (training) the tiles' five products take bf16 operands (q, k, v, P, dO and dS
+    /// rounded as they are packed, sums in Float32, as `scaled_dot_product_attention` on bf16 tensors); the
+    /// softmax, the log-sum-exp and dS stay Float32 (`forwardBF16`, `backwardBF16`). An inference tape keeps
+    /// Float32 attention, as the KV-cache decoder does, so a prompt scores the same through either.
+    ///
     /// Backward (per query tile, with P recomputed): dV += Pᵀ·dO; dP = dO·Vᵀ; dS = P ∘ (dP − rowsum(dO ∘ O));
     /// dQ += scale · dS·K; dK += scale · dSᵀ·Q. Work is split by (batch, kv head), each owning its dK/dV/dQ
     /// slices, so the result does not depend on scheduling.
@@ -39,11 +44,19 @@ extension Tape {
         let lse = out.requiresGrad ? scratch(b * heads * t) : nil
         let workers = min(Parallel.workers, b * kvHeads)
         let scores = scratch(workers * AttentionGeometry.tile * s)
+        let useBF16 = bf16 != nil && isRecording
+        let forwardWords = useBF16 ? geom.packing.forwardWords : 0
+        let words = words(workers * forwardWords)
         withSingleThreadedBLAS {
             Parallel.concurrently(workers) { w in
                 let sc = scores + w * AttentionGeometry.tile * s
                 for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
-                    geom.forward(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse, scores: sc)
+                    if useBF16 {
+                        geom.forwardBF16(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse, scores: sc,
+                                         words: words + w * forwardWords)
+                    } else {
+                        geom.forward(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse, scores: sc)
+                    }
                 }
             }
         }
@@ -55,13 +68,21 @@ extension Tape {
             let dv: UnsafeMutablePointer<Float>? = v.requiresGrad ? self.gradient(of: v) : nil
             let rowDot = self.scratch(b * heads * t)
             let work = self.scratch(workers * 2 * AttentionGeometry.tile * s)
+            let backwardWords = useBF16 ? geom.packing.backwardWords : 0
+            let words = self.words(workers * backwardWords)
             withSingleThreadedBLAS {
                 Parallel.concurrently(workers) { w in
                     let p = work + w * 2 * AttentionGeometry.tile * s
                     let dp = p + AttentionGeometry.tile * s
                     for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
-                        geom.backward(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse,
-                                      dOut: dOut, dq: dq, dk: dk, dv: dv, rowDot: rowDot, p: p, dp: dp)
+                        if useBF16 {
+                            geom.backwardBF16(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse,
+                                              dOut: dOut, dq: dq, dk: dk, dv: dv, rowDot: rowDot, p: p, dp: dp,
+                                              words: words + w * backwardWords)
+                        } else {
+                            geom.backward(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse,
+                                          dOut: dOut, dq: dq, dk: dk, dv: dv, rowDot: rowDot, p: p, dp: dp)
+                        }
                     }
                 }
             }
@@ -127,18 +148,7 @@ struct AttentionGeometry {
                 sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
                       a: qBase + i0 * qWidth, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth,
                       beta: 0, c: scores, ldc: kn)
-                for r in 0..<tq {
-                    let i = i0 + r, row = scores + r * kn
-                    let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
-                    let seg = row + js, cnt = je - js
-                    let mx = maxOf(seg, count: cnt)
-                    let sum = expShifted(seg, seg, count: cnt, shift: mx)
-                    let inv = 1 / sum
-                    for jj in 0..<cnt { seg[jj] *= inv }
-                    if js > 0 { row.update(repeating: 0, count: js) }
-                    if je < kn { (row + je).update(repeating: 0, count: kn - je) }
-                    lse?[(bi * heads + h) * t + i] = mx + logf(sum)
-                }
+                normalize(scores, rows: i0..<i1, lo: lo, hi: hi, lse: lse.map { $0 + (bi * heads + h) * t })
                 // O_tile = P · V[lo..<hi]
                 sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, a: scores, lda: kn,
                       b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: oBase + i0 * qWidth, ldc: qWidth)
@@ -158,12 +168,7 @@ struct AttentionGeometry {
         for h in (kh * group)..<((kh + 1) * group) {
             let qOff = bi * t * qWidth + h * hd
             let lseH = lse + (bi * heads + h) * t, dotH = rowDot + (bi * heads + h) * t
-            for i in 0..<t {   // D_i = Σ_d dO[i, d] · O[i, d]
-                var acc: Float = 0
-                let o = out + qOff + i * qWidth, g = dOut + qOff + i * qWidth
-                for d in 0..<hd { acc += o[d] * g[d] }
-                dotH[i] = acc
-            }
+            rowDots(out + qOff, dOut + qOff, into: dotH)
             var i0 = 0
             while i0 < t {
                 let i1 = min(t, i0 + Self.tile), tq = i1 - i0
@@ -171,13 +176,7 @@ struct AttentionGeometry {
                 let qTile = q + qOff + i0 * qWidth, dOTile = dOut + qOff + i0 * qWidth
                 sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
                       a: qTile, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: p, ldc: kn)
-                for r in 0..<tq {
-                    let i = i0 + r, row = p + r * kn
-                    let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
-                    _ = expShifted(row + js, row + js, count: je - js, shift: lseH[i])
-                    if js > 0 { row.update(repeating: 0, count: js) }
-                    if je < kn { (row + je).update(repeating: 0, count: kn - je) }
-                }
+                probabilities(p, rows: i0..<i1, lo: lo, hi: hi, lse: lseH)
                 if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
                     sgemmSerial(transA: true, transB: false, m: kn, n: hd, k: tq, a: p, lda: kn,
                           b: dOTile, ldb: qWidth, beta: 1, c: dv + kvOff + lo * kvWidth, ldc: kvWidth)
@@ -186,10 +185,7 @@ struct AttentionGeometry {
                     // dP = dO_tile · V[lo..<hi]ᵀ, then dS = P ∘ (dP − D) (into dp)
                     sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, a: dOTile, lda: qWidth,
                           b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: dp, ldc: kn)
-                    for r in 0..<tq {
-                        let pr = p + r * kn, dr = dp + r * kn, di = dotH[i0 + r]
-                        for jj in 0..<kn { dr[jj] = pr[jj] * (dr[jj] - di) }
-                    }
+                    scoreGradients(p, dp, rows: i0..<i1, columns: kn, rowDot: dotH)
                     if let dq {   // dQ_tile += scale · dS · K
                         sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, alpha: scale, a: dp, lda: kn,
                               b: kBase + lo * kvWidth, ldb: kvWidth, beta: 1, c: dq + qOff + i0 * qWidth, ldc: qWidth)
@@ -201,6 +197,60 @@ struct AttentionGeometry {
                 }
                 i0 = i1
             }
+        }
+    }
+
+    /// Scores [rows.count, hi − lo] (keys lo..<hi) → probabilities in place: each row's softmax over its
+    /// visible keys, zeros elsewhere; lse[i] (when given) = the row's log-sum-exp, for backward.
+    @inline(__always)
+    func normalize(_ scores: UnsafeMutablePointer<Float>, rows: Range<Int>, lo: Int, hi: Int,
+                   lse: UnsafeMutablePointer<Float>?) {
+        let kn = hi - lo
+        for (r, i) in rows.enumerated() {
+            let row = scores + r * kn
+            let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
+            let seg = row + js, cnt = je - js
+            let mx = maxOf(seg, count: cnt)
+            let sum = expShifted(seg, seg, count: cnt, shift: mx)
+            let inv = 1 / sum
+            for jj in 0..<cnt { seg[jj] *= inv }
+            if js > 0 { row.update(repeating: 0, count: js) }
+            if je < kn { (row + je).update(repeating: 0, count: kn - je) }
+            lse?[i] = mx + logf(sum)
+        }
+    }
+
+    /// Scores [rows.count, hi − lo] → the probabilities forward computed, from its log-sum-exp (lse[i] per row).
+    @inline(__always)
+    func probabilities(_ p: UnsafeMutablePointer<Float>, rows: Range<Int>, lo: Int, hi: Int, lse: UnsafePointer<Float>) {
+        let kn = hi - lo
+        for (r, i) in rows.enumerated() {
+            let row = p + r * kn
+            let (js, je) = visibleColumns(row: i, lo: lo, hi: hi)
+            _ = expShifted(row + js, row + js, count: je - js, shift: lse[i])
+            if js > 0 { row.update(repeating: 0, count: js) }
+            if je < kn { (row + je).update(repeating: 0, count: kn - je) }
+        }
+    }
+
+    /// dS = P ∘ (dP − D) into dp, rows [rows.count, columns], D_i = rowDot[i].
+    @inline(__always)
+    func scoreGradients(_ p: UnsafePointer<Float>, _ dp: UnsafeMutablePointer<Float>, rows: Range<Int>, columns kn: Int,
+                        rowDot: UnsafePointer<Float>) {
+        for (r, i) in rows.enumerated() {
+            let pr = p + r * kn, dr = dp + r * kn, di = rowDot[i]
+            for jj in 0..<kn { dr[jj] = pr[jj] * (dr[jj] - di) }
+        }
+    }
+
+    /// D_i = Σ_d dO[i, d] · O[i, d] for the t query rows of one head (rows qWidth apart).
+    @inline(__always)
+    func rowDots(_ out: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, into dot: UnsafeMutablePointer<Float>) {
+        for i in 0..<t {
+            var acc: Float = 0
+            let o = out + i * qWidth, g = dOut + i * qWidth
+            for d in 0..<hd { acc += o[d] * g[d] }
+            dot[i] = acc
         }
     }
 }

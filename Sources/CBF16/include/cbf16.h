@@ -62,6 +62,29 @@ int cbf16_gemm(int transA, int transB, long m, long n, long k,
                const uint16_t *a, long lda, const uint16_t *b, long ldb,
                float beta, float *c, long ldc);
 
+// MARK: Tile products
+//
+// Small products on the calling thread for attention tiles, with operands packed as bf16 pairs: a uint32_t
+// word holds the bf16 values of two consecutive k (the even k in the low 16 bits; an odd k count is padded
+// with a zero). Packing rounds Float32 to bf16 as `cbf16_convert` does. Work without oneDNN; plain C where the
+// CPU lacks AVX512-BF16.
+
+/// dst[i, kk] = (src[i, 2kk], src[i, 2kk + 1]) for i < m, kk < ⌈k/2⌉: rows of src [m, k] (row stride ld) as
+/// pairs along the row. dst has row stride ldd ≥ ⌈k/2⌉ words.
+void cbf16_pack_rows(const float *src, long ld, long m, long k, uint32_t *dst, long ldd);
+/// dst[kk, j] = (src[2kk, j], src[2kk + 1, j]) for kk < ⌈k/2⌉, j < n: src [k, n] (row stride ld) as pairs down
+/// its columns. dst has row stride ldd ≥ n words.
+void cbf16_pack_row_pairs(const float *src, long ld, long k, long n, uint32_t *dst, long ldd);
+/// dst[kk, j] = (src[j, 2kk], src[j, 2kk + 1]) for kk < ⌈k/2⌉, j < n: srcᵀ for src [n, k] (row stride ld), as
+/// pairs down the columns of srcᵀ. dst has row stride ldd ≥ n words.
+void cbf16_pack_transposed(const float *src, long ld, long n, long k, uint32_t *dst, long ldd);
+/// c[i, j] = alpha · Σ_{kk < kp} a(i, kk) · b[kk, j] + beta · c[i, j] for i < m, j < n, where a(i, kk) =
+/// a[i · aRow + kk · aK] (so A may be packed along its rows, aK = 1, or down its columns, aRow = 1) and each
+/// word product is the sum of its two bf16 products; sums in Float32. b has row stride ldb words, c is Float32
+/// with row stride ldc; beta is 0 (c is not read) or 1.
+void cbf16_tile_product(long m, long n, long kp, const uint32_t *a, long aRow, long aK, const uint32_t *b, long ldb,
+                        float alpha, float beta, float *c, long ldc);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,14 +7,16 @@ Two references, both on the fixture's batch:
 
   autocast.logits / autocast.loss / autocast.grad.<param>
       transformers' MistralForCausalLM under torch.autocast("cpu", dtype=torch.bfloat16): what a PyTorch
-      user gets. Autocast also rounds every linear's *output* to bf16 and runs attention's products in
-      bf16, which codetune does not (its products return Float32, attention stays Float32), so this
-      reference sits about one bf16 rounding away from codetune's result.
+      user gets. Autocast also rounds every linear's *output* to bf16 (codetune's products return Float32)
+      and runs the rest of attention (softmax included) in bf16, so this reference sits about one bf16
+      rounding away from codetune's result.
   emulated.logits / emulated.loss / emulated.grad.<param>
       the same model with every nn.Linear (the tied head included) replaced by exactly codetune's bf16
       product: operands x, W (forward) and dy (backward) rounded to bf16 (round to nearest even), products
-      and sums in Float32, results Float32; everything else Float32. codetune differs from this only by
-      summation order.
+      and sums in Float32, results Float32; and attention's five products likewise (q, k, v, P, dO and dS
+      rounded to bf16; the softmax, dS = P ∘ (dP − D) and D = rowsum(dO ∘ O) in Float32), as codetune's
+      attention tiles on a bf16 tape; everything else Float32. codetune differs from this only by summation
+      order.
   fp32.logits / fp32.loss
       the plain Float32 model (as expected.safetensors), to state how far bf16 moves things.
 
@@ -26,6 +28,7 @@ import os
 import torch
 from safetensors.torch import load_file, save_file
 from transformers import MistralForCausalLM
+import transformers.models.mistral.modeling_mistral as modeling_mistral
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "mistral_tiny"
@@ -47,6 +50,47 @@ class BF16Linear(torch.autograd.Function):
         dx = dyr @ wr
         dw = dyr.reshape(-1, dyr.shape[-1]).t() @ xr.reshape(-1, xr.shape[-1])
         return dx, dw
+
+
+def bf16(t):
+    return t.bfloat16().float()
+
+
+class BF16Attention(torch.autograd.Function):
+    """O = round(P)·round(V), P = softmax(scale·round(Q)·round(K)ᵀ + mask) in Float32; backward as codetune's
+    tiles: dV = round(P)ᵀ·round(dO), dP = round(dO)·round(V)ᵀ, dS = P ∘ (dP − rowsum(dO ∘ O)),
+    dQ = scale·round(dS)·round(K), dK = scale·round(dS)ᵀ·round(Q). q [B, H, T, hd], k and v repeated to H heads."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, mask, scaling):
+        qr, kr, vr = bf16(q), bf16(k), bf16(v)
+        s = (qr @ kr.transpose(-1, -2)) * scaling
+        if mask is not None:
+            s = s + mask
+        p = torch.softmax(s, dim=-1)
+        o = bf16(p) @ vr
+        ctx.save_for_backward(qr, kr, vr, p, o)
+        ctx.scaling = scaling
+        return o
+
+    @staticmethod
+    def backward(ctx, do):
+        qr, kr, vr, p, o = ctx.saved_tensors
+        dor = bf16(do)
+        dv = bf16(p).transpose(-1, -2) @ dor
+        dp = dor @ vr.transpose(-1, -2)
+        ds = p * (dp - (do * o).sum(-1, keepdim=True))
+        dsr = bf16(ds)
+        return ctx.scaling * (dsr @ kr), ctx.scaling * (dsr.transpose(-1, -2) @ qr), dv, None, None
+
+
+def bf16_attention_forward(module, query, key, value, attention_mask, scaling, dropout=0.0, **kwargs):
+    """Stands in for transformers' eager attention (same arguments and result)."""
+    key = modeling_mistral.repeat_kv(key, module.num_key_value_groups)
+    value = modeling_mistral.repeat_kv(value, module.num_key_value_groups)
+    mask = attention_mask[:, :, :, : key.shape[-2]] if attention_mask is not None else None
+    out = BF16Attention.apply(query, key, value, mask, scaling)
+    return out.transpose(1, 2).contiguous(), None
 
 
 def run(model, ids, labels, autocast: bool):
@@ -74,7 +118,10 @@ def main():
         if isinstance(module, torch.nn.Linear):
             assert module.bias is None
             module.forward = (lambda m: (lambda x: BF16Linear.apply(x, m.weight)))(module)
+    emulated_fp32_attention = run(model, ids, labels, autocast=False)
+    modeling_mistral.eager_attention_forward = bf16_attention_forward
     emulated = run(model, ids, labels, autocast=False)
+    assert (emulated["logits"] - emulated_fp32_attention["logits"]).abs().max().item() > 0, "attention not replaced"
 
     tensors = {}
     for prefix, t in (("autocast.", autocast), ("emulated.", emulated)):
