@@ -44,14 +44,14 @@ extension Tape {
         let lse = out.requiresGrad ? scratch(b * heads * t) : nil
         let workers = min(Parallel.workers, b * kvHeads)
         let scores = scratch(workers * AttentionGeometry.tile * s)
-        let useBF16 = bf16 != nil && isRecording
-        let forwardWords = useBF16 ? geom.packing.forwardWords : 0
-        let words = words(workers * forwardWords)
+        let tiles = isRecording ? bf16 : nil   // the workspace of bf16 tiles, or nil for Float32 ones
+        let forwardWords = geom.packing.forwardWords
+        let words = tiles?.packedWords(workers * forwardWords)
         withSingleThreadedBLAS {
             Parallel.concurrently(workers) { w in
                 let sc = scores + w * AttentionGeometry.tile * s
                 for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
-                    if useBF16 {
+                    if let words {
                         geom.forwardBF16(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse, scores: sc,
                                          words: words + w * forwardWords)
                     } else {
@@ -68,14 +68,14 @@ extension Tape {
             let dv: UnsafeMutablePointer<Float>? = v.requiresGrad ? self.gradient(of: v) : nil
             let rowDot = self.scratch(b * heads * t)
             let work = self.scratch(workers * 2 * AttentionGeometry.tile * s)
-            let backwardWords = useBF16 ? geom.packing.backwardWords : 0
-            let words = self.words(workers * backwardWords)
+            let backwardWords = geom.packing.backwardWords
+            let words = tiles?.packedWords(workers * backwardWords)
             withSingleThreadedBLAS {
                 Parallel.concurrently(workers) { w in
                     let p = work + w * 2 * AttentionGeometry.tile * s
                     let dp = p + AttentionGeometry.tile * s
                     for item in Parallel.chunkRange(w, of: workers, count: b * kvHeads) {
-                        if useBF16 {
+                        if let words {
                             geom.backwardBF16(item: item, q: q.data, k: k.data, v: v.data, out: out.data, lse: lse,
                                               dOut: dOut, dq: dq, dk: dk, dv: dv, rowDot: rowDot, p: p, dp: dp,
                                               words: words + w * backwardWords)

@@ -22,6 +22,10 @@ final class BF16Workspace {
     private let paddedSlot = Slot()
     /// A quantized frozen weight's current tile in bf16 (`tile(_:)`).
     private let tileBits = GrowableBF16Buffer()
+    /// A folded adapter's [dy | dh] in bf16 (`gradientRows(_:)`).
+    private let gradientBits = GrowableBF16Buffer()
+    /// Attention's packed operands (`packedWords(_:)`).
+    private let packedBits = GrowableBF16Buffer()
     /// bf16 copies of frozen weights by identity, each holding its tensor (so the identity stays unique).
     private var frozenCopies: [ObjectIdentifier: (owner: Tensor, bits: UnsafeMutablePointer<UInt16>)] = [:]
     /// bf16 copies of frozen weights with room for a folded adapter (`frozenFolded`), by identity.
@@ -108,6 +112,16 @@ final class BF16Workspace {
     /// Room for `count` bf16 values, reused by every call (a quantized weight's tile, dequantized and rounded
     /// per product); valid until the next call.
     func tile(_ count: Int) -> UnsafeMutablePointer<UInt16> { tileBits.reserve(count) }
+
+    /// Room for `count` bf16 values for one backward product's rounded output gradient (a folded adapter's
+    /// [dy | dh]), reused by every call: valid until the next call.
+    func gradientRows(_ count: Int) -> UnsafeMutablePointer<UInt16> { gradientBits.reserve(count) }
+
+    /// Room for `count` 32-bit words (packed bf16 pairs: attention's tile operands), reused by every call: valid
+    /// until the next call.
+    func packedWords(_ count: Int) -> UnsafeMutablePointer<UInt32> {
+        UnsafeMutableRawPointer(packedBits.reserve(2 * count)).assumingMemoryBound(to: UInt32.self)
+    }
 
     /// The bf16 copy of activation `x`, valid until the next `activation(_:)` of another tensor or `reset()`.
     func activation(_ x: Tensor) -> UnsafePointer<UInt16> { activationSlot.copy(of: x) }

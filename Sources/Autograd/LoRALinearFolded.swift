@@ -53,7 +53,7 @@ extension Tape {
             let (dx, overwrite) = self.gradientForWrite(of: x)
             // [dy | dh] [R, out + r] (dh only without dropout) times [W ; A] [out + r, in].
             let k = p == 0 ? outF + r : outF
-            let dyh = UnsafeMutableRawPointer(self.scratch((rows * (outF + r) + 1) / 2)).assumingMemoryBound(to: UInt16.self)
+            let dyh = workspace.gradientRows(rows * k)
             BF16Workspace.convertRows(dy, stride: outF, into: dyh, stride: k, rows: rows, columns: outF)
             if p == 0 {
                 BF16Workspace.convertRows(dh, stride: r, into: dyh + outF, stride: k, rows: rows, columns: r)

@@ -97,10 +97,6 @@ public final class Tape {
 
     /// Scratch floats valid until `reset()`.
     func scratch(_ count: Int) -> UnsafeMutablePointer<Float> { arena.allocate(count) }
-    /// `count` uninitialised 32-bit words of scratch (packed bf16 pairs), valid until `reset()`.
-    func words(_ count: Int) -> UnsafeMutablePointer<UInt32> {
-        UnsafeMutableRawPointer(arena.allocate(count)).assumingMemoryBound(to: UInt32.self)
-    }
 
     /// Appends the backward step of the op that produced `output`.
     func record(_ output: Tensor, _ step: @escaping () -> Void) { steps.append((output, step)) }
