@@ -25,13 +25,9 @@ extension Tape {
         let folded = workspace.frozenFolded(w, rank: r)
         let xh = workspace.paddedActivation(x, spare: r)
         BF16Workspace.convertRows(h, stride: r, into: xh + inF, stride: ld, rows: rows, columns: r)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: r) { scaled in
-            for o in 0..<outF {
-                for j in 0..<r { scaled[j] = scale * b.data[o * r + j] }
-                BF16Workspace.convertRows(scaled.baseAddress!, stride: r, into: folded + o * ld + inF, stride: r,
-                                          rows: 1, columns: r)
-            }
-        }
+        let scaledB = scratch(outF * r)
+        for i in 0..<(outF * r) { scaledB[i] = scale * b.data[i] }
+        BF16Workspace.convertRows(scaledB, stride: r, into: folded + inF, stride: ld, rows: outF, columns: r)
         bf16gemm(transA: false, transB: true, m: rows, n: outF, k: ld, a: xh, lda: ld, b: folded, ldb: ld,
                  beta: 0, c: out.data, ldc: outF)
         guard out.requiresGrad else { return out }
