@@ -137,23 +137,18 @@ struct AttentionGeometry {
                  scores: UnsafeMutablePointer<Float>) {
         let bi = item / kvHeads, kh = item % kvHeads
         let kBase = k + bi * sMax * kvWidth + kh * hd, vBase = v + bi * sMax * kvWidth + kh * hd
-        for h in (kh * group)..<((kh + 1) * group) {
-            let qBase = q + bi * t * qWidth + h * hd
-            let oBase = out + bi * t * qWidth + h * hd
-            var i0 = 0
-            while i0 < t {
-                let i1 = min(t, i0 + Self.tile), tq = i1 - i0
-                let (lo, hi) = keyRange(i0, i1), kn = hi - lo
-                // S = scale · Q_tile · K[lo..<hi]ᵀ   [tq, kn]
-                sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
-                      a: qBase + i0 * qWidth, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth,
-                      beta: 0, c: scores, ldc: kn)
-                normalize(scores, rows: i0..<i1, lo: lo, hi: hi, lse: lse.map { $0 + (bi * heads + h) * t })
-                // O_tile = P · V[lo..<hi]
-                sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, a: scores, lda: kn,
-                      b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: oBase + i0 * qWidth, ldc: qWidth)
-                i0 = i1
-            }
+        forEachQueryTile(ofKVHead: kh) { h, rows in
+            let qBase = q + bi * t * qWidth + h * hd, oBase = out + bi * t * qWidth + h * hd
+            let i0 = rows.lowerBound, tq = rows.count
+            let (lo, hi) = keyRange(i0, rows.upperBound), kn = hi - lo
+            // S = scale · Q_tile · K[lo..<hi]ᵀ   [tq, kn]
+            sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
+                  a: qBase + i0 * qWidth, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth,
+                  beta: 0, c: scores, ldc: kn)
+            normalize(scores, rows: rows, lo: lo, hi: hi, lse: lse.map { $0 + (bi * heads + h) * t })
+            // O_tile = P · V[lo..<hi]
+            sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, a: scores, lda: kn,
+                  b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: oBase + i0 * qWidth, ldc: qWidth)
         }
     }
 
@@ -165,36 +160,45 @@ struct AttentionGeometry {
         let bi = item / kvHeads, kh = item % kvHeads
         let kvOff = bi * sMax * kvWidth + kh * hd
         let kBase = k + kvOff, vBase = v + kvOff
-        for h in (kh * group)..<((kh + 1) * group) {
+        forEachQueryTile(ofKVHead: kh) { h, rows in
             let qOff = bi * t * qWidth + h * hd
             let lseH = lse + (bi * heads + h) * t, dotH = rowDot + (bi * heads + h) * t
-            rowDots(out + qOff, dOut + qOff, into: dotH)
+            if rows.lowerBound == 0 { rowDots(out + qOff, dOut + qOff, into: dotH) }
+            let i0 = rows.lowerBound, tq = rows.count
+            let (lo, hi) = keyRange(i0, rows.upperBound), kn = hi - lo
+            let qTile = q + qOff + i0 * qWidth, dOTile = dOut + qOff + i0 * qWidth
+            sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
+                  a: qTile, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: p, ldc: kn)
+            probabilities(p, rows: rows, lo: lo, hi: hi, lse: lseH)
+            if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
+                sgemmSerial(transA: true, transB: false, m: kn, n: hd, k: tq, a: p, lda: kn,
+                      b: dOTile, ldb: qWidth, beta: 1, c: dv + kvOff + lo * kvWidth, ldc: kvWidth)
+            }
+            guard dq != nil || dk != nil else { return }
+            // dP = dO_tile · V[lo..<hi]ᵀ, then dS = P ∘ (dP − D) (into dp)
+            sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, a: dOTile, lda: qWidth,
+                  b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: dp, ldc: kn)
+            scoreGradients(p, dp, rows: rows, columns: kn, rowDot: dotH)
+            if let dq {   // dQ_tile += scale · dS · K
+                sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, alpha: scale, a: dp, lda: kn,
+                      b: kBase + lo * kvWidth, ldb: kvWidth, beta: 1, c: dq + qOff + i0 * qWidth, ldc: qWidth)
+            }
+            if let dk {   // dK[lo..<hi] += scale · dSᵀ · Q_tile
+                sgemmSerial(transA: true, transB: false, m: kn, n: hd, k: tq, alpha: scale, a: dp, lda: kn,
+                      b: qTile, ldb: qWidth, beta: 1, c: dk + kvOff + lo * kvWidth, ldc: kvWidth)
+            }
+        }
+    }
+
+    /// body(h, rows) for each query head h of kv head kh (grouped-query: h / group == kh), and each of its
+    /// query tiles (`tile` rows at a time, in order).
+    @inline(__always)
+    func forEachQueryTile(ofKVHead kh: Int, _ body: (Int, Range<Int>) -> Void) {
+        for h in (kh * group)..<((kh + 1) * group) {
             var i0 = 0
             while i0 < t {
-                let i1 = min(t, i0 + Self.tile), tq = i1 - i0
-                let (lo, hi) = keyRange(i0, i1), kn = hi - lo
-                let qTile = q + qOff + i0 * qWidth, dOTile = dOut + qOff + i0 * qWidth
-                sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, alpha: scale,
-                      a: qTile, lda: qWidth, b: kBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: p, ldc: kn)
-                probabilities(p, rows: i0..<i1, lo: lo, hi: hi, lse: lseH)
-                if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
-                    sgemmSerial(transA: true, transB: false, m: kn, n: hd, k: tq, a: p, lda: kn,
-                          b: dOTile, ldb: qWidth, beta: 1, c: dv + kvOff + lo * kvWidth, ldc: kvWidth)
-                }
-                if dq != nil || dk != nil {
-                    // dP = dO_tile · V[lo..<hi]ᵀ, then dS = P ∘ (dP − D) (into dp)
-                    sgemmSerial(transA: false, transB: true, m: tq, n: kn, k: hd, a: dOTile, lda: qWidth,
-                          b: vBase + lo * kvWidth, ldb: kvWidth, beta: 0, c: dp, ldc: kn)
-                    scoreGradients(p, dp, rows: i0..<i1, columns: kn, rowDot: dotH)
-                    if let dq {   // dQ_tile += scale · dS · K
-                        sgemmSerial(transA: false, transB: false, m: tq, n: hd, k: kn, alpha: scale, a: dp, lda: kn,
-                              b: kBase + lo * kvWidth, ldb: kvWidth, beta: 1, c: dq + qOff + i0 * qWidth, ldc: qWidth)
-                    }
-                    if let dk {   // dK[lo..<hi] += scale · dSᵀ · Q_tile
-                        sgemmSerial(transA: true, transB: false, m: kn, n: hd, k: tq, alpha: scale, a: dp, lda: kn,
-                              b: qTile, ldb: qWidth, beta: 1, c: dk + kvOff + lo * kvWidth, ldc: kvWidth)
-                    }
-                }
+                let i1 = min(t, i0 + Self.tile)
+                body(h, i0..<i1)
                 i0 = i1
             }
         }

@@ -33,20 +33,15 @@ extension AttentionGeometry {
         let kt = words, vPairs = kt + hp * s, qRows = vPairs + pk.sp * hd, pRows = qRows + pk.tile * hp
         cbf16_pack_transposed(kBase, kvWidth, s, hd, kt, s)
         cbf16_pack_row_pairs(vBase, kvWidth, s, hd, vPairs, hd)
-        for h in (kh * group)..<((kh + 1) * group) {
-            let qBase = q + bi * t * qWidth + h * hd
-            let oBase = out + bi * t * qWidth + h * hd
-            var i0 = 0
-            while i0 < t {
-                let i1 = min(t, i0 + Self.tile), tq = i1 - i0
-                let (lo, hi) = pairedKeyRange(i0, i1), kn = hi - lo, kp = (kn + 1) / 2
-                cbf16_pack_rows(qBase + i0 * qWidth, qWidth, tq, hd, qRows, hp)
-                cbf16_tile_product(tq, kn, hp, qRows, hp, 1, kt + lo, s, scale, 0, scores, kn)
-                normalize(scores, rows: i0..<i1, lo: lo, hi: hi, lse: lse.map { $0 + (bi * heads + h) * t })
-                cbf16_pack_rows(scores, kn, tq, kn, pRows, kp)
-                cbf16_tile_product(tq, hd, kp, pRows, kp, 1, vPairs + (lo / 2) * hd, hd, 1, 0, oBase + i0 * qWidth, qWidth)
-                i0 = i1
-            }
+        forEachQueryTile(ofKVHead: kh) { h, rows in
+            let qBase = q + bi * t * qWidth + h * hd, oBase = out + bi * t * qWidth + h * hd
+            let i0 = rows.lowerBound, tq = rows.count
+            let (lo, hi) = pairedKeyRange(i0, rows.upperBound), kn = hi - lo, kp = (kn + 1) / 2
+            cbf16_pack_rows(qBase + i0 * qWidth, qWidth, tq, hd, qRows, hp)
+            cbf16_tile_product(tq, kn, hp, qRows, hp, 1, kt + lo, s, scale, 0, scores, kn)
+            normalize(scores, rows: rows, lo: lo, hi: hi, lse: lse.map { $0 + (bi * heads + h) * t })
+            cbf16_pack_rows(scores, kn, tq, kn, pRows, kp)
+            cbf16_tile_product(tq, hd, kp, pRows, kp, 1, vPairs + (lo / 2) * hd, hd, 1, 0, oBase + i0 * qWidth, qWidth)
         }
     }
 
@@ -68,40 +63,35 @@ extension AttentionGeometry {
         cbf16_pack_transposed(kBase, kvWidth, s, hd, kt, s)
         cbf16_pack_transposed(vBase, kvWidth, s, hd, vt, s)
         cbf16_pack_row_pairs(kBase, kvWidth, s, hd, kPairs, hd)
-        for h in (kh * group)..<((kh + 1) * group) {
+        forEachQueryTile(ofKVHead: kh) { h, rows in
             let qOff = bi * t * qWidth + h * hd
             let lseH = lse + (bi * heads + h) * t, dotH = rowDot + (bi * heads + h) * t
-            rowDots(out + qOff, dOut + qOff, into: dotH)
-            var i0 = 0
-            while i0 < t {
-                let i1 = min(t, i0 + Self.tile), tq = i1 - i0, tqp = (tq + 1) / 2
-                let (lo, hi) = pairedKeyRange(i0, i1), kn = hi - lo, kp = (kn + 1) / 2
-                let qTile = q + qOff + i0 * qWidth, dOTile = dOut + qOff + i0 * qWidth
-                cbf16_pack_rows(qTile, qWidth, tq, hd, qRows, hp)
-                cbf16_tile_product(tq, kn, hp, qRows, hp, 1, kt + lo, s, scale, 0, p, kn)
-                probabilities(p, rows: i0..<i1, lo: lo, hi: hi, lse: lseH)
-                if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
-                    cbf16_pack_row_pairs(p, kn, tq, kn, pPairs, kn)
-                    cbf16_pack_row_pairs(dOTile, qWidth, tq, hd, dOPairs, hd)
-                    cbf16_tile_product(kn, hd, tqp, pPairs, 1, kn, dOPairs, hd, 1, 1, dv + kvOff + lo * kvWidth, kvWidth)
-                }
-                if dq != nil || dk != nil {
-                    // dP = dO_tile · V[lo..<hi]ᵀ, then dS = P ∘ (dP − D) (into dp)
-                    cbf16_pack_rows(dOTile, qWidth, tq, hd, dORows, hp)
-                    cbf16_tile_product(tq, kn, hp, dORows, hp, 1, vt + lo, s, 1, 0, dp, kn)
-                    scoreGradients(p, dp, rows: i0..<i1, columns: kn, rowDot: dotH)
-                    if let dq {   // dQ_tile += scale · dS · K
-                        cbf16_pack_rows(dp, kn, tq, kn, dSRows, kp)
-                        cbf16_tile_product(tq, hd, kp, dSRows, kp, 1, kPairs + (lo / 2) * hd, hd, scale, 1,
-                                           dq + qOff + i0 * qWidth, qWidth)
-                    }
-                    if let dk {   // dK[lo..<hi] += scale · dSᵀ · Q_tile
-                        cbf16_pack_row_pairs(dp, kn, tq, kn, dSPairs, kn)
-                        cbf16_pack_row_pairs(qTile, qWidth, tq, hd, qPairs, hd)
-                        cbf16_tile_product(kn, hd, tqp, dSPairs, 1, kn, qPairs, hd, scale, 1, dk + kvOff + lo * kvWidth, kvWidth)
-                    }
-                }
-                i0 = i1
+            if rows.lowerBound == 0 { rowDots(out + qOff, dOut + qOff, into: dotH) }
+            let i0 = rows.lowerBound, tq = rows.count, tqp = (tq + 1) / 2
+            let (lo, hi) = pairedKeyRange(i0, rows.upperBound), kn = hi - lo, kp = (kn + 1) / 2
+            let qTile = q + qOff + i0 * qWidth, dOTile = dOut + qOff + i0 * qWidth
+            cbf16_pack_rows(qTile, qWidth, tq, hd, qRows, hp)
+            cbf16_tile_product(tq, kn, hp, qRows, hp, 1, kt + lo, s, scale, 0, p, kn)
+            probabilities(p, rows: rows, lo: lo, hi: hi, lse: lseH)
+            if let dv {   // dV[lo..<hi] += Pᵀ · dO_tile
+                cbf16_pack_row_pairs(p, kn, tq, kn, pPairs, kn)
+                cbf16_pack_row_pairs(dOTile, qWidth, tq, hd, dOPairs, hd)
+                cbf16_tile_product(kn, hd, tqp, pPairs, 1, kn, dOPairs, hd, 1, 1, dv + kvOff + lo * kvWidth, kvWidth)
+            }
+            guard dq != nil || dk != nil else { return }
+            // dP = dO_tile · V[lo..<hi]ᵀ, then dS = P ∘ (dP − D) (into dp)
+            cbf16_pack_rows(dOTile, qWidth, tq, hd, dORows, hp)
+            cbf16_tile_product(tq, kn, hp, dORows, hp, 1, vt + lo, s, 1, 0, dp, kn)
+            scoreGradients(p, dp, rows: rows, columns: kn, rowDot: dotH)
+            if let dq {   // dQ_tile += scale · dS · K
+                cbf16_pack_rows(dp, kn, tq, kn, dSRows, kp)
+                cbf16_tile_product(tq, hd, kp, dSRows, kp, 1, kPairs + (lo / 2) * hd, hd, scale, 1,
+                                   dq + qOff + i0 * qWidth, qWidth)
+            }
+            if let dk {   // dK[lo..<hi] += scale · dSᵀ · Q_tile
+                cbf16_pack_row_pairs(dp, kn, tq, kn, dSPairs, kn)
+                cbf16_pack_row_pairs(qTile, qWidth, tq, hd, qPairs, hd)
+                cbf16_tile_product(kn, hd, tqp, dSPairs, 1, kn, qPairs, hd, scale, 1, dk + kvOff + lo * kvWidth, kvWidth)
             }
         }
     }

@@ -116,26 +116,14 @@ extension Tape {
         let seed = adapter.seed
         // xd = dropout(x) (x itself without dropout).
         let xd = p > 0 ? LoRAFactors.dropped(x, p: p, seed: seed, into: scratch(x.count)) : x.data
-        let h = scratch(rows * r)   // [R, r]
-        sgemm(transA: false, transB: true, m: rows, n: r, k: inF, a: xd, lda: inF, b: a.data, ldb: inF, beta: 0, c: h, ldc: r)
+        let h = adapter.down(xd, rows: rows, into: scratch(rows * r))
         sgemm(transA: false, transB: true, m: rows, n: outF, k: r, alpha: scale, a: h, lda: r, b: b.data, ldb: r,
               beta: 1, c: out.data, ldc: outF)
         guard out.requiresGrad else { return out }
         record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            if b.requiresGrad {
-                sgemm(transA: true, transB: false, m: outF, n: r, k: rows, alpha: scale, a: dy, lda: outF, b: h, ldb: r,
-                      beta: 1, c: self.gradient(of: b), ldc: r)
-            }
-            guard a.requiresGrad || x.requiresGrad else { return }
-            let dh = self.scratch(rows * r)
-            sgemm(transA: false, transB: false, m: rows, n: r, k: outF, alpha: scale, a: dy, lda: outF, b: b.data, ldb: r,
-                  beta: 0, c: dh, ldc: r)
-            if a.requiresGrad {
-                sgemm(transA: true, transB: false, m: r, n: inF, k: rows, a: dh, lda: r, b: xd, ldb: inF,
-                      beta: 1, c: self.gradient(of: a), ldc: inF)
-            }
-            guard x.requiresGrad else { return }
+            guard let dh = adapter.backward(dy: dy, h: h, x: xd, rows: rows, tape: self, inputNeedsGradient: x.requiresGrad),
+                  x.requiresGrad else { return }
             let (dx, overwrite) = self.gradientForWrite(of: x)
             self.frozenBackward(base, dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)   // dy is read last here
             if p == 0 {
@@ -161,6 +149,34 @@ extension Tape {
 }
 
 extension LoRAFactors {
+    /// h[R, r] = x[R, in] · Aᵀ (the down-projection; x is dropout's output in training). Returns h.
+    func down(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let inF = a.shape[1]
+        sgemm(transA: false, transB: true, m: rows, n: rank, k: inF, a: x, lda: inF, b: a.data, ldb: inF, beta: 0, c: h, ldc: rank)
+        return h
+    }
+
+    /// The adapter's backward short of its input's gradient: dB += scale · dyᵀ · h, dh = scale · dy · B,
+    /// dA += dhᵀ · x (x as given to `down`), each factor's gradient only where it takes one. Returns dh [R, r]
+    /// (in `tape`'s scratch), or nil when neither A nor the input needs it.
+    func backward(dy: UnsafePointer<Float>, h: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int, tape: Tape,
+                  inputNeedsGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        let r = rank, inF = a.shape[1], outF = b.shape[0]
+        if b.requiresGrad {
+            sgemm(transA: true, transB: false, m: outF, n: r, k: rows, alpha: scale, a: dy, lda: outF, b: h, ldb: r,
+                  beta: 1, c: tape.gradient(of: b), ldc: r)
+        }
+        guard a.requiresGrad || inputNeedsGradient else { return nil }
+        let dh = tape.scratch(rows * r)
+        sgemm(transA: false, transB: false, m: rows, n: r, k: outF, alpha: scale, a: dy, lda: outF, b: b.data, ldb: r,
+              beta: 0, c: dh, ldc: r)
+        if a.requiresGrad {
+            sgemm(transA: true, transB: false, m: r, n: inF, k: rows, a: dh, lda: r, b: x, ldb: inF,
+                  beta: 1, c: tape.gradient(of: a), ldc: inF)
+        }
+        return dh
+    }
+
     /// w[out, in] += scale · B · A: the adapter folded into a dense weight (merging for export).
     public func addDelta(into w: UnsafeMutablePointer<Float>) {
         let inF = a.shape[1], outF = b.shape[0]

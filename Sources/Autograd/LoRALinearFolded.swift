@@ -17,8 +17,7 @@ extension Tape {
         let p = isRecording ? adapter.dropout : 0
         let seed = adapter.seed
         let xd = p > 0 ? LoRAFactors.dropped(x, p: p, seed: seed, into: scratch(x.count)) : x.data
-        let h = scratch(rows * r)   // [R, r]
-        sgemm(transA: false, transB: true, m: rows, n: r, k: inF, a: xd, lda: inF, b: a.data, ldb: inF, beta: 0, c: h, ldc: r)
+        let h = adapter.down(xd, rows: rows, into: scratch(rows * r))   // [R, r]
 
         // Forward: [x | h] [R, in + r] times [W | s·B] [out, in + r], transposed.
         let ld = inF + r
@@ -33,19 +32,8 @@ extension Tape {
         guard out.requiresGrad else { return out }
         record(out) { [unowned self] in
             guard let dy = out.grad else { return }
-            if b.requiresGrad {
-                sgemm(transA: true, transB: false, m: outF, n: r, k: rows, alpha: scale, a: dy, lda: outF, b: h, ldb: r,
-                      beta: 1, c: self.gradient(of: b), ldc: r)
-            }
-            guard a.requiresGrad || x.requiresGrad else { return }
-            let dh = self.scratch(rows * r)
-            sgemm(transA: false, transB: false, m: rows, n: r, k: outF, alpha: scale, a: dy, lda: outF, b: b.data, ldb: r,
-                  beta: 0, c: dh, ldc: r)
-            if a.requiresGrad {
-                sgemm(transA: true, transB: false, m: r, n: inF, k: rows, a: dh, lda: r, b: xd, ldb: inF,
-                      beta: 1, c: self.gradient(of: a), ldc: inF)
-            }
-            guard x.requiresGrad else { return }
+            guard let dh = adapter.backward(dy: dy, h: h, x: xd, rows: rows, tape: self, inputNeedsGradient: x.requiresGrad),
+                  x.requiresGrad else { return }
             let (dx, overwrite) = self.gradientForWrite(of: x)
             // [dy | dh] [R, out + r] (dh only without dropout) times [W ; A] [out + r, in].
             let k = p == 0 ? outF + r : outF
