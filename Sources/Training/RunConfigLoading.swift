@@ -162,8 +162,10 @@ extension RunConfig {
         }
         let objective = m.value("objective")?.choice(StageConfig.Objective.allCases.map(\.rawValue)).flatMap(StageConfig.Objective.init) ?? .nextToken
         let data = m.required("data").flatMap {
-            existingPath($0, base: base, what: objective == .nextToken ? "dataset recipe" : "telemetry file",
-                         hint: objective == .completion ? " (synthesize one with `codetune data synth-telemetry --out PATH`)" : "")
+            existingPath($0, base: base, what: objective == .nextToken ? "dataset recipe" : "completion-examples file",
+                         hint: objective == .completion
+                            ? " (exercises: `codetune data exercises generate --out PATH`; telemetry: `codetune data synth-telemetry --out PATH`)"
+                            : "")
         }
         let batch = m.value("batch_size")?.int(in: 1...4096) ?? 16
         let accum = m.value("grad_accum")?.int(in: 1...4096) ?? 1

@@ -173,6 +173,23 @@ final class RunConfigTests: XCTestCase {
         ])
     }
 
+    /// A completion stage's missing file names both makers of completion examples, exercises and telemetry.
+    func testAMissingCompletionFileNamesBothWaysToMakeOne() throws {
+        let text = """
+        name: run
+        model: {vocab_size: 64, hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 2}
+        stages:
+          - name: exercises
+            objective: completion
+            data: missing.jsonl
+            steps: 10
+        """
+        XCTAssertEqual(errors(text), [
+            "DIR/run.yaml:6:11: stages[0].data: no such completion-examples file: DIR/missing.jsonl (exercises: "
+                + "`codetune data exercises generate --out PATH`; telemetry: `codetune data synth-telemetry --out PATH`)",
+        ])
+    }
+
     func testContextBeyondTheModelAndBadShapes() {
         let text = """
         name: demo
