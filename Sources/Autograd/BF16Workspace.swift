@@ -50,12 +50,8 @@ final class BF16Workspace {
         func copy(of t: Tensor, spare: Int) -> UnsafeMutablePointer<UInt16> {
             if owner === t && self.spare == spare { return bits.pointer }
             let out = bits.reserve(t.rows * (t.lastDim + spare))
-            if spare == 0 {
-                BF16Workspace.convert(t.data, out, count: t.count)
-            } else {
-                BF16Workspace.convertRows(t.data, stride: t.lastDim, into: out, stride: t.lastDim + spare,
-                                          rows: t.rows, columns: t.lastDim)
-            }
+            BF16Workspace.convertRows(t.data, stride: t.lastDim, into: out, stride: t.lastDim + spare,
+                                      rows: t.rows, columns: t.lastDim)
             owner = t
             self.spare = spare
             return out
@@ -147,9 +143,10 @@ final class BF16Workspace {
     }
 
     /// dst[i, j] = bf16(src[i, j]) for i in 0..<rows, j in 0..<columns, each matrix with its own row stride;
-    /// split over the workers by rows.
+    /// split over the workers (as one run of rows · columns values when both are contiguous).
     static func convertRows(_ src: UnsafePointer<Float>, stride srcStride: Int, into dst: UnsafeMutablePointer<UInt16>,
                             stride dstStride: Int, rows: Int, columns: Int) {
+        if srcStride == columns && dstStride == columns { return convert(src, dst, count: rows * columns) }
         Parallel.forRanges(rows, costPerItem: max(1, columns)) { r in
             for i in r { cbf16_convert(src + i * srcStride, dst + i * dstStride, columns) }
         }

@@ -81,27 +81,15 @@ extension Tape {
     /// dA += dhᵀ · dropout(x); dx += dy · W + mask ∘ (dh · A) / (1 − p).
     /// On a bf16 tape the two products over W (forward and dx) take bf16 operands, as `linear`'s do, W rounded
     /// once for the tape's life (`BF16Workspace.frozen`). Over a dense W the adapter's up-projection and dX
-    /// term are folded into those two products, in bf16 (`foldedLoRALinear`); over a quantized W the adapter's
+    /// term are folded into those two products, in bf16 (`FoldedAdapter`); over a quantized W the adapter's
     /// rank-r products stay Float32.
     public func loraLinear(_ x: Tensor, base: FrozenWeight, adapter: LoRAFactors?) -> Tensor {
         let inF = base.inFeatures, outF = base.outFeatures
         precondition(x.rank >= 1 && x.lastDim == inF, "loraLinear: x \(x.shape) does not end in \(inF)")
-        if let bf16, let adapter, case .dense(let w) = base {
-            return foldedLoRALinear(x, base: w, adapter: adapter, workspace: bf16)
-        }
-        let rows = x.rows
-        let out: Tensor
-        if let adapter {
-            out = makeTensor(Array(x.shape.dropLast()) + [outF], requiresGrad: needsGrad(x, adapter.a, adapter.b))
-        } else {
-            out = makeTensor(Array(x.shape.dropLast()) + [outF], requiresGrad: needsGrad(x))
-        }
-        if let bf16 {
-            base.multiplyTransposed(bf16: bf16.activation(x), rows: rows, into: out.data, beta: 0, workspace: bf16)
-        } else {
-            base.multiplyTransposed(x.data, rows: rows, into: out.data, beta: 0)
-        }
+        let rows = x.rows, outShape = Array(x.shape.dropLast()) + [outF]
         guard let adapter else {
+            let out = makeTensor(outShape, requiresGrad: needsGrad(x))
+            frozenForward(base, x, rows: rows, into: out.data)
             guard out.requiresGrad else { return out }
             record(out) { [unowned self] in
                 guard let dy = out.grad else { return }
@@ -112,32 +100,50 @@ extension Tape {
         }
         let r = adapter.rank, a = adapter.a, b = adapter.b, scale = adapter.scale
         precondition(a.shape == [r, inF] && b.shape == [outF, r], "loraLinear: A \(a.shape), B \(b.shape) for W [\(outF), \(inF)]")
+        let out = makeTensor(outShape, requiresGrad: needsGrad(x, a, b))
         let p = isRecording ? adapter.dropout : 0
-        let seed = adapter.seed
         // xd = dropout(x) (x itself without dropout).
-        let xd = p > 0 ? LoRAFactors.dropped(x, p: p, seed: seed, into: scratch(x.count)) : x.data
+        let xd = p > 0 ? LoRAFactors.dropped(x, p: p, seed: adapter.seed, into: scratch(x.count)) : x.data
         let h = adapter.down(xd, rows: rows, into: scratch(rows * r))
-        sgemm(transA: false, transB: true, m: rows, n: outF, k: r, alpha: scale, a: h, lda: r, b: b.data, ldb: r,
-              beta: 1, c: out.data, ldc: outF)
+        let folded = bf16.flatMap { FoldedAdapter(base: base, adapter: adapter, workspace: $0) }
+        if let folded {
+            folded.forward(x, h: h, rows: rows, into: out.data, scratch: scratch(outF * r))
+        } else {
+            frozenForward(base, x, rows: rows, into: out.data)
+            sgemm(transA: false, transB: true, m: rows, n: outF, k: r, alpha: scale, a: h, lda: r, b: b.data, ldb: r,
+                  beta: 1, c: out.data, ldc: outF)
+        }
         guard out.requiresGrad else { return out }
         record(out) { [unowned self] in
             guard let dy = out.grad else { return }
             guard let dh = adapter.backward(dy: dy, h: h, x: xd, rows: rows, tape: self, inputNeedsGradient: x.requiresGrad),
                   x.requiresGrad else { return }
             let (dx, overwrite) = self.gradientForWrite(of: x)
-            self.frozenBackward(base, dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)   // dy is read last here
-            if p == 0 {
-                sgemm(transA: false, transB: false, m: rows, n: inF, k: r, a: dh, lda: r, b: a.data, ldb: inF,
-                      beta: 1, c: dx, ldc: inF)
+            if let folded {
+                folded.inputGradient(dy, dh: p == 0 ? dh : nil, rows: rows, into: dx, beta: overwrite ? 0 : 1)
             } else {
-                adapter.addDroppedInputGradient(dh, rows: rows, into: dx, scratch: self.scratch(rows * inF))
+                self.frozenBackward(base, dy, rows: rows, into: dx, beta: overwrite ? 0 : 1)   // dy is read last here
+                if p == 0 {
+                    sgemm(transA: false, transB: false, m: rows, n: inF, k: r, a: dh, lda: r, b: a.data, ldb: inF,
+                          beta: 1, c: dx, ldc: inF)
+                }
             }
+            if p > 0 { adapter.addDroppedInputGradient(dh, rows: rows, into: dx, scratch: self.scratch(rows * inF)) }
         }
         return out
     }
 }
 
 extension Tape {
+    /// y[R, out] = x · Wᵀ over a frozen W, in this tape's precision (on a bf16 tape from x's cached bf16 copy).
+    fileprivate func frozenForward(_ base: FrozenWeight, _ x: Tensor, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        if let bf16 {
+            base.multiplyTransposed(bf16: bf16.activation(x), rows: rows, into: y, beta: 0, workspace: bf16)
+        } else {
+            base.multiplyTransposed(x.data, rows: rows, into: y, beta: 0)
+        }
+    }
+
     /// dx[R, in] (+)= dy[R, out] · W over a frozen W, in this tape's precision. On a bf16 tape dy is rounded to
     /// bf16 in place (as `linear` does): the caller must not read dy afterwards.
     fileprivate func frozenBackward(_ base: FrozenWeight, _ dy: UnsafeMutablePointer<Float>, rows: Int,
@@ -149,6 +155,28 @@ extension Tape {
 }
 
 extension LoRAFactors {
+    /// dst = dropout(x) under (p, seed): kept elements scaled by 1 / (1 − p). Returns dst.
+    static func dropped(_ x: Tensor, p: Float, seed: UInt64, into dst: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let px = x.data, keep = 1 / (1 - p)
+        Parallel.forRanges(x.count, costPerItem: 8) { range in
+            for i in range { dst[i] = keeps(i, seed: seed, dropout: p) ? px[i] * keep : 0 }
+        }
+        return dst
+    }
+
+    /// dx[R, in] += mask ∘ (dh[R, r] · A) / (1 − p), the adapter's share of dX under dropout; `t` is room for
+    /// R · in floats.
+    func addDroppedInputGradient(_ dh: UnsafePointer<Float>, rows: Int, into dx: UnsafeMutablePointer<Float>,
+                                 scratch t: UnsafeMutablePointer<Float>) {
+        let inF = a.shape[1], p = dropout, seed = seed
+        sgemm(transA: false, transB: false, m: rows, n: inF, k: rank, a: dh, lda: rank, b: a.data, ldb: inF,
+              beta: 0, c: t, ldc: inF)
+        let keep = 1 / (1 - p)
+        Parallel.forRanges(rows * inF, costPerItem: 8) { range in
+            for i in range where LoRAFactors.keeps(i, seed: seed, dropout: p) { dx[i] += t[i] * keep }
+        }
+    }
+
     /// h[R, r] = x[R, in] · Aᵀ (the down-projection; x is dropout's output in training). Returns h.
     func down(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let inF = a.shape[1]
